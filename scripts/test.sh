@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up deskmix with its test tools and run every check: ruff, mypy, then the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "== ruff"; .venv/bin/ruff check src tests benchmarks
+echo "== ruff format"; .venv/bin/ruff format --check src tests benchmarks
+echo "== mypy"; .venv/bin/mypy
+echo "== pytest"; exec .venv/bin/pytest "$@"

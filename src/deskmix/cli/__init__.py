@@ -1,0 +1,1 @@
+"""Command line (Typer + Rich). Commands translate arguments and print; logic lives below."""

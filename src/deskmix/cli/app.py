@@ -1,0 +1,38 @@
+"""The ``deskmix`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from deskmix import __version__
+from deskmix.cli import importing, mappings
+
+app = typer.Typer(
+    name="deskmix",
+    help="deskmix: the right mix of IT generalists, specialists and MSP help, from your own "
+    "ticket history.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(importing.app, name="import")
+app.add_typer(mappings.app, name="mapping")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"deskmix {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """deskmix: import, calibrate, simulate and plan an IT support team."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,83 @@
+"""What every command shares: the --db option, the consoles and one-line error handling."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from deskmix.errors import DeskmixError
+from deskmix.store import Store, open_store
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database: a SQLite file path or a URL such as postgresql+psycopg://user@host/db. "
+        "Default: $DESKMIX_DB, else ~/.local/share/deskmix/deskmix.db.",
+        show_default=False,
+    ),
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(message: str) -> typer.Exit:
+    """Print one line to stderr and return the exit to raise (code 2: the user's input)."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn a ``DeskmixError`` into one line on stderr and exit code 2, with no traceback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except DeskmixError as exc:
+            raise fail(str(exc)) from None
+
+    return wrapper
+
+
+def store_for(db: str | None) -> Store:
+    return open_store(db)
+
+
+@contextmanager
+def progress_bar(transient: bool = True) -> Iterator[Progress]:
+    """A Rich progress bar on stderr; hidden when stderr is not a terminal and CI asks quiet."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=transient,
+        disable=not sys.stderr.isatty(),
+    ) as progress:
+        yield progress
+
+
+def existing_file(path: Path) -> Path:
+    return path

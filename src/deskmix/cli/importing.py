@@ -1,0 +1,108 @@
+"""``deskmix import SOURCE FILE``: one subcommand per importer in the registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
+from deskmix.importers import IMPORTERS, ImportBatch, ImporterSpec, read_source
+from deskmix.importers.writer import ImportOutcome, write_import
+
+app = typer.Typer(
+    help="Import ticket history. Each import is one transaction: all of the file, or nothing.",
+    no_args_is_help=True,
+)
+
+MappingOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        "-m",
+        help="YAML mapping laid over the source's defaults: columns, dates, domain and tier rules.",
+        show_default=False,
+    ),
+]
+EncodingOption = Annotated[
+    str, typer.Option("--encoding", help="Text encoding of the file (e.g. latin-1, cp1252).")
+]
+
+
+def print_summary(batch: ImportBatch, outcome: ImportOutcome) -> None:
+    if outcome.already_imported:
+        when = outcome.imported_at.strftime("%Y-%m-%d %H:%M UTC") if outcome.imported_at else "?"
+        console.print(
+            f"{batch.path.name} was already imported (import #{outcome.import_id}, {when}); "
+            "nothing added."
+        )
+        return
+    console.print(
+        f"Imported {batch.path.name} as import #{outcome.import_id}: "
+        f"{outcome.tickets_added:,} tickets, {outcome.events_added:,} events "
+        f"from {batch.rows_read:,} rows"
+        + (
+            f"; {outcome.tickets_skipped:,} tickets already stored were kept"
+            if outcome.tickets_skipped
+            else ""
+        )
+        + "."
+    )
+    for note in batch.notes:
+        console.print(f"  note: {note}")
+    if batch.unmapped:
+        table = Table(title="Labels no mapping rule covers (left empty, not dropped)")
+        table.add_column("mapped to")
+        table.add_column("label")
+        table.add_column("tickets", justify="right")
+        for kind, counts in batch.unmapped.items():
+            top = sorted(counts.items(), key=lambda kv: -kv[1])
+            for label, count in top[:8]:
+                table.add_row(kind, label, f"{count:,}")
+            if len(top) > 8:
+                rest = sum(c for _, c in top[8:])
+                table.add_row(kind, f"... {len(top) - 8} more labels", f"{rest:,}")
+        console.print(table)
+        console.print(
+            "  Map them with --mapping (see 'deskmix mapping show SOURCE' for the defaults)."
+        )
+
+
+def run_import(
+    spec: ImporterSpec, file: Path, mapping: Path | None, encoding: str, db: str | None
+) -> ImportOutcome:
+    with progress_bar() as progress:
+        task = progress.add_task(f"reading {file.name}", total=None)
+        batch = read_source(spec.name, file, mapping_file=mapping, encoding=encoding)
+        progress.update(
+            task,
+            description=f"writing {file.name}",
+            total=batch.ticket_count + batch.event_count,
+            completed=0,
+        )
+        store = store_for(db)
+        try:
+            outcome = write_import(store, batch, lambda n: progress.advance(task, n))
+        finally:
+            store.dispose()
+    print_summary(batch, outcome)
+    return outcome
+
+
+def _make_command(spec: ImporterSpec) -> None:
+    def command(
+        file: Annotated[Path, typer.Argument(help="The export to import.", show_default=False)],
+        mapping: MappingOption = None,
+        encoding: EncodingOption = "utf-8",
+        db: DbOption = None,
+    ) -> None:
+        user_errors(run_import)(spec, file, mapping, encoding, db)
+
+    command.__doc__ = spec.help
+    app.command(spec.name, help=spec.help)(command)
+
+
+for _spec in IMPORTERS.values():
+    _make_command(_spec)

@@ -1,0 +1,138 @@
+"""The Workload: what arrives, how long it takes and where it goes, fitted or written by hand.
+
+Arrival rates follow a multiplicative model, ``rate(d, t, p, h) = weekly(d, t, p) * shape_d(h)``:
+the weekly volume of each domain x tier x priority stream times its domain's hour-of-week shape.
+Estimating a separate 168-hour curve for every stream would spread a desk's history too thin (most
+streams see a few tickets a week), while the shape of a domain's week is well determined.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from deskmix.domain.priority import Priority
+from deskmix.domain.ticket import Tier
+
+DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOURS_PER_WEEK = 168
+
+Family = Literal["exponential", "lognormal", "gamma", "weibull"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ArrivalStream(_Model):
+    """Tickets of one domain x tier x priority; ``tickets_per_week`` is the mean over the period."""
+
+    domain: str
+    tier: Tier
+    priority: Priority
+    tickets_per_week: float = Field(ge=0)
+    observed: int = Field(ge=0, description="tickets behind the estimate")
+
+
+class HandlingFit(_Model):
+    """One candidate distribution for handling time, in hours, with its goodness of fit."""
+
+    family: Family
+    params: dict[str, float]
+    aic: float
+    ks_statistic: float = Field(ge=0, le=1)
+    ks_pvalue: float = Field(ge=0, le=1)
+    mean_hours: float = Field(ge=0)
+
+
+class HandlingTime(_Model):
+    """Handling-time distribution for one domain x tier, chosen among the candidates by AIC."""
+
+    domain: str
+    tier: Tier
+    observed: int = Field(ge=0)
+    basis: str = Field(description="what the durations measure, e.g. touch time from events")
+    mean_hours: float = Field(ge=0)
+    p50_hours: float = Field(ge=0)
+    p90_hours: float = Field(ge=0)
+    chosen: HandlingFit
+    candidates: list[HandlingFit]
+
+
+class EscalationStats(_Model):
+    """How a domain's tickets move between lines: escalation, first-contact fixes and reopens."""
+
+    domain: str
+    tickets: int = Field(ge=0)
+    escalation_rate: float | None = Field(default=None, ge=0, le=1)
+    first_contact_resolution_rate: float | None = Field(default=None, ge=0, le=1)
+    reopen_rate: float | None = Field(default=None, ge=0, le=1)
+    reassignment_rate: float | None = Field(default=None, ge=0, le=1)
+    paths: dict[str, int] = Field(default_factory=dict, description="most common tier paths")
+
+
+class Workload(_Model):
+    """Everything the simulator needs to generate a desk's demand; a person can read and edit it."""
+
+    name: str
+    source: str = "hand-written"
+    fitted_at: datetime | None = None
+    period_start: datetime | None = None
+    period_end: datetime | None = None
+    weeks: float | None = Field(default=None, gt=0)
+    tickets: int = Field(default=0, ge=0)
+    selection_criterion: str = (
+        "lowest AIC among exponential, lognormal, gamma and Weibull (maximum likelihood); "
+        "Kolmogorov-Smirnov statistic reported as goodness of fit"
+    )
+    domain_mix: dict[str, float] = Field(default_factory=dict)
+    arrivals: list[ArrivalStream] = Field(default_factory=list)
+    hour_of_week: dict[str, dict[str, list[float]]] = Field(
+        default_factory=dict,
+        description="per domain, per day (mon..sun), 24 hourly weights; a domain's week sums to 1",
+    )
+    handling: list[HandlingTime] = Field(default_factory=list)
+    escalation: list[EscalationStats] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list, description="what the source could not give")
+
+    @field_validator("hour_of_week")
+    @classmethod
+    def _check_shapes(
+        cls, value: dict[str, dict[str, list[float]]]
+    ) -> dict[str, dict[str, list[float]]]:
+        for domain, week in value.items():
+            if set(week) != set(DAYS):
+                raise ValueError(f"hour_of_week[{domain}] needs the days {', '.join(DAYS)}")
+            for day, hours in week.items():
+                if len(hours) != 24 or any(h < 0 for h in hours):
+                    raise ValueError(f"hour_of_week[{domain}][{day}] needs 24 non-negative weights")
+            total = sum(sum(hours) for hours in week.values())
+            if total <= 0:
+                raise ValueError(f"hour_of_week[{domain}] is all zero")
+        return value
+
+    def weekly_shape(self, domain: str) -> list[float]:
+        """The domain's 168 hourly weights, Monday 00:00 first, normalised to sum to 1."""
+        week = self.hour_of_week.get(domain)
+        if week is None:
+            return [1.0 / HOURS_PER_WEEK] * HOURS_PER_WEEK
+        flat = [w for day in DAYS for w in week[day]]
+        total = sum(flat)
+        return [w / total for w in flat]
+
+    def rate_per_hour(
+        self, domain: str, tier: Tier, priority: Priority, hour_of_week: int
+    ) -> float:
+        """Expected arrivals per hour of one stream at one hour of the week."""
+        weekly = sum(
+            s.tickets_per_week
+            for s in self.arrivals
+            if s.domain == domain and s.tier == tier and s.priority == priority
+        )
+        return weekly * self.weekly_shape(domain)[hour_of_week % HOURS_PER_WEEK]
+
+    @property
+    def tickets_per_week(self) -> float:
+        return sum(s.tickets_per_week for s in self.arrivals)

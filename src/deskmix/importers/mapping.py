@@ -1,0 +1,168 @@
+"""How a source's labels become deskmix's skill domains and tiers: data the user edits, not code.
+
+Every source ships a default mapping (``deskmix/data/mappings/<source>.yaml``); a user's
+``--mapping`` file is laid over it, so a desk writes only what differs. Values no rule covers are
+left empty on the ticket and counted in the import report, never dropped or guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from deskmix.domain.taxonomy import DEFAULT_DOMAINS
+from deskmix.domain.ticket import Tier
+from deskmix.errors import ConfigError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PatternRule(_Strict):
+    """A regular expression tried when no exact value matched, in file order."""
+
+    match: str
+    to: str
+
+    @field_validator("match")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+
+class LabelRule(_Strict):
+    """Which ticket field feeds the lookup, exact values, then patterns, then a default."""
+
+    by: str
+    values: dict[str, str] = Field(default_factory=dict)
+    patterns: list[PatternRule] = Field(default_factory=list)
+    default: str | None = None
+
+    def apply(self, labels: pd.Series) -> tuple[pd.Series, dict[str, int]]:
+        """Map each label; return the result and the unmapped labels with their counts."""
+        lookup: dict[str, str | None] = {}
+        compiled = [(re.compile(p.match), p.to) for p in self.patterns]
+        for label in labels.dropna().unique():
+            text = str(label)
+            target = self.values.get(text)
+            if target is None:
+                target = next((to for rx, to in compiled if rx.search(text)), None)
+            lookup[text] = target if target is not None else self.default
+        mapped = labels.map(lookup).astype("string")
+        unmatched = labels[labels.notna() & mapped.isna()]
+        counts = {str(k): int(v) for k, v in unmatched.value_counts().items()}
+        missing = int(labels.isna().sum())
+        if missing and self.default is not None:
+            mapped = mapped.fillna(self.default)
+        elif missing:
+            counts["(empty)"] = missing
+        return mapped, counts
+
+
+class DateSettings(_Strict):
+    dayfirst: bool = False
+    format: str | None = None
+    timezone: str = "UTC"
+
+
+class SourceMapping(_Strict):
+    """Everything a source needs beyond its file: columns, dates, missing tokens, label rules."""
+
+    source_system: str | None = None
+    columns: dict[str, str] = Field(default_factory=dict)
+    dates: DateSettings = Field(default_factory=DateSettings)
+    missing: list[str] | None = None
+    priority: dict[str, str] = Field(default_factory=dict)
+    domain: LabelRule | None = None
+    tier: LabelRule | None = None
+    priority_matrix: list[list[str]] | None = None
+
+    def check_targets(self, domains: set[str]) -> None:
+        """Refuse a mapping that points at a domain or tier deskmix does not know."""
+        if self.domain:
+            for target in [*self.domain.values.values(), *(p.to for p in self.domain.patterns)]:
+                if target not in domains:
+                    raise ConfigError(
+                        f"mapping sends a label to unknown domain '{target}'; "
+                        f"expected one of: {', '.join(sorted(domains))}"
+                    )
+        if self.tier:
+            tiers = {t.value for t in Tier}
+            targets = [*self.tier.values.values(), *(p.to for p in self.tier.patterns)]
+            if self.tier.default:
+                targets.append(self.tier.default)
+            for target in targets:
+                if target not in tiers:
+                    raise ConfigError(
+                        f"mapping sends a label to unknown tier '{target}'; "
+                        "expected generalist or specialist"
+                    )
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_yaml(text: str, origin: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{origin}: not valid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: expected a mapping of settings at the top level")
+    return data
+
+
+def default_mapping_text(source: str) -> str:
+    """The shipped YAML of a source's mapping, comments included ('' when it has none)."""
+    resource = resources.files("deskmix.data").joinpath("mappings", f"{source}.yaml")
+    return resource.read_text(encoding="utf-8") if resource.is_file() else ""
+
+
+def default_mapping_data(source: str) -> dict[str, Any]:
+    return _read_yaml(default_mapping_text(source), f"built-in mapping {source}")
+
+
+def load_mapping(
+    source: str, user_file: Path | None = None, domains: set[str] | None = None
+) -> SourceMapping:
+    """The source's default mapping with the user's file laid over it, validated."""
+    data = default_mapping_data(source)
+    origin = f"built-in mapping {source}"
+    if user_file is not None:
+        try:
+            text = Path(user_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{user_file}: cannot read mapping: {exc.strerror}") from exc
+        data = _merge(data, _read_yaml(text, str(user_file)))
+        origin = str(user_file)
+    try:
+        mapping = SourceMapping.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{origin}: '{where}': {first['msg']}") from exc
+    mapping.check_targets(domains or set(DEFAULT_DOMAINS))
+    return mapping
+
+
+Kind = Literal["domain", "tier"]

@@ -1,0 +1,142 @@
+"""Reading a user's file safely: empty, binary, wrongly encoded or truncated files are refused
+with the place and the reason, before any parsing starts.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from deskmix.errors import InputError
+
+ROW = "__row__"
+_SNIFF_BYTES = 64 * 1024
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of the file as stored; a re-import of the same bytes is recognised by it."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _open_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError("file not found", file=path, expected="an existing file")
+    if path.is_dir():
+        raise InputError("is a directory", file=path, expected="a file")
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"not a readable gzip file ({exc})", file=path) from exc
+    return data
+
+
+def _check_text(data: bytes, path: Path, encoding: str) -> str:
+    if not data.strip():
+        raise InputError("file is empty", file=path, expected="a header row and data rows")
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise InputError(
+            "binary file, not text", file=path, expected="a CSV or JSON export (UTF-8 text)"
+        )
+    try:
+        return data.decode(
+            "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
+        )
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"byte 0x{data[exc.start]:02x} at position {exc.start} is not valid {encoding}",
+            file=path,
+            row=line,
+            expected=f"{encoding} text (pass --encoding latin-1 or cp1252 if the export used one)",
+        ) from exc
+    except LookupError as exc:
+        raise InputError(f"unknown encoding '{encoding}'", file=path) from exc
+
+
+def read_table(path: Path, *, encoding: str = "utf-8", sheet: str | int = 0) -> pd.DataFrame:
+    """CSV (optionally gzipped) or XLSX as strings, plus a ``__row__`` column for error messages.
+
+    Row numbers count the header as row 1, as a spreadsheet does.
+    """
+    path = Path(path)
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        frame = _read_xlsx(path, sheet)
+    else:
+        text = _check_text(_open_bytes(path), path, encoding)
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text),
+                dtype=str,
+                keep_default_na=False,
+                na_values=[],
+                skipinitialspace=False,
+            )
+        except pd.errors.ParserError as exc:
+            raise InputError(f"not a well-formed CSV: {exc}", file=path) from exc
+        except pd.errors.EmptyDataError as exc:
+            raise InputError("file has no header row", file=path) from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:
+        raise InputError("file has a header but no data rows", file=path, expected="data rows")
+    frame[ROW] = pd.RangeIndex(2, len(frame) + 2)
+    return frame
+
+
+def _read_xlsx(path: Path, sheet: str | int) -> pd.DataFrame:
+    data = _open_bytes(path)
+    if not data:
+        raise InputError("file is empty", file=path, expected="an XLSX workbook")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise InputError("not an XLSX workbook", file=path, expected="an .xlsx file saved by Excel")
+    try:
+        frame = pd.read_excel(io.BytesIO(data), sheet_name=sheet, dtype=str, engine="openpyxl")
+    except (ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise InputError(f"cannot read workbook: {exc}", file=path) from exc
+    return frame.fillna("")
+
+
+def read_json(path: Path, *, encoding: str = "utf-8") -> Any:
+    """A JSON document; a file of JSON lines is read as a list of records."""
+    path = Path(path)
+    text = _check_text(_open_bytes(path), path, encoding)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        if len(lines) > 1:
+            try:
+                return [json.loads(ln) for ln in lines]
+            except json.JSONDecodeError:
+                pass
+        raise InputError(
+            f"not valid JSON: {exc.msg}", file=path, row=exc.lineno, expected="a JSON export"
+        ) from exc
+
+
+def require_columns(frame: pd.DataFrame, needed: dict[str, str], path: Path) -> None:
+    """Every mapped column must exist; say which one is missing and what the file does have."""
+    for field, column in needed.items():
+        if column not in frame.columns:
+            present = ", ".join(c for c in frame.columns if c != ROW)
+            if len(present) > 200:
+                present = present[:197] + "..."
+            raise InputError(
+                f"missing column '{column}' (for {field})",
+                file=path,
+                row=1,
+                field=column,
+                expected=f"a column named '{column}'; the file has: {present}",
+            )
