@@ -37,7 +37,12 @@ class ArrivalStream(_Model):
 
 
 class HandlingFit(_Model):
-    """One candidate distribution for handling time, in hours, with its goodness of fit."""
+    """One candidate distribution for handling time, in hours, with its goodness of fit.
+
+    ``params`` name the parameters as NumPy's generators take them, so a simulator draws without
+    translation: exponential ``{scale}`` (the mean), lognormal ``{mu, sigma}`` of the log of the
+    hours, gamma ``{shape, scale}``, Weibull ``{shape, scale}``. Location is always 0.
+    """
 
     family: Family
     params: dict[str, float]
@@ -59,6 +64,13 @@ class HandlingTime(_Model):
     p90_hours: float = Field(ge=0)
     chosen: HandlingFit
     candidates: list[HandlingFit]
+    pooled_from: str | None = Field(
+        default=None,
+        description="when the cell had too few durations of its own, whose durations were fitted",
+    )
+    own_observations: int | None = Field(
+        default=None, ge=0, description="durations the cell itself had (when pooled)"
+    )
 
 
 class EscalationStats(_Model):
@@ -71,6 +83,9 @@ class EscalationStats(_Model):
     reopen_rate: float | None = Field(default=None, ge=0, le=1)
     reassignment_rate: float | None = Field(default=None, ge=0, le=1)
     paths: dict[str, int] = Field(default_factory=dict, description="most common tier paths")
+    basis: str | None = Field(
+        default=None, description="what the rates were measured from (events, ticket fields)"
+    )
 
 
 class Workload(_Model):
@@ -88,7 +103,14 @@ class Workload(_Model):
         "Kolmogorov-Smirnov statistic reported as goodness of fit"
     )
     domain_mix: dict[str, float] = Field(default_factory=dict)
+    tier_mix: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="per domain, the share of its tickets per tier (known even without timestamps)",
+    )
     arrivals: list[ArrivalStream] = Field(default_factory=list)
+    timezone: str = Field(
+        default="UTC", description="IANA zone the hour-of-week shapes are expressed in"
+    )
     hour_of_week: dict[str, dict[str, list[float]]] = Field(
         default_factory=dict,
         description="per domain, per day (mon..sun), 24 hourly weights; a domain's week sums to 1",
@@ -96,6 +118,9 @@ class Workload(_Model):
     handling: list[HandlingTime] = Field(default_factory=list)
     escalation: list[EscalationStats] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list, description="what the source could not give")
+    notes: list[str] = Field(
+        default_factory=list, description="the rules calibration applied, with their counts"
+    )
 
     @field_validator("hour_of_week")
     @classmethod

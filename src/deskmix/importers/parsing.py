@@ -64,13 +64,13 @@ def _fail(
 
 
 def clean_missing(frame: pd.DataFrame, tokens: tuple[str, ...] = DEFAULT_MISSING) -> pd.DataFrame:
-    """Strip text and turn the source's missing-value tokens into ``<NA>``."""
+    """Strip text and turn empty cells and the source's missing-value tokens into ``<NA>``."""
     out = frame.copy()
     for column in out.columns:
         series = out[column]
         if series.dtype == object or pd.api.types.is_string_dtype(series):
             stripped = series.astype("string").str.strip()
-            out[column] = stripped.mask(stripped.isin(tokens))
+            out[column] = stripped.mask(stripped.isin(tokens) | (stripped == ""))
     return out
 
 
@@ -268,8 +268,12 @@ def check_order(
     earlier_field: str,
     later_field: str,
     file: str | Path | None = None,
+    column: str | None = None,
 ) -> None:
-    """A resolution or closure cannot come before the ticket was opened."""
+    """A resolution or closure cannot come before the ticket was opened.
+
+    ``column`` is the source's name for the later field, so the message points into the file.
+    """
     bad_mask = earlier.notna() & later.notna() & (later < earlier)
     if bad_mask.any():
         bad = later[bad_mask].dt.strftime("%Y-%m-%d %H:%M")
@@ -278,7 +282,7 @@ def check_order(
         raise _fail(
             bad,
             rows,
-            field=later_field,
+            field=column or later_field,
             file=file,
             message=f"{later_field} is before {earlier_field} ({opened})",
             expected=f"a time at or after {earlier_field}",

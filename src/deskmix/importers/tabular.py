@@ -179,22 +179,16 @@ def build_tickets(
         out["priority"] = parsed.fillna(derived)
     else:
         out["priority"] = derived
-    check_order(
-        out["opened_at"],
-        out["resolved_at"],
-        rows,
-        earlier_field="opened_at",
-        later_field="resolved_at",
-        file=path,
-    )
-    check_order(
-        out["opened_at"],
-        out["closed_at"],
-        rows,
-        earlier_field="opened_at",
-        later_field="closed_at",
-        file=path,
-    )
+    for later in ("resolved_at", "closed_at"):
+        check_order(
+            out["opened_at"],
+            out[later],
+            rows,
+            earlier_field="opened_at",
+            later_field=later,
+            file=path,
+            column=columns.get(later),
+        )
     unmapped: dict[str, dict[str, int]] = {}
     if mapping.domain is not None:
         out["domain"], unmapped["domain"] = mapping.domain.apply(

@@ -1,0 +1,223 @@
+"""The built-in routing policies. Each is small on purpose: the reason it gives is the rule.
+
+Write your own by subclassing ``Policy`` (see docs/routing.md) and registering it in
+``POLICIES``; the simulator and the API pick it up by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from deskmix.domain.team import AgentKind, MspContract
+from deskmix.domain.ticket import Tier
+from deskmix.errors import ConfigError
+from deskmix.routing.base import (
+    SPECIALIST_MIN_LEVEL,
+    AgentView,
+    Decision,
+    Policy,
+    QueueSpec,
+    RoutingState,
+    Stage,
+    TicketView,
+    fewest_other_skills,
+    hours_text,
+)
+
+_GENERALISTS = frozenset({AgentKind.GENERALIST})
+_SPECIALISTS = frozenset({AgentKind.SPECIALIST})
+_EVERYONE = frozenset(AgentKind)
+
+
+def _covering(state: RoutingState, domain: str, tier: Tier) -> MspContract | None:
+    return next((c for c in state.msp if c.covers(domain, tier)), None)
+
+
+def _nobody_in_house(state: RoutingState, domain: str, tier: Tier) -> bool:
+    return not any(a.can_resolve(domain, tier) for a in state.agents)
+
+
+def _msp_decision(contract: MspContract, domain: str, why: str) -> Decision:
+    return Decision(
+        msp=contract,
+        reason=f"handed to {contract.name} ({domain}, responds within "
+        f"{hours_text(contract.response_hours)}): {why}",
+    )
+
+
+def _to_specialist(ticket: TicketView, state: RoutingState, why: str) -> Decision:
+    """Send work that needs depth to a free specialist, else their queue, else an MSP."""
+    domain = ticket.domain
+    capable = [
+        a
+        for a in state.free_agents()
+        if a.kind == AgentKind.SPECIALIST and a.level(domain) >= SPECIALIST_MIN_LEVEL
+    ]
+    if capable:
+        chosen = fewest_other_skills(capable, domain)
+        return Decision(
+            agent=chosen,
+            reason=f"{why} to {chosen.name} ({domain} L{chosen.level(domain)})",
+        )
+    contract = _covering(state, domain, Tier.SPECIALIST)
+    has_specialist = any(
+        a.kind == AgentKind.SPECIALIST and a.level(domain) >= SPECIALIST_MIN_LEVEL
+        for a in state.agents
+    )
+    if contract is not None and not has_specialist:
+        return _msp_decision(contract, domain, f"{why}; no in-house {domain} specialist")
+    queue = QueueSpec(f"specialists:{domain}", _SPECIALISTS, domain, Tier.SPECIALIST)
+    waiting = state.queue_length(queue.name)
+    return Decision(
+        queue=queue,
+        reason=f"{why} to the {domain} specialists' queue: no {domain} skill >= "
+        f"{SPECIALIST_MIN_LEVEL} free ({waiting} already waiting)",
+    )
+
+
+@dataclass
+class GeneralistFirst(Policy):
+    """Generalists take everything first; depth is called in by rule or after a time limit.
+
+    Specialist-tier tickets are escalated after the generalist's attempt (at most
+    ``time_limit_hours``); generalist-tier tickets that run past the limit are escalated too.
+    Domains in ``direct_domains`` (say, security incidents) skip the first line.
+    """
+
+    time_limit_hours: float = 0.75
+    direct_domains: tuple[str, ...] = ()
+    name: str = field(default="generalist_first", init=False)
+
+    def decide(self, ticket: TicketView, state: RoutingState) -> Decision:
+        if ticket.stage == Stage.ESCALATED:
+            tried = hours_text(ticket.generalist_hours)
+            return _to_specialist(ticket, state, f"escalated after generalists tried {tried},")
+        if ticket.domain in self.direct_domains and ticket.tier == Tier.SPECIALIST:
+            return _to_specialist(ticket, state, f"{ticket.domain} goes straight")
+        free = [a for a in state.free_agents() if a.kind == AgentKind.GENERALIST]
+        if free:
+            chosen = max(free, key=lambda a: (a.level(ticket.domain), -a.cost_per_hour, a.name))
+            return Decision(
+                agent=chosen,
+                work_limit_hours=self.time_limit_hours,
+                reason=f"{chosen.name} (generalist) takes it first, escalating after "
+                f"{hours_text(self.time_limit_hours)} if it needs a specialist",
+            )
+        if not any(a.kind == AgentKind.GENERALIST for a in state.agents):
+            return _to_specialist(ticket, state, "no generalists in the team: sent straight")
+        queue = QueueSpec("generalists", _GENERALISTS)
+        return Decision(
+            queue=queue,
+            work_limit_hours=self.time_limit_hours,
+            reason=f"queued for the first line: all generalists busy "
+            f"({state.queue_length(queue.name)} already waiting)",
+        )
+
+    def describe(self) -> str:
+        direct = f", direct: {', '.join(self.direct_domains)}" if self.direct_domains else ""
+        return f"generalist_first (time limit {hours_text(self.time_limit_hours)}{direct})"
+
+
+@dataclass
+class SkillsBased(Policy):
+    """The free agent who can resolve the ticket and has the fewest other skills takes it."""
+
+    name: str = field(default="skills_based", init=False)
+
+    def decide(self, ticket: TicketView, state: RoutingState) -> Decision:
+        domain, tier = ticket.domain, ticket.tier
+        capable = [a for a in state.free_agents() if a.can_resolve(domain, tier)]
+        if capable:
+            chosen = fewest_other_skills(capable, domain)
+            return Decision(
+                agent=chosen,
+                reason=f"{chosen.name} ({domain} L{chosen.level(domain)}) is free and has the "
+                f"fewest other skills ({chosen.versatility}) of {len(capable)} who could take it",
+            )
+        contract = _covering(state, domain, tier)
+        if contract is not None and _nobody_in_house(state, domain, tier):
+            return _msp_decision(contract, domain, f"nobody in-house can resolve {tier} work")
+        queue = QueueSpec(f"skill:{domain}:{tier}", _EVERYONE, domain, tier)
+        return Decision(
+            queue=queue,
+            reason=f"queued for {domain} ({tier}): nobody able is free "
+            f"({state.queue_length(queue.name)} already waiting)",
+        )
+
+
+@dataclass
+class MspOverflow(Policy):
+    """In-house first (by ``inner``); hand off to an MSP when the in-house line is too long."""
+
+    inner: Policy = field(default_factory=GeneralistFirst)
+    max_wait_hours: float = 2.0
+    max_queue: int = 10
+    name: str = field(default="msp_overflow", init=False)
+
+    def decide(self, ticket: TicketView, state: RoutingState) -> Decision:
+        decision = self.inner.decide(ticket, state)
+        if decision.queue is None:
+            return decision
+        contract = _covering(state, ticket.domain, ticket.tier)
+        if contract is None:
+            return decision
+        waiting = state.queue_length(decision.queue.name)
+        oldest = state.oldest_wait(decision.queue.name)
+        if waiting >= self.max_queue or oldest >= self.max_wait_hours:
+            return _msp_decision(
+                contract,
+                ticket.domain,
+                f"in-house queue {decision.queue.name} has {waiting} waiting, "
+                f"oldest {hours_text(oldest)}",
+            )
+        return decision
+
+    def describe(self) -> str:
+        return (
+            f"msp_overflow over {self.inner.describe()} (queue >= {self.max_queue} or wait >= "
+            f"{hours_text(self.max_wait_hours)})"
+        )
+
+
+@dataclass
+class RoundRobin(Policy):
+    """Baseline: the next able agent in a fixed rotation, ignoring skill depth and versatility."""
+
+    _next: int = field(default=0, init=False, repr=False)
+    name: str = field(default="round_robin", init=False)
+
+    def decide(self, ticket: TicketView, state: RoutingState) -> Decision:
+        agents: Sequence[AgentView] = state.agents
+        free = {a.index for a in state.free_agents()}
+        count = len(agents)
+        for step in range(count):
+            agent = agents[(self._next + step) % count]
+            if agent.index in free and agent.can_resolve(ticket.domain, ticket.tier):
+                self._next = (agent.index + 1) % count
+                return Decision(agent=agent, reason=f"{agent.name}: next able agent in rotation")
+        queue = QueueSpec(
+            f"rotation:{ticket.domain}:{ticket.tier}", _EVERYONE, ticket.domain, ticket.tier
+        )
+        return Decision(queue=queue, reason="queued: no able agent free in the rotation")
+
+
+POLICIES: dict[str, Callable[..., Policy]] = {
+    "generalist_first": GeneralistFirst,
+    "skills_based": SkillsBased,
+    "msp_overflow": MspOverflow,
+    "round_robin": RoundRobin,
+}
+
+
+def make_policy(name: str, **settings: Any) -> Policy:
+    """Build a registered policy by name; ``msp_overflow`` takes ``inner`` as a policy name."""
+    if name not in POLICIES:
+        raise ConfigError(f"unknown policy '{name}'; expected one of: {', '.join(POLICIES)}")
+    if name == "msp_overflow" and isinstance(settings.get("inner"), str):
+        settings["inner"] = make_policy(settings["inner"])
+    try:
+        return POLICIES[name](**settings)
+    except TypeError as exc:
+        raise ConfigError(f"policy '{name}': {exc}") from exc

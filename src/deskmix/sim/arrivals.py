@@ -1,0 +1,79 @@
+"""Tickets for one replication, drawn up front so every policy sees the same ones.
+
+Arrivals are a non-homogeneous Poisson process with rates constant within each hour: the count
+in each hour is Poisson, the times within it uniform, which is exact for piecewise-constant
+rates. Every per-ticket random quantity (work, first-line attempt, reopen) is drawn here in a
+fixed order from the replication's own generator: two policies run on the same seed therefore
+face the same tickets with the same draws (common random numbers), and their difference is the
+policies', not noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from deskmix.domain.workload import HOURS_PER_WEEK
+from deskmix.sim.model import CompiledModel
+
+
+@dataclass(frozen=True)
+class TicketDraws:
+    """Arrays indexed by ticket, sorted by arrival time."""
+
+    arrival: NDArray[np.float64]
+    domain: NDArray[np.int64]
+    tier: NDArray[np.int64]
+    priority: NDArray[np.int64]
+    work: NDArray[np.float64]  # hours at reference skill, for the ticket's own tier
+    attempt: NDArray[np.float64]  # a generalist's attempt at it (generalist-tier draw)
+    reopens: NDArray[np.bool_]
+    reopen_delay: NDArray[np.float64]
+
+    def __len__(self) -> int:
+        return len(self.arrival)
+
+
+def draw_tickets(model: CompiledModel, rng: np.random.Generator) -> TicketDraws:
+    settings = model.settings
+    hours = int(np.ceil(settings.horizon_hours))
+    weeks = -(-hours // HOURS_PER_WEEK)
+    rates = np.tile(model.stream_rates, (1, weeks))[:, :hours]
+    counts = rng.poisson(rates)
+    stream_of, hour_of = np.nonzero(counts)
+    repeat = counts[stream_of, hour_of]
+    streams = np.repeat(stream_of, repeat)
+    arrival = np.repeat(hour_of, repeat).astype(float) + rng.random(streams.size)
+    order = np.argsort(arrival, kind="stable")
+    arrival, streams = arrival[order], streams[order]
+    n = arrival.size
+    u_work = rng.random(n)
+    u_attempt = rng.random(n)
+    u_reopen = rng.random(n)
+    reopen_delay = rng.exponential(settings.reopen_delay_hours, n)
+    domain = model.stream_domain[streams]
+    tier = model.stream_tier[streams]
+    work = np.empty(n)
+    attempt = np.empty(n)
+    for (d, t), dist in model.handling.items():
+        mask = (domain == d) & (tier == t)
+        if mask.any():
+            work[mask] = dist.ppf(u_work[mask])
+        attempt_mask = domain == d
+        if t == 0 and attempt_mask.any():
+            attempt[attempt_mask] = dist.ppf(u_attempt[attempt_mask])
+    # ppf(1.0) is infinite; uniforms are in [0, 1) but guard against extreme tails anyway.
+    np.minimum(work, 10_000.0, out=work)
+    np.minimum(attempt, 10_000.0, out=attempt)
+    return TicketDraws(
+        arrival=arrival,
+        domain=domain,
+        tier=tier,
+        priority=model.stream_priority[streams],
+        work=work,
+        attempt=attempt,
+        reopens=u_reopen < model.reopen_p[domain],
+        reopen_delay=reopen_delay,
+    )

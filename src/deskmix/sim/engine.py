@@ -1,0 +1,424 @@
+"""The discrete-event engine: one replication of one team under one policy.
+
+A purpose-built loop rather than a general framework because its speed decides how many designs
+the planner can try. Pre-drawn arrivals are merged with a heap of timed events (work done, MSP
+done, reopen, shift on/off); queues are heaps ordered by (priority, opened time, sequence), so
+service is non-preemptive priority with first-come-first-served inside a priority.
+
+Routing goes through ``Policy.decide`` with this module's ``SimState`` as the ``RoutingState``:
+the same policy classes route live tickets through the API. When an agent frees up it takes the
+best head among the queues it may serve (highest priority, then oldest).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from deskmix.domain.team import AgentKind, MspContract
+from deskmix.domain.ticket import Tier
+from deskmix.routing.base import AgentView, Decision, Policy, QueueSpec, Stage
+from deskmix.sim.arrivals import TicketDraws, draw_tickets
+from deskmix.sim.model import TIERS, CompiledModel
+
+DONE, MSP_DONE, REOPEN, SHIFT_ON, SHIFT_OFF = range(5)
+INF = float("inf")
+
+
+class SimTicket:
+    """A ticket inside the simulator; implements the policies' ``TicketView``."""
+
+    __slots__ = (
+        "attempt",
+        "domain",
+        "domain_index",
+        "done_at",
+        "escalate_next",
+        "escalations",
+        "first_response",
+        "generalist_hours",
+        "index",
+        "msp_index",
+        "opened_at",
+        "priority",
+        "queued_at",
+        "reopen_delay",
+        "reopened",
+        "reopens",
+        "stage",
+        "tier",
+        "tier_index",
+        "work",
+    )
+
+    def __init__(
+        self,
+        index: int,
+        domain: str,
+        domain_index: int,
+        tier_index: int,
+        priority: int,
+        opened_at: float,
+        work: float,
+        attempt: float,
+        reopens: bool,
+        reopen_delay: float,
+    ) -> None:
+        self.index = index
+        self.domain = domain
+        self.domain_index = domain_index
+        self.tier_index = tier_index
+        self.tier: Tier = TIERS[tier_index]
+        self.priority = priority
+        self.opened_at = opened_at
+        self.work = work
+        self.attempt = attempt
+        self.reopens = reopens
+        self.reopen_delay = reopen_delay
+        self.stage = Stage.NEW
+        self.generalist_hours = 0.0
+        self.first_response: float | None = None
+        self.done_at: float | None = None
+        self.escalations = 0
+        self.escalate_next = False
+        self.msp_index = -1
+        self.reopened = False
+        self.queued_at: float | None = None
+
+    @property
+    def id(self) -> str:
+        return f"T{self.index}"
+
+
+class WaitingLine:
+    """One queue: a priority heap plus a FIFO view for 'how long has the oldest waited'."""
+
+    __slots__ = ("fifo", "heap", "spec")
+
+    def __init__(self, spec: QueueSpec) -> None:
+        self.spec = spec
+        self.heap: list[tuple[int, float, int, SimTicket, float | None]] = []
+        self.fifo: deque[SimTicket] = deque()
+
+    def push(self, ticket: SimTicket, limit: float | None, seq: int, now: float) -> None:
+        ticket.queued_at = now
+        heapq.heappush(self.heap, (ticket.priority, ticket.opened_at, seq, ticket, limit))
+        self.fifo.append(ticket)
+
+    def pop(self) -> tuple[SimTicket, float | None]:
+        entry = heapq.heappop(self.heap)
+        entry[3].queued_at = None
+        return entry[3], entry[4]
+
+    def oldest_wait(self, now: float) -> float:
+        fifo = self.fifo
+        while fifo and fifo[0].queued_at is None:
+            fifo.popleft()
+        if not fifo:
+            return 0.0
+        queued = fifo[0].queued_at
+        return now - queued if queued is not None else 0.0
+
+
+class SimState:
+    """The simulator's ``RoutingState``: what policies see at the current simulated time."""
+
+    def __init__(self, agents: list[AgentView], msp: list[MspContract]) -> None:
+        self.now = 0.0
+        self._agents = agents
+        self._msp = msp
+        self.free = [False] * len(agents)
+        self._free_cache: list[AgentView] | None = None
+        self.lines: dict[str, WaitingLine] = {}
+
+    @property
+    def agents(self) -> list[AgentView]:
+        return self._agents
+
+    @property
+    def msp(self) -> list[MspContract]:
+        return self._msp
+
+    def free_agents(self) -> list[AgentView]:
+        if self._free_cache is None:
+            self._free_cache = [a for a, f in zip(self._agents, self.free, strict=True) if f]
+        return self._free_cache
+
+    def set_free(self, agent: int, free: bool) -> None:
+        if self.free[agent] != free:
+            self.free[agent] = free
+            self._free_cache = None
+
+    def queue_length(self, queue: str) -> int:
+        line = self.lines.get(queue)
+        return len(line.heap) if line is not None else 0
+
+    def oldest_wait(self, queue: str) -> float:
+        line = self.lines.get(queue)
+        return line.oldest_wait(self.now) if line is not None else 0.0
+
+
+@dataclass
+class ReplicationResult:
+    """What one replication produced: per-ticket arrays and per-agent/contract totals."""
+
+    arrival: NDArray[np.float64]
+    first_response: NDArray[np.float64]  # NaN: never reached
+    resolved: NDArray[np.float64]  # first resolution; NaN: not resolved by the end
+    domain: NDArray[np.int64]
+    tier: NDArray[np.int64]
+    priority: NDArray[np.int64]
+    escalations: NDArray[np.int64]
+    msp: NDArray[np.int64]  # contract index, -1 in-house
+    reopened: NDArray[np.bool_]
+    busy_hours: NDArray[np.float64]  # per agent, inside the measured window
+    msp_hours: NDArray[np.float64]  # per contract, work of measured tickets
+    decisions: list[tuple[float, str, str]] = field(default_factory=list)  # sample: (t, id, why)
+    segments: list[tuple[int, int, float, float]] = field(default_factory=list)  # audit only
+
+
+def _shift_events(model: CompiledModel) -> tuple[list[tuple[float, int, int, Any]], list[bool]]:
+    events: list[tuple[float, int, int, Any]] = []
+    initial: list[bool] = []
+    seq = 0
+    for a, row in enumerate(model.available):
+        initial.append(bool(row[0]))
+        changes = np.flatnonzero(np.diff(row.astype(np.int8))) + 1
+        for hour in changes.tolist():
+            events.append((float(hour), -1 - seq, SHIFT_ON if row[hour] else SHIFT_OFF, a))
+            seq += 1
+    heapq.heapify(events)
+    return events, initial
+
+
+def run_replication(
+    model: CompiledModel,
+    policy: Policy,
+    seed: np.random.SeedSequence | int,
+    *,
+    trace: int = 0,
+    audit: bool = False,
+) -> ReplicationResult:
+    """Simulate once.
+
+    ``trace`` keeps the first N routing decisions with their reasons; ``audit`` records every
+    piece of work as (agent, ticket, start, end) so tests can check the engine's invariants.
+    """
+    rng = np.random.default_rng(seed)
+    draws = draw_tickets(model, rng)
+    return _simulate(model, policy, draws, trace, audit)
+
+
+def _simulate(
+    model: CompiledModel, policy: Policy, draws: TicketDraws, trace: int, audit: bool
+) -> ReplicationResult:
+    settings = model.settings
+    warmup, horizon, end = settings.warmup_hours, settings.horizon_hours, settings.end_hours
+    agents = model.agents
+    n_agents = len(agents)
+    state = SimState(agents, model.msp)
+    events, initial = _shift_events(model)
+    on_duty = initial[:]
+    for a, duty in enumerate(on_duty):
+        state.free[a] = duty
+    busy_with: list[SimTicket | None] = [None] * n_agents
+    busy_hours = [0.0] * n_agents
+    msp_hours = [0.0] * len(model.msp)
+    is_generalist = [a.kind == AgentKind.GENERALIST for a in agents]
+    factors = model.factors.tolist()
+    domains = model.domains
+    can = [[[a.can_resolve(d, t) for t in TIERS] for d in domains] for a in agents]
+    agent_lines: list[list[WaitingLine]] = [[] for _ in range(n_agents)]
+    reopen_share = settings.reopen_work_share
+    decisions: list[tuple[float, str, str]] = []
+    segments: list[tuple[int, int, float, float]] = []
+    seq = 0
+
+    def line_for(spec: QueueSpec) -> WaitingLine:
+        line = state.lines.get(spec.name)
+        if line is None:
+            line = WaitingLine(spec)
+            state.lines[spec.name] = line
+            for agent in agents:
+                if spec.admits(agent):
+                    agent_lines[agent.index].append(line)
+        return line
+
+    def start(a: int, ticket: SimTicket, limit: float | None) -> None:
+        nonlocal seq
+        now = state.now
+        state.set_free(a, False)
+        if ticket.first_response is None:
+            ticket.first_response = now
+        d, t = ticket.domain_index, ticket.tier_index
+        if can[a][d][t]:
+            duration = ticket.work * factors[a][d][t]
+            escalate = False
+            if limit is not None and is_generalist[a] and duration > limit:
+                duration, escalate = limit, True
+        else:
+            duration = ticket.attempt if limit is None else min(ticket.attempt, limit)
+            escalate = True
+        if is_generalist[a]:
+            ticket.generalist_hours += duration
+        ticket.escalate_next = escalate
+        finish = now + duration
+        lo, hi = max(now, warmup), min(finish, horizon)
+        if hi > lo:
+            busy_hours[a] += hi - lo
+        busy_with[a] = ticket
+        if audit:
+            segments.append((a, ticket.index, now, finish))
+        seq += 1
+        heapq.heappush(events, (finish, seq, DONE, a))
+
+    def pull(a: int) -> None:
+        best: WaitingLine | None = None
+        best_key: tuple[int, float, int] = (99, INF, 0)
+        for line in agent_lines[a]:
+            heap = line.heap
+            if heap:
+                top = heap[0]
+                key = (top[0], top[1], top[2])
+                if key < best_key:
+                    best, best_key = line, key
+        if best is not None:
+            ticket, limit = best.pop()
+            start(a, ticket, limit)
+
+    def apply(ticket: SimTicket, decision: Decision) -> None:
+        nonlocal seq
+        if len(decisions) < trace:
+            decisions.append((state.now, ticket.id, decision.reason))
+        if decision.agent is not None:
+            start(decision.agent.index, ticket, decision.work_limit_hours)
+            return
+        if decision.msp is not None:
+            contract_index = model.msp.index(decision.msp)
+            contract = decision.msp
+            now = state.now
+            response = now + contract.response_hours
+            if ticket.first_response is None:
+                ticket.first_response = response
+            ticket.msp_index = contract_index
+            duration = ticket.work * contract.handling_factor
+            if ticket.opened_at >= warmup:
+                msp_hours[contract_index] += duration
+            seq += 1
+            heapq.heappush(events, (response + duration, seq, MSP_DONE, ticket))
+            return
+        assert decision.queue is not None
+        line = line_for(decision.queue)
+        seq += 1
+        line.push(ticket, decision.work_limit_hours, seq, state.now)
+        # Work conservation: if an agent able to serve this line is free, it takes the head.
+        for agent in agents:
+            index = agent.index
+            if state.free[index] and line in agent_lines[index]:
+                pull(index)
+                break
+
+    def resolve(ticket: SimTicket) -> None:
+        nonlocal seq
+        if ticket.done_at is None:
+            ticket.done_at = state.now
+        if ticket.reopens and not ticket.reopened:
+            seq += 1
+            heapq.heappush(events, (state.now + ticket.reopen_delay, seq, REOPEN, ticket))
+
+    arrivals = draws.arrival.tolist()
+    t_domain = draws.domain.tolist()
+    t_tier = draws.tier.tolist()
+    t_priority = draws.priority.tolist()
+    t_work = draws.work.tolist()
+    t_attempt = draws.attempt.tolist()
+    t_reopens = draws.reopens.tolist()
+    t_delay = draws.reopen_delay.tolist()
+    tickets: list[SimTicket] = []
+    count = len(arrivals)
+    i = 0
+    next_arrival = arrivals[0] if count else INF
+    decide = policy.decide
+    while True:
+        if events and events[0][0] <= next_arrival:
+            when, _, kind, subject = heapq.heappop(events)
+            if when > end:
+                break
+            state.now = when
+            if kind == DONE:
+                a = subject
+                ticket = busy_with[a]
+                busy_with[a] = None
+                assert ticket is not None
+                if ticket.escalate_next:
+                    ticket.escalate_next = False
+                    ticket.stage = Stage.ESCALATED
+                    ticket.escalations += 1
+                    apply(ticket, decide(ticket, state))
+                else:
+                    resolve(ticket)
+                if on_duty[a]:
+                    state.set_free(a, True)
+                    pull(a)
+            elif kind == MSP_DONE:
+                resolve(subject)
+            elif kind == REOPEN:
+                ticket = subject
+                ticket.reopened = True
+                ticket.stage = Stage.REOPENED
+                ticket.work *= reopen_share
+                ticket.attempt *= reopen_share
+                apply(ticket, decide(ticket, state))
+            elif kind == SHIFT_ON:
+                on_duty[subject] = True
+                if busy_with[subject] is None:
+                    state.set_free(subject, True)
+                    pull(subject)
+            else:  # SHIFT_OFF: finishes the ticket in hand, takes no new one
+                on_duty[subject] = False
+                state.set_free(subject, False)
+        elif i < count:
+            state.now = next_arrival
+            d = t_domain[i]
+            ticket = SimTicket(
+                i,
+                domains[d],
+                d,
+                t_tier[i],
+                t_priority[i],
+                next_arrival,
+                t_work[i],
+                t_attempt[i],
+                t_reopens[i],
+                t_delay[i],
+            )
+            tickets.append(ticket)
+            i += 1
+            next_arrival = arrivals[i] if i < count else INF
+            apply(ticket, decide(ticket, state))
+        else:
+            break
+
+    nan = float("nan")
+    return ReplicationResult(
+        arrival=draws.arrival,
+        first_response=np.array(
+            [nan if t.first_response is None else t.first_response for t in tickets]
+        ),
+        resolved=np.array([nan if t.done_at is None else t.done_at for t in tickets]),
+        domain=draws.domain,
+        tier=draws.tier,
+        priority=draws.priority,
+        escalations=np.array([t.escalations for t in tickets], dtype=np.int64),
+        msp=np.array([t.msp_index for t in tickets], dtype=np.int64),
+        reopened=np.array([t.reopened for t in tickets], dtype=bool),
+        busy_hours=np.array(busy_hours),
+        msp_hours=np.array(msp_hours),
+        decisions=decisions,
+        segments=segments,
+    )

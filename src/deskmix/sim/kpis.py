@@ -1,0 +1,190 @@
+"""KPIs of a replication, and their means with 95% confidence intervals across replications.
+
+Every KPI is computed over tickets that arrived inside the measured window (after warm-up).
+A ticket not resolved when the run ends counts as an SLA miss and is left out of time averages
+(reported as ``unresolved``), so an overloaded design cannot look good by never finishing.
+Intervals are Student-t across independent replications: mean +- t(0.975, n-1) * s / sqrt(n).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import stats
+
+from deskmix.domain.team import AgentKind
+from deskmix.sim.engine import ReplicationResult
+from deskmix.sim.model import TIERS, CompiledModel
+
+PERCENTILES = (50, 90, 95)
+
+
+def business_clock(model: CompiledModel, t: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Business hours elapsed from time 0 to each ``t`` (linear within an hour)."""
+    cumulative = model.business_cumulative
+    clipped = np.clip(np.nan_to_num(t, nan=0.0), 0, len(cumulative) - 2)
+    whole = np.floor(clipped).astype(np.int64)
+    return cumulative[whole] + (clipped - whole) * (cumulative[whole + 1] - cumulative[whole])
+
+
+def _elapsed(
+    model: CompiledModel,
+    start: NDArray[np.float64],
+    stop: NDArray[np.float64],
+    business: NDArray[np.bool_],
+) -> NDArray[np.float64]:
+    calendar = stop - start
+    on_clock = business_clock(model, stop) - business_clock(model, start)
+    out = np.where(business, on_clock, calendar)
+    out[np.isnan(stop)] = np.nan
+    return out
+
+
+def _time_stats(prefix: str, values: NDArray[np.float64], out: dict[str, float]) -> None:
+    done = values[~np.isnan(values)]
+    out[f"{prefix}_mean"] = float(done.mean()) if done.size else math.nan
+    for p in PERCENTILES:
+        out[f"{prefix}_p{p}"] = float(np.percentile(done, p)) if done.size else math.nan
+
+
+def replication_kpis(model: CompiledModel, result: ReplicationResult) -> dict[str, float]:
+    """Flat ``{name: value}``; names read ``metric[/group]`` such as ``sla_resolution/P2``."""
+    settings = model.settings
+    window = settings.horizon_hours - settings.warmup_hours
+    measured = result.arrival >= settings.warmup_hours
+    arrival = result.arrival[measured]
+    response_at = result.first_response[measured]
+    resolved_at = result.resolved[measured]
+    priority = result.priority[measured]
+    domain = result.domain[measured]
+    business = model.sla_business[priority]
+    response = _elapsed(model, arrival, response_at, business)
+    resolution = _elapsed(model, arrival, resolved_at, business)
+    wait = response_at - arrival
+    resolution_calendar = resolved_at - arrival
+    met_response = np.nan_to_num(response, nan=np.inf) <= model.sla_response[priority]
+    met_resolution = np.nan_to_num(resolution, nan=np.inf) <= model.sla_resolution[priority]
+    out: dict[str, float] = {
+        "tickets": float(measured.sum()),
+        "tickets_per_week": float(measured.sum()) / (window / 168.0),
+        "unresolved": float(np.isnan(resolved_at).sum()),
+        "escalated_share": float((result.escalations[measured] > 0).mean())
+        if measured.any()
+        else 0,
+        "msp_share": float((result.msp[measured] >= 0).mean()) if measured.any() else 0.0,
+        "reopened_share": float(result.reopened[measured].mean()) if measured.any() else 0.0,
+        "sla_response": float(met_response.mean()) if measured.any() else math.nan,
+        "sla_resolution": float(met_resolution.mean()) if measured.any() else math.nan,
+    }
+    _time_stats("wait", wait, out)
+    _time_stats("resolution", resolution_calendar, out)
+    for p in range(1, 6):
+        mask = priority == p
+        if not mask.any():
+            continue
+        key = f"P{p}"
+        out[f"tickets/{key}"] = float(mask.sum())
+        out[f"sla_response/{key}"] = float(met_response[mask].mean())
+        out[f"sla_resolution/{key}"] = float(met_resolution[mask].mean())
+        stats_out: dict[str, float] = {}
+        _time_stats("wait", wait[mask], stats_out)
+        _time_stats("resolution", resolution_calendar[mask], stats_out)
+        out.update({f"{k}/{key}": v for k, v in stats_out.items()})
+    for d, name in enumerate(model.domains):
+        mask = domain == d
+        if not mask.any():
+            continue
+        out[f"tickets/{name}"] = float(mask.sum())
+        out[f"sla_resolution/{name}"] = float(met_resolution[mask].mean())
+        done = wait[mask]
+        out[f"wait_mean/{name}"] = float(np.nanmean(done)) if (~np.isnan(done)).any() else math.nan
+        out[f"escalated_share/{name}"] = float((result.escalations[measured][mask] > 0).mean())
+    for t, tier in enumerate(TIERS):
+        mask = result.tier[measured] == t
+        if mask.any():
+            out[f"sla_resolution/{tier}"] = float(met_resolution[mask].mean())
+    lo, hi = int(settings.warmup_hours), math.ceil(settings.horizon_hours)
+    available = model.available[:, lo:hi].sum(axis=1).astype(float)
+    paid = model.paid[:, lo:hi].sum(axis=1).astype(float)
+    for kind in AgentKind:
+        members = [a.index for a in model.agents if a.kind == kind]
+        if members:
+            capacity = available[members].sum()
+            busy = result.busy_hours[members].sum()
+            out[f"utilisation/{kind}"] = float(busy / capacity) if capacity else math.nan
+    for agent in model.agents:
+        cap = available[agent.index]
+        out[f"utilisation/agent:{agent.name}"] = (
+            float(result.busy_hours[agent.index] / cap) if cap else math.nan
+        )
+    rates = np.array([a.cost_per_hour for a in model.agents])
+    people = float((paid * rates).sum()) if len(rates) else 0.0
+    months = window / (24 * 365.25 / 12)
+    msp_cost = 0.0
+    for c, contract in enumerate(model.msp):
+        handled = float(((result.msp[measured]) == c).sum())
+        pricing = contract.pricing
+        overage = max(0.0, handled - pricing.included_tickets_per_month * months)
+        msp_cost += (
+            pricing.retainer_per_month * months
+            + pricing.per_ticket * handled
+            + pricing.per_hour * float(result.msp_hours[c])
+            + pricing.overage_per_ticket * overage
+        )
+    weeks = window / 168.0
+    out["cost_people_per_week"] = people / weeks
+    out["cost_msp_per_week"] = msp_cost / weeks
+    out["cost_per_week"] = (people + msp_cost) / weeks
+    out["cost_per_ticket"] = (people + msp_cost) / out["tickets"] if out["tickets"] else math.nan
+    return out
+
+
+def backlog(model: CompiledModel, result: ReplicationResult) -> NDArray[np.float64]:
+    """Open tickets at each whole hour of the measured window (arrived, not yet resolved)."""
+    settings = model.settings
+    hours = np.arange(int(settings.warmup_hours), math.ceil(settings.horizon_hours))
+    arrived = np.searchsorted(np.sort(result.arrival), hours, side="right")
+    resolved = np.sort(np.nan_to_num(result.resolved, nan=np.inf))
+    done = np.searchsorted(resolved, hours, side="right")
+    return (arrived - done).astype(float)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A KPI across replications: mean and the half-width of its 95% confidence interval."""
+
+    mean: float
+    half_width: float
+    n: int
+
+    @property
+    def low(self) -> float:
+        return self.mean - self.half_width
+
+    @property
+    def high(self) -> float:
+        return self.mean + self.half_width
+
+
+def summarise(runs: list[dict[str, float]]) -> dict[str, Estimate]:
+    """Mean and Student-t 95% interval of every KPI over the replications that have it."""
+    names = sorted({k for run in runs for k in run})
+    out: dict[str, Estimate] = {}
+    for name in names:
+        values = np.array([run[name] for run in runs if name in run], dtype=float)
+        values = values[~np.isnan(values)]
+        n = values.size
+        if n == 0:
+            out[name] = Estimate(math.nan, math.nan, 0)
+            continue
+        mean = float(values.mean())
+        half = (
+            float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n))
+            if n > 1
+            else math.nan
+        )
+        out[name] = Estimate(mean, half, n)
+    return out
