@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from deskmix import __version__
-from deskmix.cli import importing, mappings
+from deskmix.cli import importing, mappings, store_info
+from deskmix.cli.calibrate import calibrate as calibrate_command
+from deskmix.cli.demo import demo as demo_command
 
 app = typer.Typer(
     name="deskmix",
@@ -17,6 +19,9 @@ app = typer.Typer(
 )
 app.add_typer(importing.app, name="import")
 app.add_typer(mappings.app, name="mapping")
+app.command("calibrate")(calibrate_command)
+app.command("demo")(demo_command)
+app.add_typer(store_info.app, name="store")
 
 
 def _version(value: bool) -> None:

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deskmix.importers.base import ImportBatch
+from deskmix.importers.bpic13 import import_bpic13
 from deskmix.importers.csv_generic import import_csv
+from deskmix.importers.jira import import_jira
+from deskmix.importers.servicenow import import_servicenow
+from deskmix.importers.servicenow_events import import_servicenow_events
+from deskmix.importers.zendesk import import_zendesk
 
 ImportFunction = Callable[..., ImportBatch]
 
@@ -32,6 +37,31 @@ IMPORTERS: dict[str, ImporterSpec] = {
         import_csv,
         "Any CSV or XLSX export, described by a YAML column mapping (--mapping).",
         needs_mapping=True,
+    ),
+    "servicenow": ImporterSpec(
+        "servicenow",
+        import_servicenow,
+        "ServiceNow incidents, one row each: list export (CSV/XLSX) or Table API JSON.",
+    ),
+    "servicenow-events": ImporterSpec(
+        "servicenow-events",
+        import_servicenow_events,
+        "ServiceNow incident event log (one row per update, e.g. the UCI incident log).",
+    ),
+    "jira": ImporterSpec(
+        "jira",
+        import_jira,
+        "Jira Service Management: issue search JSON (with changelog: events) or CSV export.",
+    ),
+    "zendesk": ImporterSpec(
+        "zendesk",
+        import_zendesk,
+        "Zendesk incremental ticket export JSON, with ticket metrics (include=metric_sets).",
+    ),
+    "bpic13": ImporterSpec(
+        "bpic13",
+        import_bpic13,
+        "BPIC'13 Volvo IT incident event log (VINST CSV): L1/L2/L3 escalation reference.",
     ),
 }
 

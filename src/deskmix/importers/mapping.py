@@ -87,6 +87,18 @@ class SourceMapping(_Strict):
     domain: LabelRule | None = None
     tier: LabelRule | None = None
     priority_matrix: list[list[str]] | None = None
+    groups: dict[str, str] = Field(
+        default_factory=dict,
+        description="names for group ids a source exports as numbers (Zendesk group_id)",
+    )
+
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _ids_as_text(cls, value: object) -> object:
+        # YAML reads `360001: Service Desk` with an integer key; ids are compared as text.
+        if isinstance(value, dict):
+            return {str(k): v for k, v in value.items()}
+        return value
 
     def check_targets(self, domains: set[str]) -> None:
         """Refuse a mapping that points at a domain or tier deskmix does not know."""

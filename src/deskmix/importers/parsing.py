@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from deskmix.domain.priority import Priority, PriorityMatrix
@@ -69,8 +70,14 @@ def clean_missing(frame: pd.DataFrame, tokens: tuple[str, ...] = DEFAULT_MISSING
     for column in out.columns:
         series = out[column]
         if series.dtype == object or pd.api.types.is_string_dtype(series):
-            stripped = series.astype("string").str.strip()
-            out[column] = stripped.mask(stripped.isin(tokens) | (stripped == ""))
+            # Each distinct value once: columns repeat a few labels over many rows, and string
+            # methods cost a Python call per element.
+            codes, uniques = pd.factorize(series.astype("string"))
+            stripped = pd.Series(uniques, dtype="string").str.strip()
+            cleaned = stripped.mask(stripped.isin(tokens) | (stripped == ""))
+            out[column] = pd.Series(
+                cleaned.array.take(codes, allow_fill=True), index=series.index, dtype="string"
+            )
     return out
 
 
@@ -81,6 +88,44 @@ def _to_datetime(text: pd.Series, *, dayfirst: bool, fmt: str | None, utc: bool)
     if fmt:
         return pd.to_datetime(text, errors="coerce", format=fmt, utc=utc)
     return pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=dayfirst, utc=utc)
+
+
+def _parse_distinct(
+    sample: pd.Series, *, dayfirst: bool, fmt: str | None, timezone: str, file: str | Path | None
+) -> pd.Series:
+    """Texts to UTC times, ``NaT`` where unparseable (the caller reports those)."""
+    if fmt and fmt.upper() != "ISO8601" and "%z" not in fmt and "%Z" not in fmt:
+        # A format without a zone cannot read an offset: such text fails either way.
+        with_offset = pd.Series(False, index=sample.index)
+    else:
+        with_offset = sample.str.contains(_OFFSET, regex=True)
+    parsed = pd.Series(pd.NaT, index=sample.index, dtype="datetime64[ns, UTC]")
+    if with_offset.any():
+        parsed[with_offset] = _to_datetime(
+            sample[with_offset], dayfirst=dayfirst, fmt=fmt, utc=True
+        )
+    naive = ~with_offset
+    if naive.any():
+        local = _to_datetime(sample[naive], dayfirst=dayfirst, fmt=fmt, utc=False)
+        if getattr(local.dt, "tz", None) is None:
+            try:
+                local = local.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward")
+            except Exception as exc:  # unknown zone name
+                raise InputError(
+                    f"unknown time zone {timezone!r}", file=file, expected="an IANA zone name"
+                ) from exc
+        parsed[naive] = local.dt.tz_convert("UTC")
+    return parsed
+
+
+def _example_date(fmt: str | None, dayfirst: bool) -> str:
+    """31 December 2024, 17:30 written the way the source is expected to write it."""
+    if fmt and fmt.upper() != "ISO8601":
+        try:
+            return pd.Timestamp(2024, 12, 31, 17, 30).strftime(fmt)
+        except ValueError:
+            pass
+    return "31/12/2024 17:30" if dayfirst else "2024-12-31 17:30"
 
 
 def parse_datetime(
@@ -100,23 +145,16 @@ def parse_datetime(
     if not present.any():
         return out
     sample = text[present]
-    with_offset = sample.str.contains(_OFFSET, regex=True)
-    parsed = pd.Series(pd.NaT, index=sample.index, dtype="datetime64[ns, UTC]")
-    if with_offset.any():
-        parsed[with_offset] = _to_datetime(
-            sample[with_offset], dayfirst=dayfirst, fmt=fmt, utc=True
-        )
-    naive = ~with_offset
-    if naive.any():
-        local = _to_datetime(sample[naive], dayfirst=dayfirst, fmt=fmt, utc=False)
-        if getattr(local.dt, "tz", None) is None:
-            try:
-                local = local.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="shift_forward")
-            except Exception as exc:  # unknown zone name
-                raise InputError(
-                    f"unknown time zone {timezone!r}", file=file, expected="an IANA zone name"
-                ) from exc
-        parsed[naive] = local.dt.tz_convert("UTC")
+    # Parse each distinct text once (event logs repeat times many times), then spread back.
+    codes, uniques = pd.factorize(sample)
+    distinct = _parse_distinct(
+        pd.Series(uniques, dtype="string"),
+        dayfirst=dayfirst,
+        fmt=fmt,
+        timezone=timezone,
+        file=file,
+    )
+    parsed = pd.Series(distinct.array.take(codes), index=sample.index)
     bad = sample[parsed.isna()]
     if len(bad):
         hint = f"format {fmt}" if fmt else ("a day-first date" if dayfirst else "a date and time")
@@ -126,7 +164,7 @@ def parse_datetime(
             field=field,
             file=file,
             message="unparseable date",
-            expected=f"{hint} such as {'31/12/2024 17:30' if dayfirst else '2024-12-31 17:30'}",
+            expected=f"{hint} such as {_example_date(fmt, dayfirst)}",
         )
     out[present] = parsed
     return out
@@ -255,8 +293,11 @@ def derive_priority(impact: pd.Series, urgency: pd.Series, matrix: PriorityMatri
     out = pd.Series(pd.NA, index=impact.index, dtype="string")
     both = impact.notna() & urgency.notna()
     if both.any():
-        pairs = zip(impact[both].astype(int), urgency[both].astype(int), strict=True)
-        out[both] = [matrix.priority(i, u).value for i, u in pairs]
+        # Nine pairs at most: look each up once, not once per ticket.
+        pairs = pd.MultiIndex.from_arrays([impact[both].astype(int), urgency[both].astype(int)])
+        codes, distinct = pairs.factorize()
+        values = np.array([matrix.priority(int(i), int(u)).value for i, u in distinct])
+        out[both] = values[codes]
     return out
 
 

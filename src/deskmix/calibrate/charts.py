@@ -1,0 +1,176 @@
+"""Charts of a calibration (Plotly): arrivals by hour of week, handling times against their fits.
+
+Files are standalone HTML that load one shared local ``plotly.min.js`` written beside them:
+deskmix must work offline, so nothing is fetched from a CDN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from deskmix.calibrate.fitting import frozen
+from deskmix.calibrate.result import CalibrationResult
+from deskmix.domain.ticket import Tier
+from deskmix.domain.workload import DAYS, Workload
+
+ALL_DOMAINS = "all domains"
+TIERS = (Tier.GENERALIST, Tier.SPECIALIST)
+CLIP_QUANTILE = 0.99
+
+
+def _empty(title: str, message: str) -> go.Figure:
+    figure = go.Figure()
+    figure.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    figure.update_layout(title=title, xaxis_visible=False, yaxis_visible=False)
+    return figure
+
+
+def _hourly_rates(workload: Workload) -> dict[str, np.ndarray]:
+    """Expected tickets per hour (7 x 24) for each domain and for all of them."""
+    weekly: dict[str, float] = {}
+    for stream in workload.arrivals:
+        weekly[stream.domain] = weekly.get(stream.domain, 0.0) + stream.tickets_per_week
+    rates = {
+        domain: (np.asarray(workload.weekly_shape(domain)) * volume).reshape(7, 24)
+        for domain, volume in sorted(weekly.items(), key=lambda kv: -kv[1])
+    }
+    if rates:
+        rates = {ALL_DOMAINS: sum(rates.values(), np.zeros((7, 24))), **rates}
+    return rates
+
+
+def arrival_heatmap(workload: Workload) -> go.Figure:
+    """Expected arrivals per hour of the week (days x hours), with a domain selector."""
+    title = f"Arrivals by hour of week: {workload.name} ({workload.timezone})"
+    rates = _hourly_rates(workload)
+    if not rates:
+        return _empty(title, "No arrival data: the source has no opening times.")
+    days = [d.capitalize() for d in DAYS]
+    hours = [f"{h:02d}:00" for h in range(24)]
+    figure = go.Figure()
+    names = list(rates)
+    for i, name in enumerate(names):
+        figure.add_trace(
+            go.Heatmap(
+                z=np.round(rates[name], 3),
+                x=hours,
+                y=days,
+                colorscale="Blues",
+                colorbar={"title": "tickets / hour"},
+                visible=i == 0,
+                name=name,
+                hovertemplate="%{y} %{x}: %{z} tickets/hour<extra>" + name + "</extra>",
+            )
+        )
+    buttons = [
+        {
+            "label": name,
+            "method": "update",
+            "args": [
+                {"visible": [j == i for j in range(len(names))]},
+                {"title": {"text": f"{title}: {name}"}},
+            ],
+        }
+        for i, name in enumerate(names)
+    ]
+    figure.update_layout(
+        title=f"{title}: {names[0]}",
+        yaxis={"autorange": "reversed"},
+        xaxis={"title": "hour of day"},
+        updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "y": 1.15}],
+    )
+    return figure
+
+
+def handling_histograms(result: CalibrationResult) -> go.Figure:
+    """Histogram of the hours behind each domain x tier fit, with the chosen density over it.
+
+    The x axis stops at the 99th percentile of each cell so the bulk stays readable; the fit
+    and its KS statistic still use every duration.
+    """
+    workload = result.workload
+    title = f"Handling times: {workload.name}"
+    if not workload.handling:
+        return _empty(title, "No handling times: the source has no durations to fit.")
+    domains = sorted({h.domain for h in workload.handling})
+    tiers = [t for t in TIERS if any(h.tier == t for h in workload.handling)]
+    by_cell = {(h.domain, h.tier): h for h in workload.handling}
+    titles = []
+    for domain in domains:
+        for tier in tiers:
+            h = by_cell.get((domain, tier))
+            if h is None:
+                titles.append(f"{domain} / {tier.value}: no fit")
+                continue
+            pooled = f", pooled: {h.pooled_from}" if h.pooled_from else ""
+            titles.append(
+                f"{domain} / {tier.value}: {h.chosen.family}, KS {h.chosen.ks_statistic:.2f}, "
+                f"n={h.observed}{pooled}"
+            )
+    rows = len(domains)
+    figure = make_subplots(
+        rows=rows,
+        cols=len(tiers),
+        subplot_titles=titles,
+        vertical_spacing=min(0.08, 0.6 / rows),
+        horizontal_spacing=0.08,
+    )
+    for r, domain in enumerate(domains, start=1):
+        for c, tier in enumerate(tiers, start=1):
+            h = by_cell.get((domain, tier))
+            hours = result.durations.get((domain, tier.value))
+            if h is None or hours is None or hours.size == 0:
+                continue
+            top = float(np.quantile(hours, CLIP_QUANTILE))
+            shown = hours[hours <= top]
+            figure.add_trace(
+                go.Histogram(
+                    x=shown,
+                    histnorm="probability density",
+                    nbinsx=40,
+                    marker_color="#9ecae1",
+                    name="observed",
+                    showlegend=r == 1 and c == 1,
+                    legendgroup="observed",
+                ),
+                row=r,
+                col=c,
+            )
+            grid = np.linspace(top / 400, top, 200)
+            density = frozen(h.chosen.family, h.chosen.params).pdf(grid)
+            figure.add_trace(
+                go.Scatter(
+                    x=grid,
+                    y=density,
+                    mode="lines",
+                    line={"color": "#d62728"},
+                    name="fitted density",
+                    showlegend=r == 1 and c == 1,
+                    legendgroup="fit",
+                ),
+                row=r,
+                col=c,
+            )
+            figure.update_xaxes(title_text="hours", row=r, col=c)
+    figure.update_layout(title=title, height=max(400, 280 * rows), bargap=0.02)
+    figure.update_annotations(font_size=11)
+    return figure
+
+
+def write_charts(result: CalibrationResult, directory: Path | str) -> list[Path]:
+    """Write ``arrivals.html`` and ``handling.html`` plus one local ``plotly.min.js``."""
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_name, figure in (
+        ("arrivals.html", arrival_heatmap(result.workload)),
+        ("handling.html", handling_histograms(result)),
+    ):
+        path = target / file_name
+        figure.write_html(path, include_plotlyjs="directory", full_html=True)
+        written.append(path)
+    return written

@@ -1,0 +1,448 @@
+"""Calibration end to end: stored tickets and events in, a ``Workload`` and its evidence out.
+
+Nothing is dropped silently. Tickets lacking a domain, tier or priority are kept under stated
+defaults; anything a source cannot give (timestamps, tiers, reopen counts, ...) leaves that part
+of the workload empty and adds a sentence with counts to ``workload.missing``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import pandas as pd
+
+from deskmix.calibrate import arrivals as arr
+from deskmix.calibrate.durations import OUTLIER_RULE, resolution_hours, touch_times
+from deskmix.calibrate.escalation import ESCALATION_RULE, FCR_RULE, domain_stats, ticket_facts
+from deskmix.calibrate.handling import MIN_OBSERVATIONS, POOLING_RULE, fit_cells
+from deskmix.calibrate.loading import Selection, load_frames
+from deskmix.calibrate.result import CalibrationResult
+from deskmix.calibrate.statuses import StatusBook, load_statuses
+from deskmix.calibrate.workhours import DEFAULT_WORK_HOURS, parse_work_hours
+from deskmix.domain.calendar import WeekCalendar
+from deskmix.domain.priority import Priority
+from deskmix.domain.ticket import Tier
+from deskmix.domain.workload import HOURS_PER_WEEK, ArrivalStream, HandlingTime, Workload
+from deskmix.errors import InputError, StoreError
+from deskmix.store.db import Store
+
+UNMAPPED_DOMAIN = "unmapped"
+DEFAULT_TIER = Tier.GENERALIST
+DEFAULT_PRIORITY = Priority.P3
+SHARE_DECIMALS = 4
+
+Progress = Callable[[str, int, int | None], None]
+"""Called with (phase, done, total or None) as calibration proceeds."""
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "0%"
+
+
+def _count(part: int, whole: int) -> str:
+    return f"{part:,} of {whole:,} tickets ({_pct(part, whole)})"
+
+
+def _check_timezone(timezone: str) -> None:
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(
+            "unknown time zone",
+            field="timezone",
+            value=timezone,
+            expected="an IANA zone name such as UTC or Europe/Brussels",
+        ) from exc
+
+
+class _Notes:
+    """Collects ``missing`` (what the data could not give) and ``notes`` (rules applied)."""
+
+    def __init__(self) -> None:
+        self.missing: list[str] = []
+        self.notes: list[str] = []
+
+
+def _defaults(tickets: pd.DataFrame, log: _Notes) -> pd.DataFrame:
+    """Fill unknown domain/tier/priority with the stated defaults; say how many."""
+    n = len(tickets)
+    out = tickets.copy()
+    domain = out["domain"].astype("string")
+    tiers = {t.value for t in Tier}
+    tier = out["tier"].astype("string").where(lambda s: s.isin(tiers))
+    priorities = {p.value for p in Priority}
+    priority = out["priority"].astype("string").where(lambda s: s.isin(priorities))
+    if k := int(domain.isna().sum()):
+        log.missing.append(
+            f"domain: {_count(k, n)} have no skill domain (no mapping rule matched their "
+            f"label); kept under domain '{UNMAPPED_DOMAIN}'"
+        )
+    if k := int(tier.isna().sum()):
+        log.missing.append(
+            f"tier: {_count(k, n)} have no tier; counted as '{DEFAULT_TIER.value}' for arrivals "
+            "and handling (work nobody marked as needing depth starts at the first line); "
+            "escalation uses only known tiers"
+        )
+    if k := int(priority.isna().sum()):
+        log.missing.append(
+            f"priority: {_count(k, n)} have no priority; counted as {DEFAULT_PRIORITY.value} "
+            "(ITIL medium impact x medium urgency)"
+        )
+    out["domain"] = domain.fillna(UNMAPPED_DOMAIN)
+    out["tier_raw"] = tier
+    out["tier_filled"] = tier.fillna(DEFAULT_TIER.value)
+    out["priority_filled"] = priority.fillna(DEFAULT_PRIORITY.value)
+    return out
+
+
+def _mixes(tickets: pd.DataFrame) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    n = len(tickets)
+    counts = tickets["domain"].value_counts()
+    domain_mix = {str(d): round(int(c) / n, SHARE_DECIMALS) for d, c in counts.items()}
+    tier_mix: dict[str, dict[str, float]] = {}
+    for domain in counts.index:
+        tiers = tickets.loc[tickets["domain"] == domain, "tier_filled"].value_counts(normalize=True)
+        tier_mix[str(domain)] = {str(t): round(float(s), SHARE_DECIMALS) for t, s in tiers.items()}
+    return domain_mix, tier_mix
+
+
+class _ArrivalFit:
+    def __init__(self) -> None:
+        self.period: arr.Period | None = None
+        self.streams: list[ArrivalStream] = []
+        self.shapes: dict[str, dict[str, list[float]]] = {}
+
+
+def _arrivals(tickets: pd.DataFrame, timezone: str, log: _Notes) -> _ArrivalFit:
+    fit = _ArrivalFit()
+    n = len(tickets)
+    opened = tickets["opened_at"]
+    without = int(opened.isna().sum())
+    if without == n:
+        log.missing.append(
+            "opened_at: no ticket has an opening time (the source has no timestamps); weekly "
+            "volumes and hour-of-week shapes cannot be estimated, so 'arrivals' is empty: write "
+            "them by hand (domain_mix and tier_mix give the split)"
+        )
+        return fit
+    if without:
+        log.missing.append(
+            f"opened_at: {_count(without, n)} have no opening time; left out of weekly volumes "
+            "and hour-of-week shapes"
+        )
+    period = arr.observed_period(opened)
+    if period is None:
+        log.missing.append(
+            "period: the opening times span less than a day; weekly volumes and hour-of-week "
+            "shapes cannot be estimated"
+        )
+        return fit
+    fit.period = period
+    inside = tickets[period.inside.to_numpy()]
+    outside = n - without - len(inside)
+    log.notes.append(
+        f"period: {period.start:%Y-%m-%d %H:%M} to {period.end:%Y-%m-%d %H:%M} UTC "
+        f"({period.weeks:.2f} weeks, {len(inside):,} tickets); rule: {arr.PERIOD_RULE}"
+    )
+    if outside:
+        log.missing.append(
+            f"period: {_count(outside, n)} opened in sparse weeks before or after the observed "
+            "period; left out of weekly volumes and hour-of-week shapes, counted everywhere else"
+        )
+    if period.weeks < 1:
+        log.missing.append(
+            f"period: only {period.weeks * 7:.1f} days of history; weekly volumes are "
+            "extrapolated and hours of the week never seen borrow the flat shape"
+        )
+    groups = inside.groupby(["domain", "tier_filled", "priority_filled"], sort=True).size()
+    for key, count in groups.items():
+        domain, tier, priority = (str(part) for part in cast(tuple[object, ...], key))
+        fit.streams.append(
+            ArrivalStream(
+                domain=domain,
+                tier=Tier(tier),
+                priority=Priority(priority),
+                tickets_per_week=round(int(count) / period.weeks, SHARE_DECIMALS),
+                observed=int(count),
+            )
+        )
+    hours = arr.hour_of_week(inside["opened_at"], timezone)
+    exposed = arr.exposure(period.start, period.end, timezone)
+    counts_all = np.bincount(hours, minlength=HOURS_PER_WEEK).astype(float)
+    overall = arr.shape_from_counts(counts_all, exposed, arr.uniform_week())
+    domains = inside["domain"].to_numpy()
+    for domain in sorted(set(domains)):
+        counts = np.bincount(hours[domains == domain], minlength=HOURS_PER_WEEK)
+        shape = arr.shape_from_counts(counts.astype(float), exposed, overall)
+        fit.shapes[str(domain)] = arr.as_days(shape)
+    log.notes.append(f"hour of week ({timezone}): {arr.SHAPE_RULE}")
+    return fit
+
+
+@dataclass(frozen=True)
+class _WorkHours:
+    text: str
+    calendar: WeekCalendar | None
+    timezone: str
+
+
+def _durations(
+    tickets: pd.DataFrame,
+    events: pd.DataFrame,
+    book: StatusBook,
+    work: _WorkHours,
+    log: _Notes,
+) -> tuple[pd.Series, str]:
+    """Per-ticket hours on one basis for the whole calibration, and the basis text."""
+    n = len(tickets)
+    resolution, end_field = resolution_hours(tickets)
+    resolution.index = tickets["id"]
+    tiers = pd.Series(tickets["tier_raw"].to_numpy(), index=tickets["id"])
+    touch = touch_times(events, book, work.calendar, work.timezone, tiers)
+    if touch.unknown_statuses:
+        listed = sorted(touch.unknown_statuses.items(), key=lambda kv: -kv[1])
+        shown = ", ".join(f"{s} '{st}' ({k:,} events)" for (s, st), k in listed[:6])
+        more = f" and {len(listed) - 6} more" if len(listed) > 6 else ""
+        log.missing.append(
+            f"statuses: not in statuses.yaml, so counted as not working: {shown}{more}; add "
+            "them with --statuses if they are work"
+        )
+    for source in touch.sources_without_names:
+        log.missing.append(
+            f"statuses: none of {source}'s event statuses are in statuses.yaml; its touch "
+            "time cannot be measured, so its tickets fall back to resolution time"
+        )
+    if touch.backwards_intervals:
+        log.notes.append(
+            f"events: {touch.backwards_intervals:,} intervals ran backwards in time against "
+            "their sequence numbers and counted as zero"
+        )
+    with_touch = int(touch.hours.size)
+    any_duration = int((resolution.notna() | resolution.index.isin(touch.hours.index)).sum())
+    if with_touch and with_touch * 2 >= any_duration:
+        sources = sorted(events["source_system"].dropna().unique())
+        names = "; ".join(f"{s}: {', '.join(book.working_names(s))}" for s in sources)
+        basis = (
+            f"touch time from events: hours in working statuses ({names}) within work "
+            f"hours {work.text} ({work.timezone}), held by the ticket's own tier; excludes "
+            "queueing, waiting and the first line's attempt on escalated tickets"
+        )
+        if k := n - with_touch:
+            log.missing.append(
+                f"handling: {_count(k, n)} have no usable events; left out of the handling "
+                "fits (touch-time basis, not mixed with resolution times)"
+            )
+        return touch.hours.reindex(tickets["id"]), basis
+    basis = (
+        f"resolution time ({end_field} - opened_at): includes queueing and waiting, so it "
+        "overstates hands-on work"
+    )
+    if k := n - int(resolution.notna().sum()):
+        log.missing.append(
+            f"handling: {_count(k, n)} lack opened_at or {end_field}; left out of the handling fits"
+        )
+    if with_touch:
+        log.notes.append(
+            f"handling: only {with_touch:,} tickets had usable events; resolution time used "
+            "for all, so one basis holds throughout"
+        )
+    return resolution, basis
+
+
+def _handling(
+    tickets: pd.DataFrame,
+    events: pd.DataFrame,
+    book: StatusBook,
+    work: _WorkHours,
+    log: _Notes,
+    progress: Progress | None,
+) -> tuple[list[HandlingTime], dict[tuple[str, str], np.ndarray]]:
+    hours, basis = _durations(tickets, events, book, work, log)
+    if hours.notna().sum() == 0:
+        log.missing.append(
+            "handling: no ticket has both an opening and a resolution time, and no usable "
+            "events; handling-time distributions cannot be estimated"
+        )
+        return [], {}
+    cells = sorted(
+        {(str(d), str(t)) for d, t in zip(tickets["domain"], tickets["tier_filled"], strict=True)}
+    )
+
+    def step(done: int, total: int) -> None:
+        if progress is not None:
+            progress("fitting handling times", done, total)
+
+    outcome = fit_cells(
+        pd.Series(hours.to_numpy(), index=tickets.index),
+        tickets["domain"],
+        tickets["tier_filled"],
+        cells,
+        basis,
+        step,
+    )
+    if outcome.zeros or outcome.outliers:
+        log.missing.append(
+            f"handling: {outcome.zeros:,} zero-length durations (no time in a working status, "
+            f"or equal timestamps) and {outcome.outliers:,} far-out outliers left out of the fits"
+        )
+    log.notes.append(f"handling outliers: {OUTLIER_RULE}")
+    log.notes.append(
+        f"handling pooling: {POOLING_RULE}; {outcome.pooled} of {len(cells)} cells pooled"
+    )
+    for (domain, tier), reason in outcome.unfitted:
+        log.missing.append(f"handling: no distribution for {domain} x {tier} ({reason})")
+    small = [h for h in outcome.handling if h.observed < MIN_OBSERVATIONS]
+    for h in small:
+        log.missing.append(
+            f"handling: {h.domain} x {h.tier.value} fitted on only {h.observed} durations "
+            "(all there are); treat its family and parameters as rough"
+        )
+    return outcome.handling, outcome.durations
+
+
+def _escalation_notes(facts: pd.DataFrame, log: _Notes) -> None:
+    n = len(facts)
+    if facts["started_generalist"].isna().all():
+        log.missing.append(
+            "escalation: neither events nor tickets carry a tier (or specialist tickets lack a "
+            "reassignment count); escalation rates and tier paths unknown"
+        )
+    elif k := int(facts["started_generalist"].isna().sum()):
+        log.missing.append(
+            f"escalation: {_count(k, n)} have no known first holder tier; left out of "
+            "escalation rates"
+        )
+    if facts["reassigned"].isna().all():
+        log.missing.append(
+            "reassignments: no reassignment count and no events with groups; reassignment and "
+            "first-contact resolution rates unknown"
+        )
+    if facts["reopened"].isna().all():
+        log.missing.append(
+            "reopens: the source has no reopen count; reopen rate unknown, and first-contact "
+            "resolution counts tickets as not reopened"
+        )
+    log.notes.append(f"escalation: {ESCALATION_RULE}")
+    log.notes.append(f"first-contact resolution: {FCR_RULE}")
+
+
+def calibrate_frames(
+    tickets: pd.DataFrame,
+    events: pd.DataFrame | None = None,
+    *,
+    name: str,
+    source: str | None = None,
+    timezone: str = "UTC",
+    statuses: StatusBook | None = None,
+    work_hours: str = DEFAULT_WORK_HOURS,
+    progress: Progress | None = None,
+) -> CalibrationResult:
+    """Fit a workload from ticket and event frames (the columns ``load_frames`` returns).
+
+    ``work_hours`` (``"mon-fri 08-18"`` or ``"always"``) bounds touch time measured from events.
+
+    ``tickets`` needs ``id``, ``source_system``, ``opened_at``, ``resolved_at``, ``closed_at``,
+    ``domain``, ``tier``, ``priority``, ``reassignments`` and ``reopens``; ``events`` needs
+    ``ticket_id`` (matching ``id``), ``seq``, ``at``, ``status``, ``group``, ``tier``, ``level``
+    and ``source_system``.
+    """
+    _check_timezone(timezone)
+    if tickets.empty:
+        raise InputError("no tickets to calibrate from", expected="at least one ticket")
+    if events is None or events.empty:
+        events = pd.DataFrame(columns=_EVENT_FRAME_COLUMNS)
+    if "source_system" not in events.columns:
+        by_id = tickets.set_index("id")["source_system"]
+        events = events.assign(source_system=events["ticket_id"].map(by_id))
+    book = statuses or load_statuses()
+    log = _Notes()
+    if progress is not None:
+        progress("measuring arrivals", 0, None)
+    frame = _defaults(tickets.reset_index(drop=True), log)
+    domain_mix, tier_mix = _mixes(frame)
+    arrival = _arrivals(frame, timezone, log)
+    work = _WorkHours(work_hours, parse_work_hours(work_hours), timezone)
+    handling, durations = _handling(frame, events, book, work, log, progress)
+    if progress is not None:
+        progress("measuring escalation", 0, None)
+    facts = ticket_facts(frame.assign(tier=frame["tier_raw"]), events)
+    escalation = domain_stats(facts)
+    _escalation_notes(facts, log)
+    if "title" in frame and frame["title"].isna().all():
+        log.missing.append("text: no ticket titles; calibration does not need them (triage does)")
+    systems = sorted(str(s) for s in frame["source_system"].dropna().unique())
+    period = arrival.period
+    workload = Workload(
+        name=name,
+        source=source or f"calibrated from {', '.join(systems) or 'unknown source'}",
+        fitted_at=datetime.now(UTC).replace(microsecond=0),
+        period_start=period.start.floor("s").to_pydatetime() if period else None,
+        period_end=period.end.floor("s").to_pydatetime() if period else None,
+        weeks=round(period.weeks, SHARE_DECIMALS) if period else None,
+        tickets=len(frame),
+        domain_mix=domain_mix,
+        tier_mix=tier_mix,
+        arrivals=arrival.streams,
+        timezone=timezone,
+        hour_of_week=arrival.shapes,
+        handling=handling,
+        escalation=escalation,
+        missing=log.missing,
+        notes=log.notes,
+    )
+    return CalibrationResult(workload=workload, durations=durations)
+
+
+_EVENT_FRAME_COLUMNS = [
+    "ticket_id",
+    "seq",
+    "at",
+    "status",
+    "group",
+    "assignee",
+    "tier",
+    "level",
+    "source_system",
+]
+
+
+def calibrate_store(
+    store: Store,
+    name: str = "calibrated workload",
+    source_system: str | None = None,
+    *,
+    import_id: int | None = None,
+    timezone: str = "UTC",
+    statuses_file: Path | None = None,
+    work_hours: str = DEFAULT_WORK_HOURS,
+    progress: Progress | None = None,
+) -> CalibrationResult:
+    """Fit a workload from the stored tickets (optionally of one source and/or one import)."""
+    selection = Selection(source_system=source_system, import_id=import_id)
+    _check_timezone(timezone)
+    book = load_statuses(statuses_file)
+    if progress is not None:
+        progress("reading the store", 0, None)
+    tickets, events = load_frames(store, selection)
+    if tickets.empty:
+        raise StoreError(
+            f"no tickets to calibrate from ({selection.describe()}); import some first with "
+            "'deskmix import'"
+        )
+    source = f"calibrated from {selection.describe()}" if import_id is not None else None
+    return calibrate_frames(
+        tickets,
+        events,
+        name=name,
+        source=source,
+        timezone=timezone,
+        statuses=book,
+        work_hours=work_hours,
+        progress=progress,
+    )

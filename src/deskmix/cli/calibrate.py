@@ -1,0 +1,154 @@
+"""``deskmix calibrate``: fit a workload from the stored history, save YAML, print and chart it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from deskmix.calibrate import CalibrationResult, calibrate_store
+from deskmix.calibrate.charts import write_charts
+from deskmix.calibrate.io import save_workload
+from deskmix.calibrate.summary import SUMMARY_COLUMNS, format_cell
+from deskmix.calibrate.workhours import DEFAULT_WORK_HOURS
+from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
+
+NUMERIC = {"tickets", "share", "per_week", "escalation_rate", "fcr_rate"}
+
+
+def print_result(result: CalibrationResult, out: Path, charts: list[Path]) -> None:
+    workload = result.workload
+    period = (
+        f"{workload.period_start:%Y-%m-%d} to {workload.period_end:%Y-%m-%d} "
+        f"({workload.weeks:.1f} weeks)"
+        if workload.period_start and workload.period_end and workload.weeks
+        else "no period (no opening times)"
+    )
+    table = Table(
+        title=f"{workload.name}: {workload.tickets:,} tickets, "
+        f"{workload.tickets_per_week:,.1f} per week, {period}",
+        caption="Gen/spec: % of tickets per tier. Hours: handling mean/p90, the chosen family "
+        "(lowest AIC) and its Kolmogorov-Smirnov statistic.",
+        box=None,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        header_style="bold underline",
+    )
+    for key, header in SUMMARY_COLUMNS:
+        table.add_column(
+            header,
+            justify="right" if key in NUMERIC else "left",
+            no_wrap=not key.endswith("_handling"),
+            min_width=len(header),
+        )
+    for row in result.summary_rows():
+        table.add_row(*(format_cell(key, row[key]) for key, _ in SUMMARY_COLUMNS))
+    console.print(table)
+    if workload.handling:
+        console.print(f"Handling basis: {workload.handling[0].basis}.", highlight=False)
+    if workload.missing:
+        console.print("[bold]Missing or defaulted[/]:")
+        for line in workload.missing:
+            console.print(f"  - {line}", highlight=False, markup=False)
+    console.print(f"Workload written to {out}", highlight=False)
+    for path in charts:
+        console.print(f"Chart written to {path}", highlight=False)
+
+
+def run_calibrate(
+    db: str | None,
+    source: str | None,
+    import_id: int | None,
+    out: Path,
+    charts: Path | None,
+    name: str | None,
+    timezone: str,
+    statuses: Path | None,
+    work_hours: str = DEFAULT_WORK_HOURS,
+) -> CalibrationResult:
+    store = store_for(db)
+    try:
+        with progress_bar() as progress:
+            task = progress.add_task("reading the store", total=None)
+
+            def report(phase: str, done: int, total: int | None) -> None:
+                progress.update(task, description=phase, completed=done, total=total)
+
+            result = calibrate_store(
+                store,
+                name=name or f"{source or 'all sources'} (calibrated)",
+                source_system=source,
+                import_id=import_id,
+                timezone=timezone,
+                statuses_file=statuses,
+                work_hours=work_hours,
+                progress=report,
+            )
+    finally:
+        store.dispose()
+    save_workload(result.workload, out)
+    written = write_charts(result, charts) if charts is not None else []
+    print_result(result, out, written)
+    return result
+
+
+def calibrate(
+    db: DbOption = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="Only tickets of this source system (servicenow, jira, zendesk, bpic13, csv...).",
+            show_default=False,
+        ),
+    ] = None,
+    import_id: Annotated[
+        int | None,
+        typer.Option("--import-id", help="Only tickets of this import number.", show_default=False),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the workload YAML.")
+    ] = Path("workload.yaml"),
+    charts: Annotated[
+        Path | None,
+        typer.Option(
+            "--charts",
+            help="Folder for the charts (arrivals.html, handling.html and one local "
+            "plotly.min.js; they open offline).",
+            show_default=False,
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Name of the workload.", show_default=False),
+    ] = None,
+    timezone: Annotated[
+        str,
+        typer.Option("--timezone", help="Zone for the hour-of-week shapes (IANA name)."),
+    ] = "UTC",
+    statuses: Annotated[
+        Path | None,
+        typer.Option(
+            "--statuses",
+            help="YAML of extra event status names (working/waiting/done per source), added "
+            "to the built-in list used to measure touch time.",
+            show_default=False,
+        ),
+    ] = None,
+    work_hours: Annotated[
+        str,
+        typer.Option(
+            "--work-hours",
+            help="Hours in which touch time accrues (a status left 'Active' overnight is not "
+            "a night of work): e.g. 'mon-fri 08-18', 'mon-sat 07-20', or 'always'.",
+        ),
+    ] = DEFAULT_WORK_HOURS,
+) -> None:
+    """Fit a workload from the stored tickets: arrivals by hour of week, handling-time
+    distributions (AIC choice among exponential, lognormal, gamma, Weibull), escalation and
+    first-contact resolution. Writes editable YAML and, with --charts, HTML charts."""
+    user_errors(run_calibrate)(
+        db, source, import_id, out, charts, name, timezone, statuses, work_hours
+    )

@@ -1,0 +1,55 @@
+"""Calibrating the real UCI ServiceNow incident event log, through its importer and the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deskmix.calibrate import calibrate_store
+from deskmix.importers import IMPORTERS
+from deskmix.importers.writer import write_import
+from deskmix.store import Store
+
+IMPORTER = "servicenow-events"
+pytestmark = pytest.mark.shared_data
+
+
+def test_the_uci_log_calibrates(shared_data: Path, sqlite_store: Store) -> None:
+    if IMPORTER not in IMPORTERS:
+        pytest.skip(f"the '{IMPORTER}' importer is not registered yet")
+    path = shared_data / "uci-incident-event-log" / "incident_event_log.csv.gz"
+    write_import(sqlite_store, IMPORTERS[IMPORTER].read(path))
+    result = calibrate_store(sqlite_store, name="UCI", source_system="servicenow")
+    workload = result.workload
+
+    assert workload.tickets == 24_918
+    # 98% of tickets opened Mar-May 2016; the thin tail to Feb 2017 must not dilute the volume.
+    assert workload.period_start is not None and workload.period_end is not None
+    assert (workload.period_start.year, workload.period_start.month) == (2016, 2)
+    assert (workload.period_end.year, workload.period_end.month) in {(2016, 5), (2016, 6)}
+    assert workload.weeks is not None and 12 < workload.weeks < 15
+    assert 1_600 < workload.tickets_per_week < 2_000
+    assert sum(s.observed for s in workload.arrivals) > 0.97 * workload.tickets
+
+    shape = np.zeros(168)
+    for domain, share in workload.domain_mix.items():
+        shape += share * np.asarray(workload.weekly_shape(domain))
+    week = shape.reshape(7, 24)
+    assert week[:5].sum() > 0.8  # weekdays carry most of the traffic
+    assert week[:5, 8:17].mean() > 3 * week[:5, 0:5].mean()
+
+    assert workload.handling
+    assert all(h.basis.startswith("touch time from events") for h in workload.handling)
+    for h in workload.handling:
+        assert h.chosen.aic == min(c.aic for c in h.candidates)
+        assert len(h.candidates) == 4
+        assert result.durations[(h.domain, h.tier.value)].size == h.observed
+    stats = workload.escalation
+    assert sum(e.tickets for e in stats) == workload.tickets
+    assert all(e.reopen_rate is not None and e.reopen_rate < 0.1 for e in stats)
+    assert all(e.reassignment_rate is not None for e in stats)
+    text = "\n".join(workload.missing)
+    assert "'-100'" in text  # the five raw state values are reported, not silently dropped
+    assert "zero-length durations" in text

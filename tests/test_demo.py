@@ -1,0 +1,111 @@
+"""``deskmix demo`` end to end: a fresh store, the sample's tickets, workload.yaml and a report."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from deskmix.calibrate.io import load_workload
+from deskmix.domain.taxonomy import DEFAULT_DOMAINS
+from deskmix.errors import InputError
+from deskmix.importers.csv_generic import import_csv
+from deskmix.importers.writer import write_import
+from deskmix.sample import EVENTS_FILE
+from deskmix.sample.demo import DB_FILE, run_demo
+from deskmix.store import Store, open_store
+
+from .reports.htmlcheck import Page
+
+
+def deskmix_command() -> str:
+    beside = Path(sys.executable).with_name("deskmix")
+    found = str(beside) if beside.exists() else shutil.which("deskmix")
+    if found is None:
+        pytest.skip("the deskmix console script is not installed in this environment")
+    return found
+
+
+def sample_counts() -> tuple[int, int]:
+    data = resources.files("deskmix.data").joinpath("sample", EVENTS_FILE).read_bytes()
+    events = pd.read_csv(io.BytesIO(gzip.decompress(data)), usecols=["number"])
+    return events["number"].nunique(), len(events)
+
+
+def run(out: Path, env_db: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DESKMIX_DB": f"sqlite:///{env_db}", "COLUMNS": "200"}
+    return subprocess.run(
+        [deskmix_command(), "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_demo_builds_a_fresh_store_a_workload_and_a_report(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    elsewhere = tmp_path / "not-this.db"
+    done = run(out, elsewhere)
+    assert done.returncode == 0, done.stderr
+    report = out / "report.html"
+    assert f"Report written to {report}" in done.stdout
+    assert "end_user" in done.stdout  # the summary table
+    assert not elsewhere.exists()  # DESKMIX_DB is not the demo's store
+
+    tickets, events = sample_counts()
+    store = open_store(out / DB_FILE)
+    try:
+        assert store.counts() == {"imports": 1, "tickets": tickets, "events": events}
+    finally:
+        store.dispose()
+    workload = load_workload(out / "workload.yaml")
+    assert set(workload.domain_mix) == set(DEFAULT_DOMAINS)
+    assert workload.tickets == tickets
+    page = Page(report.read_text(encoding="utf-8"))
+    assert page.problems == [] and page.references == []
+    assert "Calibration summary" in page.headings
+
+    run_demo(out)  # a second run starts from an empty store again
+    store = open_store(out / DB_FILE)
+    try:
+        assert store.counts()["imports"] == 1
+    finally:
+        store.dispose()
+
+
+def test_demo_into_a_given_store_calibrates_only_the_sample(store: Store, tmp_path: Path) -> None:
+    other = tmp_path / "other.csv"
+    other.write_text("Number,Opened,Category\nX1,2020-01-01 09:00,Hardware\n")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns: {id: Number, opened_at: Opened, category: Category}\n")
+    write_import(store, import_csv(other, mapping_file=mapping))
+
+    url = store.engine.url.render_as_string(hide_password=False)
+    demo = run_demo(tmp_path / "out", db=url)
+    tickets, _ = sample_counts()
+    assert demo.outcome.tickets_added == tickets
+    assert demo.result.workload.tickets == tickets  # the CSV ticket is left out
+    assert (tmp_path / "out" / "report.html").is_file()
+    assert not (tmp_path / "out" / DB_FILE).exists()
+
+    rerun = run_demo(tmp_path / "out", db=url)
+    assert rerun.outcome.already_imported
+    assert rerun.result.workload.tickets == tickets
+
+
+def test_an_out_path_that_is_a_file_is_refused_clearly(tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    with pytest.raises(InputError, match="cannot use it as the demo's folder"):
+        run_demo(taken)
+    assert taken.read_text() == "not a folder"
