@@ -74,6 +74,10 @@ def test_demo_builds_a_fresh_store_a_workload_and_a_report(tmp_path: Path) -> No
     page = Page(report.read_text(encoding="utf-8"))
     assert page.problems == [] and page.references == []
     assert "Calibration summary" in page.headings
+    assert "Key figures (mean ± 95% CI)" in page.headings  # the sample team, simulated
+    assert "SLA attainment by priority" in page.headings
+    assert "The sample team, simulated" in done.stdout
+    assert (out / "team.yaml").read_text(encoding="utf-8").startswith("# The sample desk")
 
     run_demo(out)  # a second run starts from an empty store again
     store = open_store(out / DB_FILE)

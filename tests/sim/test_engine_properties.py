@@ -91,8 +91,10 @@ def test_no_ticket_lost_or_double_served_and_no_agent_double_booked(
         assert end >= start
         by_agent[agent].append((start, end))
         by_ticket[ticket].append((start, end))
-        # Work starts only while the agent is available.
-        assert model.available[agent, int(start)], (agent, start)
+        # Work happens only while the agent is on shift: it pauses at a shift's end.
+        if end > start:
+            hours = range(int(start), int(np.ceil(end)))
+            assert all(model.available[agent, h] for h in hours), (agent, start, end)
     for spans in (*by_agent.values(), *by_ticket.values()):
         spans.sort()
         for (_, end), (start, _) in pairwise(spans):

@@ -8,6 +8,7 @@ from deskmix import __version__
 from deskmix.cli import importing, mappings, store_info
 from deskmix.cli.calibrate import calibrate as calibrate_command
 from deskmix.cli.demo import demo as demo_command
+from deskmix.cli.simulate import simulate_command
 
 app = typer.Typer(
     name="deskmix",
@@ -21,6 +22,7 @@ app.add_typer(importing.app, name="import")
 app.add_typer(mappings.app, name="mapping")
 app.command("calibrate")(calibrate_command)
 app.command("demo")(demo_command)
+app.command("simulate")(simulate_command)
 app.add_typer(store_info.app, name="store")
 
 

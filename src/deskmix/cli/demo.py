@@ -9,11 +9,14 @@ import typer
 
 from deskmix.cli.calibrate import print_result
 from deskmix.cli.common import console, progress_bar, user_errors
+from deskmix.cli.simulate import results_table
 from deskmix.sample.demo import DB_FILE, DemoOutcome, run_demo
 
 
 def _run(out: Path, db: str | None) -> DemoOutcome:
-    console.print("Importing the sample desk, calibrating it and writing a report...")
+    console.print(
+        "Importing the sample desk, calibrating it, simulating its team and writing a report..."
+    )
     with progress_bar() as progress:
         task = progress.add_task("starting", total=None)
 
@@ -40,6 +43,12 @@ def _run(out: Path, db: str | None) -> DemoOutcome:
             highlight=False,
         )
     print_result(demo.result, demo.workload_path, [])
+    console.print(results_table(demo.simulation, "The sample team, simulated"))
+    console.print(
+        f"Team written to {demo.team_path}; try: deskmix simulate --team {demo.team_path} "
+        f"--workload {demo.workload_path} --load 1.5",
+        highlight=False,
+    )
     console.print(f"Report written to {demo.report_path}", highlight=False)
     console.print("Open it in a browser; it needs no network.", highlight=False)
     return demo

@@ -111,8 +111,8 @@ class GeneralistFirst(Policy):
         return Decision(
             queue=queue,
             work_limit_hours=self.time_limit_hours,
-            reason=f"queued for the first line: all generalists busy "
-            f"({state.queue_length(queue.name)} already waiting)",
+            reason="queued for the first line: no generalist free (busy or off shift; "
+            f"{state.queue_length(queue.name)} already waiting)",
         )
 
     def describe(self) -> str:

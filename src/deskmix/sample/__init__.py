@@ -34,4 +34,20 @@ def sample_files() -> Iterator[tuple[Path, Path]]:
         yield events, mapping
 
 
-__all__ = ["EVENTS_FILE", "MAPPING_FILE", "SAMPLE_SOURCE", "SPEC_FILE", "sample_files"]
+TEAM_FILE = "sample_team.yaml"
+
+
+def sample_team_text() -> str:
+    """The YAML of the sample desk's team, as shipped (comments included)."""
+    return resources.files("deskmix.data").joinpath("sample", TEAM_FILE).read_text("utf-8")
+
+
+__all__ = [
+    "EVENTS_FILE",
+    "MAPPING_FILE",
+    "SAMPLE_SOURCE",
+    "SPEC_FILE",
+    "TEAM_FILE",
+    "sample_files",
+    "sample_team_text",
+]

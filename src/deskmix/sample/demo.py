@@ -13,18 +13,32 @@ from pathlib import Path
 
 from deskmix.calibrate import CalibrationResult, calibrate_store
 from deskmix.calibrate.io import save_workload
+from deskmix.domain.sla import SlaPolicy
 from deskmix.errors import InputError
 from deskmix.importers import read_source
 from deskmix.importers.writer import ImportOutcome, write_import
 from deskmix.reports.calibration import calibration_report
-from deskmix.sample import SAMPLE_SOURCE, sample_files
+from deskmix.reports.simulation import add_simulation_sections
+from deskmix.sample import SAMPLE_SOURCE, sample_files, sample_team_text
 from deskmix.sample.spec import load_spec
+from deskmix.sim.model import SimSettings
+from deskmix.sim.runner import SimulationResult
+from deskmix.sim.whatif import Scenario, Setup, compare
 from deskmix.store import open_store
+from deskmix.teamfiles import load_team
 
 DB_FILE = "deskmix-demo.db"
 WORKLOAD_FILE = "workload.yaml"
+TEAM_OUT_FILE = "team.yaml"
 REPORT_FILE = "report.html"
 WORKLOAD_NAME = "sample desk"
+DEMO_REPS = 10
+DEMO_SEED = 0
+# What the demo compares with today's team: more load, and the other routing rule.
+DEMO_SCENARIOS = [
+    Scenario(name="load +30%", load=1.3),
+    Scenario(name="skills-based routing", policy="skills_based"),
+]
 
 Progress = Callable[[str, int, int | None], None]
 """Called with (phase, done, total or None) as the demo proceeds."""
@@ -36,9 +50,11 @@ class DemoOutcome:
     outcome: ImportOutcome
     result: CalibrationResult
     workload_path: Path
+    team_path: Path
     report_path: Path
     tickets: int
     events: int
+    simulation: list[tuple[str, SimulationResult]]
 
 
 def fresh_sqlite(out: Path) -> Path:
@@ -93,8 +109,28 @@ def run_demo(out: Path, db: str | None = None, progress: Progress | None = None)
         db_shown = store.url
     finally:
         store.dispose()
-    tell("writing the workload and the report")
     workload_path = save_workload(result.workload, out / WORKLOAD_FILE)
+    team_path = out / TEAM_OUT_FILE
+    team_path.write_text(sample_team_text(), encoding="utf-8")
+    base = Setup(
+        workload=result.workload,
+        team=load_team(team_path),
+        sla=SlaPolicy.default(),
+        settings=SimSettings(weeks=result.workload.weeks or 13.0),
+        policy="generalist_first",
+        policy_settings={},
+    )
+    runs = DEMO_REPS * (1 + len(DEMO_SCENARIOS))
+    done = 0
+
+    def simulated(n: int) -> None:
+        nonlocal done
+        done += n
+        tell("simulating the sample team", done, runs)
+
+    tell("simulating the sample team", 0, runs)
+    simulation = compare(base, DEMO_SCENARIOS, reps=DEMO_REPS, seed=DEMO_SEED, progress=simulated)
+    tell("writing the report")
     report = calibration_report(
         result,
         title=f"deskmix demo: {WORKLOAD_NAME}",
@@ -102,13 +138,16 @@ def run_demo(out: Path, db: str | None = None, progress: Progress | None = None)
         source=f"the embedded sample desk ({batch.path.name}, generated with seed {spec.seed}; "
         "see docs/sample.md)",
     )
+    add_simulation_sections(report, base, simulation)
     report_path = report.write(out / REPORT_FILE)
     return DemoOutcome(
         db=db_shown,
         outcome=outcome,
         result=result,
         workload_path=workload_path,
+        team_path=team_path,
         report_path=report_path,
         tickets=batch.ticket_count,
         events=batch.event_count,
+        simulation=simulation,
     )

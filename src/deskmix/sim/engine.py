@@ -227,6 +227,13 @@ def _simulate(
     for a, duty in enumerate(on_duty):
         state.free[a] = duty
     busy_with: list[SimTicket | None] = [None] * n_agents
+    # Work pauses when a shift ends and resumes at the next one: the ticket stays with its
+    # agent overnight, as on a real desk. A DONE event is current only if its sequence number
+    # is the agent's ``done_seq``; pausing invalidates it.
+    done_seq = [-1] * n_agents
+    segment_start = [0.0] * n_agents
+    planned_finish = [0.0] * n_agents
+    remaining = [0.0] * n_agents  # work left on a paused ticket
     busy_hours = [0.0] * n_agents
     msp_hours = [0.0] * len(model.msp)
     is_generalist = [a.kind == AgentKind.GENERALIST for a in agents]
@@ -267,15 +274,27 @@ def _simulate(
         if is_generalist[a]:
             ticket.generalist_hours += duration
         ticket.escalate_next = escalate
-        finish = now + duration
-        lo, hi = max(now, warmup), min(finish, horizon)
+        busy_with[a] = ticket
+        run(a, duration)
+
+    def run(a: int, duration: float) -> None:
+        nonlocal seq
+        now = state.now
+        segment_start[a] = now
+        planned_finish[a] = now + duration
+        seq += 1
+        done_seq[a] = seq
+        heapq.heappush(events, (now + duration, seq, DONE, a))
+
+    def stop_segment(a: int) -> None:
+        begun, now = segment_start[a], state.now
+        lo, hi = max(begun, warmup), min(now, horizon)
         if hi > lo:
             busy_hours[a] += hi - lo
-        busy_with[a] = ticket
         if audit:
-            segments.append((a, ticket.index, now, finish))
-        seq += 1
-        heapq.heappush(events, (finish, seq, DONE, a))
+            ticket = busy_with[a]
+            assert ticket is not None
+            segments.append((a, ticket.index, begun, now))
 
     def pull(a: int) -> None:
         best: WaitingLine | None = None
@@ -346,12 +365,15 @@ def _simulate(
     decide = policy.decide
     while True:
         if events and events[0][0] <= next_arrival:
-            when, _, kind, subject = heapq.heappop(events)
+            when, event_seq, kind, subject = heapq.heappop(events)
             if when > end:
                 break
             state.now = when
             if kind == DONE:
                 a = subject
+                if event_seq != done_seq[a]:
+                    continue  # the work was paused at a shift end; a newer event stands
+                stop_segment(a)
                 ticket = busy_with[a]
                 busy_with[a] = None
                 assert ticket is not None
@@ -379,9 +401,15 @@ def _simulate(
                 if busy_with[subject] is None:
                     state.set_free(subject, True)
                     pull(subject)
-            else:  # SHIFT_OFF: finishes the ticket in hand, takes no new one
+                else:  # resume the ticket paused at the end of the last shift
+                    run(subject, remaining[subject])
+            else:  # SHIFT_OFF: the ticket in hand waits for the agent's next shift
                 on_duty[subject] = False
                 state.set_free(subject, False)
+                if busy_with[subject] is not None:
+                    stop_segment(subject)
+                    remaining[subject] = planned_finish[subject] - when
+                    done_seq[subject] = -1
         elif i < count:
             state.now = next_arrival
             d = t_domain[i]

@@ -22,22 +22,15 @@ from deskmix.sim.model import TIERS, CompiledModel
 PERCENTILES = (50, 90, 95)
 
 
-def business_clock(model: CompiledModel, t: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Business hours elapsed from time 0 to each ``t`` (linear within an hour)."""
-    cumulative = model.business_cumulative
-    clipped = np.clip(np.nan_to_num(t, nan=0.0), 0, len(cumulative) - 2)
-    whole = np.floor(clipped).astype(np.int64)
-    return cumulative[whole] + (clipped - whole) * (cumulative[whole + 1] - cumulative[whole])
-
-
 def _elapsed(
     model: CompiledModel,
     start: NDArray[np.float64],
     stop: NDArray[np.float64],
     business: NDArray[np.bool_],
 ) -> NDArray[np.float64]:
+    """Hours on each ticket's SLA clock: business hours or calendar hours."""
     calendar = stop - start
-    on_clock = business_clock(model, stop) - business_clock(model, start)
+    on_clock = model.business.between(start, stop)
     out = np.where(business, on_clock, calendar)
     out[np.isnan(stop)] = np.nan
     return out

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
+from deskmix.domain.calendar import WeekCalendar
 from deskmix.domain.sla import Clock, SlaPolicy
 from deskmix.domain.team import AgentKind, MspContract, Team
 from deskmix.domain.ticket import Tier
@@ -100,7 +101,7 @@ class CompiledModel:
     sla_resolution: NDArray[np.float64]
     sla_business: NDArray[np.bool_]
     sla_share: NDArray[np.float64]
-    business_cumulative: NDArray[np.float64]  # business hours elapsed at each whole hour
+    business: WeekCalendar  # the SLA's business hours (simulation hour 0 is a Monday 00:00)
     factors: NDArray[np.float64] = field(init=False)  # agents x domains x tiers
 
     def __post_init__(self) -> None:
@@ -149,13 +150,11 @@ def _availability(
     return available, paid
 
 
-def _business_cumulative(sla: SlaPolicy, hours: int) -> NDArray[np.float64]:
-    mask = np.zeros(HOURS_PER_WEEK, dtype=bool)
+def business_calendar(sla: SlaPolicy) -> WeekCalendar:
+    hours: set[int] = set()
     for shift in sla.business_hours:
-        mask[list(shift.hours_of_week())] = True
-    repeats = -(-hours // HOURS_PER_WEEK) + 1
-    tiled = np.tile(mask, repeats)[: hours + 1].astype(float)
-    return np.concatenate([[0.0], np.cumsum(tiled)])
+        hours |= shift.hours_of_week()
+    return WeekCalendar(hours)
 
 
 def compile_model(
@@ -212,5 +211,5 @@ def compile_model(
         sla_resolution=sla_resolution,
         sla_business=sla_business,
         sla_share=sla_share,
-        business_cumulative=_business_cumulative(sla, hours),
+        business=business_calendar(sla),
     )

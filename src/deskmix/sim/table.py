@@ -1,0 +1,88 @@
+"""The KPI rows people compare scenarios by, shared by the CLI table and the HTML report."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from deskmix.sim.kpis import Estimate
+from deskmix.sim.runner import SimulationResult
+
+
+def _percent(e: Estimate) -> str:
+    if math.isnan(e.mean):
+        return "-"
+    half = "" if math.isnan(e.half_width) else f" ± {100 * e.half_width:.1f}"
+    return f"{100 * e.mean:.1f}%{half}"
+
+
+def _hours(e: Estimate) -> str:
+    if math.isnan(e.mean):
+        return "-"
+    half = "" if math.isnan(e.half_width) else f" ± {e.half_width:.2f}"
+    return f"{e.mean:.2f} h{half}"
+
+
+def _money(e: Estimate) -> str:
+    if math.isnan(e.mean):
+        return "-"
+    half = "" if math.isnan(e.half_width) else f" ± {e.half_width:,.0f}"
+    return f"{e.mean:,.0f}{half}"
+
+
+def _count(e: Estimate) -> str:
+    return "-" if math.isnan(e.mean) else f"{e.mean:,.1f}"
+
+
+Row = tuple[str, str, Callable[[Estimate], str]]
+
+
+def kpi_rows(results: list[tuple[str, SimulationResult]]) -> list[Row]:
+    """(label, KPI name, formatter) for the KPIs present in any of the results."""
+    names = set().union(*(r.summary for _, r in results))
+    rows: list[Row] = [
+        ("tickets per week", "tickets_per_week", _count),
+        ("SLA response met", "sla_response", _percent),
+        ("SLA resolution met", "sla_resolution", _percent),
+    ]
+    for p in range(1, 6):
+        if f"sla_resolution/P{p}" in names:
+            rows.append((f"  P{p} resolution met", f"sla_resolution/P{p}", _percent))
+    rows += [
+        ("wait for first response, mean", "wait_mean", _hours),
+        ("wait for first response, p90", "wait_p90", _hours),
+        ("resolution time, mean", "resolution_mean", _hours),
+        ("resolution time, p90", "resolution_p90", _hours),
+        ("utilisation, generalists", "utilisation/generalist", _percent),
+        ("utilisation, specialists", "utilisation/specialist", _percent),
+        ("escalated", "escalated_share", _percent),
+        ("handed to an MSP", "msp_share", _percent),
+        ("unresolved at the end", "unresolved", _count),
+        ("cost per week, people", "cost_people_per_week", _money),
+        ("cost per week, MSP", "cost_msp_per_week", _money),
+        ("cost per week, total", "cost_per_week", _money),
+    ]
+    return [row for row in rows if row[1] in names]
+
+
+def format_cell(result: SimulationResult, name: str, fmt: Callable[[Estimate], str]) -> str:
+    estimate = result.summary.get(name)
+    return "-" if estimate is None else fmt(estimate)
+
+
+COMPACT = (
+    ("SLA response", "sla_response", _percent),
+    ("SLA resolution", "sla_resolution", _percent),
+    ("wait mean", "wait_mean", _hours),
+    ("util. gen.", "utilisation/generalist", _percent),
+    ("util. spec.", "utilisation/specialist", _percent),
+    ("escalated", "escalated_share", _percent),
+    ("MSP", "msp_share", _percent),
+    ("cost/week", "cost_per_week", _money),
+)
+
+
+def compact_rows(results: list[tuple[str, SimulationResult]]) -> list[Row]:
+    """The headline KPIs only, for a table with one row per scenario."""
+    names = set().union(*(r.summary for _, r in results))
+    return [row for row in COMPACT if row[1] in names]
