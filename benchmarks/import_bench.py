@@ -104,7 +104,7 @@ def main() -> None:
     args = parser.parse_args()
     if not DATA.is_dir():
         raise SystemExit("the public datasets (../shared/data) are not present beside the repo")
-    console = Console()
+    console = Console(width=150)
     table = Table(title=f"Import into SQLite vs pandas.read_csv (median of {args.repeat})")
     for column in (
         "dataset",

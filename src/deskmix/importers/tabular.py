@@ -39,10 +39,14 @@ def content_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     Re-importing the same rows gives the same keys (so nothing is added twice) while two
     identical rows in one file stay two tickets.
     """
-    joined = frame[columns].astype("string").fillna("\x1f").agg("\x1e".join, axis=1)
-    digests = joined.map(lambda s: hashlib.sha1(s.encode("utf-8")).hexdigest()[:16])
-    occurrence = digests.groupby(digests).cumcount()
-    return digests + occurrence.map(lambda n: "" if n == 0 else f"-{n}")
+    cells = [frame[c].astype(object).where(frame[c].notna(), "\x1f").tolist() for c in columns]
+    digests = [
+        hashlib.sha1("\x1e".join(map(str, row)).encode("utf-8")).hexdigest()[:16]
+        for row in zip(*cells, strict=True)
+    ]
+    keys = pd.Series(digests, index=frame.index, dtype="string")
+    occurrence = keys.groupby(keys).cumcount()
+    return keys.where(occurrence == 0, keys + "-" + occurrence.astype("string"))
 
 
 def _resolve_rule_input(
