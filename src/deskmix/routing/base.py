@@ -68,19 +68,26 @@ class AgentView:
     kind: AgentKind
     levels: dict[str, int]
     cost_per_hour: float
+    # Derived once: policies read these for every ticket, in the simulator's inner loop.
+    versatility: int = field(init=False, compare=False)
+    """How many domains the agent can work in at all; keeping versatile people free pays."""
+    spare_first: tuple[int, float, str] = field(init=False, compare=False)
+    """Sort key that puts the least versatile, then cheapest, agent first."""
+    _generalist: bool = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        versatility = sum(1 for level in self.levels.values() if level > 0)
+        object.__setattr__(self, "versatility", versatility)
+        object.__setattr__(self, "spare_first", (versatility, self.cost_per_hour, self.name))
+        object.__setattr__(self, "_generalist", self.kind == AgentKind.GENERALIST)
 
     def level(self, domain: str) -> int:
         return self.levels.get(domain, 0)
 
-    @property
-    def versatility(self) -> int:
-        """How many domains the agent can work in at all; keeping versatile people free pays."""
-        return sum(1 for level in self.levels.values() if level > 0)
-
     def can_resolve(self, domain: str, tier: Tier) -> bool:
-        if tier == Tier.GENERALIST and self.kind == AgentKind.GENERALIST:
-            return True
-        return self.level(domain) >= required_level(tier)
+        if tier is Tier.SPECIALIST:
+            return self.levels.get(domain, 0) >= SPECIALIST_MIN_LEVEL
+        return self._generalist or self.levels.get(domain, 0) >= GENERALIST_MIN_LEVEL
 
 
 class RoutingState(Protocol):
@@ -93,6 +100,10 @@ class RoutingState(Protocol):
     @property
     def msp(self) -> Sequence[MspContract]: ...
     def free_agents(self) -> Sequence[AgentView]: ...
+    def able_count(self, domain: str, tier: Tier, kind: AgentKind | None = None) -> int:
+        """How many agents (free or not, of ``kind`` if given) can resolve this work."""
+        ...
+
     def queue_length(self, queue: str) -> int: ...
     def oldest_wait(self, queue: str) -> float: ...
 
@@ -131,8 +142,8 @@ class Decision:
     work_limit_hours: float | None = None
 
     def __post_init__(self) -> None:
-        targets = sum(x is not None for x in (self.agent, self.queue, self.msp))
-        if targets != 1:
+        unset = (self.agent is None) + (self.queue is None) + (self.msp is None)
+        if unset != 2:
             raise ValueError("a Decision sends the ticket to exactly one agent, queue or MSP")
 
 
@@ -157,7 +168,11 @@ class Policy(ABC):
 
 def fewest_other_skills(candidates: Sequence[AgentView], domain: str) -> AgentView:
     """The least versatile capable agent (then cheapest, then by name): keeps all-rounders free."""
-    return min(candidates, key=lambda a: (a.versatility, a.cost_per_hour, a.name))
+    return min(candidates, key=_spare_first)
+
+
+def _spare_first(agent: AgentView) -> tuple[int, float, str]:
+    return agent.spare_first
 
 
 def hours_text(hours: float) -> str:

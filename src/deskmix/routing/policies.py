@@ -36,7 +36,7 @@ def _covering(state: RoutingState, domain: str, tier: Tier) -> MspContract | Non
 
 
 def _nobody_in_house(state: RoutingState, domain: str, tier: Tier) -> bool:
-    return not any(a.can_resolve(domain, tier) for a in state.agents)
+    return state.able_count(domain, tier) == 0
 
 
 def _msp_decision(contract: MspContract, domain: str, why: str) -> Decision:
@@ -45,6 +45,11 @@ def _msp_decision(contract: MspContract, domain: str, why: str) -> Decision:
         reason=f"handed to {contract.name} ({domain}, responds within "
         f"{hours_text(contract.response_hours)}): {why}",
     )
+
+
+def _has_specialist(state: RoutingState, domain: str) -> bool:
+    """Is there a specialist in-house to escalate this domain's work to?"""
+    return state.able_count(domain, Tier.SPECIALIST, AgentKind.SPECIALIST) > 0
 
 
 def _to_specialist(ticket: TicketView, state: RoutingState, why: str) -> Decision:
@@ -62,11 +67,7 @@ def _to_specialist(ticket: TicketView, state: RoutingState, why: str) -> Decisio
             reason=f"{why} to {chosen.name} ({domain} L{chosen.level(domain)})",
         )
     contract = _covering(state, domain, Tier.SPECIALIST)
-    has_specialist = any(
-        a.kind == AgentKind.SPECIALIST and a.level(domain) >= SPECIALIST_MIN_LEVEL
-        for a in state.agents
-    )
-    if contract is not None and not has_specialist:
+    if contract is not None and not _has_specialist(state, domain):
         return _msp_decision(contract, domain, f"{why}; no in-house {domain} specialist")
     queue = QueueSpec(f"specialists:{domain}", _SPECIALISTS, domain, Tier.SPECIALIST)
     waiting = state.queue_length(queue.name)
@@ -96,21 +97,33 @@ class GeneralistFirst(Policy):
             return _to_specialist(ticket, state, f"escalated after generalists tried {tried},")
         if ticket.domain in self.direct_domains and ticket.tier == Tier.SPECIALIST:
             return _to_specialist(ticket, state, f"{ticket.domain} goes straight")
+        domain = ticket.domain
+        # Escalating generalist work past the time limit needs someone to escalate to; with
+        # nobody (in-house or MSP), the generalist sees it through.
+        limit: float | None = self.time_limit_hours
+        if ticket.tier == Tier.GENERALIST and not (
+            _has_specialist(state, domain) or _covering(state, domain, Tier.SPECIALIST)
+        ):
+            limit = None
         free = [a for a in state.free_agents() if a.kind == AgentKind.GENERALIST]
         if free:
-            chosen = max(free, key=lambda a: (a.level(ticket.domain), -a.cost_per_hour, a.name))
+            chosen = max(free, key=lambda a: (a.level(domain), -a.cost_per_hour, a.name))
+            then = (
+                f"escalating after {hours_text(limit)} if it needs a specialist"
+                if limit is not None
+                else "with no specialist to escalate to"
+            )
             return Decision(
                 agent=chosen,
-                work_limit_hours=self.time_limit_hours,
-                reason=f"{chosen.name} (generalist) takes it first, escalating after "
-                f"{hours_text(self.time_limit_hours)} if it needs a specialist",
+                work_limit_hours=limit,
+                reason=f"{chosen.name} (generalist) takes it first, {then}",
             )
-        if not any(a.kind == AgentKind.GENERALIST for a in state.agents):
+        if state.able_count(domain, Tier.GENERALIST, AgentKind.GENERALIST) == 0:
             return _to_specialist(ticket, state, "no generalists in the team: sent straight")
         queue = QueueSpec("generalists", _GENERALISTS)
         return Decision(
             queue=queue,
-            work_limit_hours=self.time_limit_hours,
+            work_limit_hours=limit,
             reason="queued for the first line: no generalist free (busy or off shift; "
             f"{state.queue_length(queue.name)} already waiting)",
         )

@@ -12,6 +12,7 @@ best head among the queues it may serve (highest priority, then oldest).
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections import deque
 from dataclasses import dataclass, field
@@ -125,6 +126,10 @@ class WaitingLine:
         return now - queued if queued is not None else 0.0
 
 
+def _index(agent: AgentView) -> int:
+    return agent.index
+
+
 class SimState:
     """The simulator's ``RoutingState``: what policies see at the current simulated time."""
 
@@ -133,8 +138,9 @@ class SimState:
         self._agents = agents
         self._msp = msp
         self.free = [False] * len(agents)
-        self._free_cache: list[AgentView] | None = None
+        self._free_list: list[AgentView] = []  # kept in index order, updated in place
         self.lines: dict[str, WaitingLine] = {}
+        self._able: dict[tuple[str, Tier, AgentKind | None], int] = {}
 
     @property
     def agents(self) -> list[AgentView]:
@@ -145,14 +151,31 @@ class SimState:
         return self._msp
 
     def free_agents(self) -> list[AgentView]:
-        if self._free_cache is None:
-            self._free_cache = [a for a, f in zip(self._agents, self.free, strict=True) if f]
-        return self._free_cache
+        """Free agents in index order. The list is the state's own: read it, do not change it."""
+        return self._free_list
 
     def set_free(self, agent: int, free: bool) -> None:
-        if self.free[agent] != free:
-            self.free[agent] = free
-            self._free_cache = None
+        if self.free[agent] == free:
+            return
+        self.free[agent] = free
+        view = self._agents[agent]
+        position = bisect.bisect_left(self._free_list, agent, key=_index)
+        if free:
+            self._free_list.insert(position, view)
+        else:
+            del self._free_list[position]
+
+    def able_count(self, domain: str, tier: Tier, kind: AgentKind | None = None) -> int:
+        key = (domain, tier, kind)
+        count = self._able.get(key)
+        if count is None:  # the team is fixed for a run: count once per question
+            count = sum(
+                1
+                for a in self._agents
+                if a.can_resolve(domain, tier) and (kind is None or a.kind == kind)
+            )
+            self._able[key] = count
+        return count
 
     def queue_length(self, queue: str) -> int:
         line = self.lines.get(queue)
@@ -225,7 +248,7 @@ def _simulate(
     events, initial = _shift_events(model)
     on_duty = initial[:]
     for a, duty in enumerate(on_duty):
-        state.free[a] = duty
+        state.set_free(a, duty)
     busy_with: list[SimTicket | None] = [None] * n_agents
     # Work pauses when a shift ends and resumes at the next one: the ticket stays with its
     # agent overnight, as on a real desk. A DONE event is current only if its sequence number
@@ -336,10 +359,9 @@ def _simulate(
         seq += 1
         line.push(ticket, decision.work_limit_hours, seq, state.now)
         # Work conservation: if an agent able to serve this line is free, it takes the head.
-        for agent in agents:
-            index = agent.index
-            if state.free[index] and line in agent_lines[index]:
-                pull(index)
+        for agent in state.free_agents():
+            if line in agent_lines[agent.index]:
+                pull(agent.index)
                 break
 
     def resolve(ticket: SimTicket) -> None:
