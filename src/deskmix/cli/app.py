@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from deskmix import __version__
-from deskmix.cli import importing, mappings, store_info
+from deskmix.cli import importing, mappings, store_info, triage
 from deskmix.cli.calibrate import calibrate as calibrate_command
 from deskmix.cli.demo import demo as demo_command
 from deskmix.cli.simulate import simulate_command
@@ -24,6 +24,7 @@ app.command("calibrate")(calibrate_command)
 app.command("demo")(demo_command)
 app.command("simulate")(simulate_command)
 app.add_typer(store_info.app, name="store")
+app.add_typer(triage.app, name="triage")
 
 
 def _version(value: bool) -> None:

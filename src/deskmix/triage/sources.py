@@ -1,0 +1,114 @@
+"""Where training tickets come from: the store, an export read by an importer, or JSON lines.
+
+All three end in the same training frame (``labels.training_frame``), so a model trained on a
+desk's stored history and one trained on a file of hand-labelled examples are the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+
+from deskmix.calibrate.loading import Selection
+from deskmix.errors import InputError
+from deskmix.importers import IMPORTERS, read_source
+from deskmix.store.db import Store
+from deskmix.store.models import TicketRow
+from deskmix.triage.labels import training_frame
+from deskmix.triage.targets import LEARNT_TARGETS
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+STORE_COLUMNS = (
+    "title",
+    "description",
+    "domain",
+    "tier",
+    "impact",
+    "urgency",
+    "priority",
+    "reassignments",
+)
+
+
+def from_store(store: Store, selection: Selection | None = None) -> pd.DataFrame:
+    """The stored tickets of ``selection`` (default all) as a training frame."""
+    selection = selection or Selection()
+    query = (
+        select(*(getattr(TicketRow, c) for c in STORE_COLUMNS))
+        .where(*selection.conditions())
+        .order_by(TicketRow.id)
+    )
+    with store.engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(query).all(), columns=list(STORE_COLUMNS))
+    if frame.empty:
+        raise InputError(
+            f"the store holds no tickets for {selection.describe()}",
+            expected="an import first ('deskmix import ...') or a FILE to train from",
+        )
+    return training_frame(frame)
+
+
+def read_text_file(path: Path, encoding: str = "utf-8") -> str:
+    """A text file's content, or a one-line error for missing, binary or mis-encoded files."""
+    if not path.is_file():
+        raise InputError("file not found", file=path, expected="an existing file")
+    data = path.read_bytes()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"byte 0x{data[exc.start]:02x} is not valid {encoding}",
+            file=path,
+            row=line,
+            expected=f"{encoding} text (pass --encoding if the file uses another)",
+        ) from exc
+
+
+def from_jsonl(path: Path, encoding: str = "utf-8") -> pd.DataFrame:
+    """One JSON object per line: ``text`` (or ``title``/``description``) plus any labels."""
+    records = []
+    for row, line in enumerate(read_text_file(path, encoding).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not JSON: {exc.msg}", file=path, row=row) from exc
+        if not isinstance(record, dict):
+            raise InputError("not a JSON object", file=path, row=row, expected='{"text": ...}')
+        if "text" in record and "title" not in record:
+            record["title"] = record.pop("text")
+        records.append(record)
+    if not records:
+        raise InputError("file is empty", file=path, expected="one JSON object per line")
+    frame = pd.DataFrame.from_records(records)
+    if "title" not in frame and "description" not in frame:
+        raise InputError("no ticket text", file=path, field="text", expected="a 'text' field")
+    return training_frame(frame)
+
+
+def from_file(
+    path: Path, *, source: str = "csv", mapping: Path | None = None, encoding: str = "utf-8"
+) -> pd.DataFrame:
+    """JSON lines by suffix; anything else is read by the named importer and its mapping."""
+    path = Path(path)
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        return from_jsonl(path, encoding)
+    if source not in IMPORTERS:
+        raise InputError("unknown source", value=source, expected=", ".join(IMPORTERS))
+    if IMPORTERS[source].needs_mapping and mapping is None:
+        raise InputError(
+            f"a {source} file needs --mapping",
+            file=path,
+            expected="a mapping YAML naming the text and label columns (see docs/triage.md)",
+        )
+    batch = read_source(source, path, mapping_file=mapping, encoding=encoding)
+    return training_frame(batch.tickets_frame)
+
+
+def has_labels(frame: pd.DataFrame) -> dict[str, bool]:
+    return {t: bool(frame[t].notna().any()) for t in LEARNT_TARGETS}

@@ -1,0 +1,152 @@
+"""Training: check the labels a target has, fit its pipeline, record where it came from.
+
+The checks come first because the failures they prevent are silent otherwise: a label seen
+once cannot be calibrated (it has no held-out fold), one label alone teaches nothing, and
+impact/urgency outside 1..3 has no cell in the ITIL matrix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from deskmix.domain.priority import PriorityMatrix
+from deskmix.errors import InputError
+from deskmix.triage.model import TargetModel, TriageModel
+from deskmix.triage.pipeline import TrainOptions, build_pipeline, slim
+from deskmix.triage.targets import IMPACT, URGENCY
+
+Progress = Callable[[str, int, int], None]
+"""Called with (what, done, total) as targets are trained."""
+
+LEVELS = {"1", "2", "3"}
+
+
+@dataclass
+class TrainOutcome:
+    """The trained model plus what was skipped or dropped, for the user to read."""
+
+    model: TriageModel
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def data_hash(texts: Sequence[str], labels: Sequence[str]) -> str:
+    """SHA-256 of the (text, label) pairs in order: the same data gives the same hash."""
+    digest = hashlib.sha256()
+    for text, label in zip(texts, labels, strict=True):
+        digest.update(text.encode("utf-8"))
+        digest.update(b"\x1f")
+        digest.update(label.encode("utf-8"))
+        digest.update(b"\x1e")
+    return digest.hexdigest()
+
+
+def labelled(
+    frame: pd.DataFrame, target: str, *, drop_rare: bool, notes: list[str]
+) -> tuple[list[str], list[str]]:
+    """The (texts, labels) a target can learn from, after the checks in the module docstring."""
+    rows = frame[frame[target].notna()]
+    if rows.empty:
+        raise InputError(
+            f"no ticket carries a '{target}' label",
+            field=target,
+            expected="labelled history (see 'deskmix triage labels') or another --target",
+        )
+    labels = rows[target].astype(str)
+    if target in (IMPACT, URGENCY):
+        bad = sorted(set(labels) - LEVELS)
+        if bad:
+            raise InputError(
+                f"'{target}' labels outside the ITIL levels",
+                field=target,
+                value=bad[0],
+                expected="1 (high), 2 (medium) or 3 (low)",
+            )
+    counts = labels.value_counts()
+    rare = sorted(str(label) for label, n in counts.items() if n < 2)
+    if rare and drop_rare:
+        notes.append(
+            f"{target}: dropped {len(rare)} label(s) with one example: {', '.join(rare[:5])}"
+        )
+        keep = ~labels.isin(rare)
+        rows, labels = rows[keep], labels[keep]
+    elif rare:
+        raise InputError(
+            f"'{target}' label '{rare[0]}' has only one example"
+            + (f" ({len(rare) - 1} more such labels)" if len(rare) > 1 else ""),
+            field=target,
+            expected="at least 2 examples per label (add tickets, merge the label in the "
+            "mapping file, or pass --drop-rare)",
+        )
+    if labels.nunique() < 2:
+        raise InputError(
+            f"'{target}' has a single label, nothing to tell apart",
+            field=target,
+            value=str(labels.iloc[0]),
+            expected="at least two different labels",
+        )
+    return rows["text"].astype(str).tolist(), labels.tolist()
+
+
+def fit_target(
+    texts: list[str], labels: list[str], target: str, options: TrainOptions
+) -> TargetModel:
+    """Fit one target's pipeline and attach its provenance."""
+    counts = pd.Series(labels).value_counts()
+    pipeline = build_pipeline(options, len(texts), int(counts.min()))
+    slim(pipeline.fit(texts, labels))
+    metadata = {
+        "data_hash": data_hash(texts, labels),
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "examples": len(texts),
+        "labels": {str(k): int(v) for k, v in sorted(counts.items())},
+        "options": options.as_dict(),
+    }
+    return TargetModel(target, pipeline, metadata)
+
+
+def train_model(
+    frame: pd.DataFrame,
+    targets: Sequence[str],
+    *,
+    options: TrainOptions | None = None,
+    drop_rare: bool = False,
+    skip_missing: bool = False,
+    matrix: PriorityMatrix | None = None,
+    description: str = "",
+    progress: Progress | None = None,
+) -> TrainOutcome:
+    """Train each target on the rows of ``frame`` (see ``labels.training_frame``) labelled for it.
+
+    With ``skip_missing`` a target the data has no labels for is skipped with a note (for
+    ``--target all``); otherwise it is an error, because the user asked for it by name.
+    """
+    options = options or TrainOptions()
+    notes: list[str] = []
+    models: dict[str, TargetModel] = {}
+    seconds: dict[str, float] = {}
+    for done, target in enumerate(targets):
+        if progress is not None:
+            progress(f"training {target}", done, len(targets))
+        if skip_missing and not frame[target].notna().any():
+            notes.append(f"{target}: no labels in this data, not trained")
+            continue
+        texts, labels = labelled(frame, target, drop_rare=drop_rare, notes=notes)
+        start = time.perf_counter()
+        models[target] = fit_target(texts, labels, target, options)
+        seconds[target] = time.perf_counter() - start
+    if progress is not None:
+        progress("done", len(targets), len(targets))
+    if not models:
+        raise InputError(
+            "no target could be trained: the data has none of the requested labels",
+            expected="labelled history (see 'deskmix triage labels')",
+        )
+    model = TriageModel(models, matrix or PriorityMatrix(), description)
+    return TrainOutcome(model, notes, seconds)

@@ -1,0 +1,162 @@
+"""``deskmix triage`` end to end: train from a file and the store, predict, evaluate, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from deskmix.cli.app import app
+from deskmix.importers import read_source
+from deskmix.importers.writer import write_import
+from deskmix.sample import SAMPLE_SOURCE, sample_files
+from deskmix.store import Store
+
+runner = CliRunner()
+
+
+def lines(output: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.triage.conftest import EXAMPLES
+
+    folder = tmp_path_factory.mktemp("cli")
+    data = folder / "desk.jsonl"
+    data.write_text(
+        "\n".join(
+            json.dumps({"text": t, "domain": d, "tier": tr, "impact": i, "urgency": u})
+            for t, d, tr, i, u in EXAMPLES
+        ),
+        "utf-8",
+    )
+    result = runner.invoke(app, ["triage", "train", str(data), "--out", str(folder / "model")])
+    assert result.exit_code == 0, result.output
+    assert "answers: domain, tier, priority" in result.output
+    return folder / "model"
+
+
+def test_predict_text_file_and_stdin(model_dir: Path, tmp_path: Path) -> None:
+    one = runner.invoke(app, ["triage", "predict", "vpn not connecting", "--model", str(model_dir)])
+    assert one.exit_code == 0, one.output
+    (record,) = lines(one.output)
+    assert record["domain"]["label"] == "network"  # type: ignore[index]
+    assert set(record) >= {"domain", "tier", "priority", "abstain", "queue"}
+    tickets = tmp_path / "t.jsonl"
+    tickets.write_text(
+        '{"id": "A-1", "text": "reset my password"}\n\n{"id": "A-2", "title": "printer jammed"}\n'
+    )
+    many = runner.invoke(
+        app, ["triage", "predict", "-f", str(tickets), "-m", str(model_dir), "--target", "domain"]
+    )
+    assert [r["id"] for r in lines(many.output)] == ["A-1", "A-2"]
+    assert next(set(r) for r in lines(many.output)) == {"id", "text", "domain", "abstain", "queue"}
+    piped = runner.invoke(
+        app,
+        ["triage", "predict", "-m", str(model_dir), "--threshold", "1"],
+        input="wifi drops\nprinter jammed\n",
+    )
+    out = lines(piped.output)
+    assert len(out) == 2
+    for r in out:
+        abstained = [a["abstain"] for a in (r["domain"], r["tier"], r["priority"])]  # type: ignore[index]
+        assert r["queue"] == ("human" if any(abstained) else "auto")
+
+
+def test_default_model_answers_without_training() -> None:
+    result = runner.invoke(app, ["triage", "predict", "VPN down for all users"])
+    assert result.exit_code == 0, result.output
+    assert lines(result.output)[0]["domain"]["label"] == "network"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["   "], None, "ticket text is empty"),
+        (["vpn", "--target", "nothing"], None, "no trained 'nothing' target"),
+        (["vpn", "--model", "MODEL_FILE"], None, "not a deskmix triage model"),
+        ([], b"caf\xe9 down\n", "not valid utf-8"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    args: list[str], stdin: bytes | None, message: str, tmp_path: Path
+) -> None:
+    not_a_model = tmp_path / "model.skops"
+    not_a_model.write_bytes(b"junk")
+    args = [str(not_a_model) if a == "MODEL_FILE" else a for a in args]
+    result = runner.invoke(app, ["triage", "predict", *args], input=stdin)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_training_errors(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(b'{"text": "caf\xe9", "domain": "network"}\n')
+    result = runner.invoke(app, ["triage", "train", str(latin)])
+    assert result.exit_code == 2 and "not valid utf-8" in result.output
+    lonely = tmp_path / "lonely.jsonl"
+    lonely.write_text(
+        '{"text": "vpn", "domain": "network"}\n{"text": "vpn 2", "domain": "network"}\n'
+        '{"text": "pw", "domain": "accounts_access"}\n'
+    )
+    result = runner.invoke(
+        app, ["triage", "train", str(lonely), "--target", "domain", "--out", str(tmp_path / "m")]
+    )
+    assert result.exit_code == 2 and "has only one example" in result.output
+    result = runner.invoke(app, ["triage", "train", str(lonely), "--target", "tier"])
+    assert result.exit_code == 2 and "no ticket carries a 'tier' label" in result.output
+
+
+def test_evaluate_writes_a_self_contained_report(desk_jsonl: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = runner.invoke(
+        app,
+        [
+            "triage",
+            "evaluate",
+            str(desk_jsonl),
+            "--target",
+            "domain",
+            "--folds",
+            "3",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text("utf-8")
+    assert "reliability diagram" in html and "confusion matrix" in html
+    assert "<script src=" not in html  # plotly.js is inlined: the file opens offline
+
+
+def test_train_and_labels_from_the_store(sqlite_store: Store, tmp_path: Path) -> None:
+    with sample_files() as (events, mapping):
+        write_import(sqlite_store, read_source(SAMPLE_SOURCE, events, mapping_file=mapping))
+    db = str(sqlite_store.engine.url.database)
+    labels = runner.invoke(app, ["triage", "labels", "--from-store", "--db", db])
+    assert labels.exit_code == 0, labels.output
+    assert "end_user" in labels.output and "generalist" in labels.output
+    result = runner.invoke(
+        app,
+        [
+            "triage",
+            "train",
+            "--from-store",
+            "--db",
+            db,
+            "--target",
+            "domain",
+            "--out",
+            str(tmp_path / "m"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    predicted = runner.invoke(
+        app, ["triage", "predict", "printer jammed on the first floor", "-m", str(tmp_path / "m")]
+    )
+    assert lines(predicted.output)[0]["domain"]["label"] == "end_user"  # type: ignore[index]
