@@ -74,12 +74,32 @@ def test_calibrate_writes_yaml_and_offline_charts(db: Path, tmp_path: Path) -> N
 
 
 def test_calibrate_on_an_empty_store_is_a_one_line_error(tmp_path: Path) -> None:
+    from deskmix.store import open_store
+
+    open_store(tmp_path / "empty.db").dispose()
     result = runner.invoke(
         app, ["calibrate", "--db", str(tmp_path / "empty.db"), "--out", str(tmp_path / "w.yaml")]
     )
     assert result.exit_code == 2
     assert "no tickets to calibrate from (all stored tickets)" in result.output
     assert not (tmp_path / "w.yaml").exists()
+
+
+def test_calibrate_never_creates_a_database(tmp_path: Path) -> None:
+    typo = tmp_path / "tpyo.db"
+    result = runner.invoke(app, ["calibrate", "--db", str(typo), "--out", str(tmp_path / "w")])
+    assert result.exit_code == 2
+    assert "no database at" in result.output
+    assert not typo.exists()
+
+
+def test_an_unknown_source_lists_the_stored_ones(db: Path, tmp_path: Path) -> None:
+    out = str(tmp_path / "w.yaml")
+    result = runner.invoke(
+        app, ["calibrate", "--db", str(db), "--out", out, "--source", "servicenow-events"]
+    )
+    assert result.exit_code == 2
+    assert "the store holds:" in " ".join(result.output.split())
 
 
 def test_calibrate_refuses_an_unknown_time_zone(db: Path, tmp_path: Path) -> None:

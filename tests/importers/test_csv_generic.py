@@ -208,3 +208,65 @@ def test_any_well_formed_export_round_trips(tmp_path: Path, rows: list[tuple]) -
 def test_error_messages_carry_their_location() -> None:
     error = InputError("bad", file="/x/y.csv", row=3, field="f", value="v", expected="w")
     assert str(error) == "y.csv, row 3, field 'f': bad (got 'v'); expected w"
+
+
+def test_fixing_a_mapping_and_importing_again_with_replace(tmp_path: Path) -> None:
+    """The documented workflow: import, see unmapped labels, fix the mapping, import again."""
+    data = tmp_path / "t.csv"
+    data.write_text("id,cat\n1,Plumbing\n2,Hardware\n")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns: {id: id, category: cat}\n")
+    db = str(tmp_path / "s.db")
+    runner = CliRunner()
+    first = runner.invoke(app, ["import", "csv", str(data), "-m", str(mapping), "--db", db])
+    assert first.exit_code == 0 and "Plumbing" in first.output
+    mapping.write_text(
+        "columns: {id: id, category: cat}\ndomain: {by: category, values: {Plumbing: end_user}}\n"
+    )
+    kept = runner.invoke(app, ["import", "csv", str(data), "-m", str(mapping), "--db", db])
+    assert kept.exit_code == 0
+    assert "2 tickets already stored were kept" in " ".join(kept.output.split())
+    again = runner.invoke(
+        app, ["import", "csv", str(data), "-m", str(mapping), "--db", db, "--replace"]
+    )
+    assert again.exit_code == 0, again.output
+    store = open_store(db)
+    try:
+        from sqlalchemy import select
+
+        from deskmix.store.models import TicketRow
+
+        with store.session() as session:
+            domains = dict(session.execute(select(TicketRow.key, TicketRow.domain)).all())
+        assert domains == {"1": "end_user", "2": "end_user"}
+        assert store.counts()["tickets"] == 2
+    finally:
+        store.dispose()
+
+
+def test_the_csv_source_needs_a_mapping(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["import", "csv", str(FIXTURE / "tickets.csv"), "--db", str(tmp_path / "s.db")]
+    )
+    assert result.exit_code == 2
+    assert "needs --mapping" in result.stderr
+
+
+def test_labels_that_look_like_markup_are_shown_verbatim(tmp_path: Path) -> None:
+    data = tmp_path / "t.csv"
+    data.write_text("id,cat,prio\n1,[/x] odd,P3\n2,[legacy] Widgets,P3\n")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns: {id: id, category: cat, priority: prio}\n")
+    result = CliRunner().invoke(
+        app,
+        ["import", "csv", str(data), "-m", str(mapping), "--db", str(tmp_path / "s.db")],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "[legacy] Widgets" in result.output and "[/x] odd" in result.output
+    data.write_text("id,cat,prio\n1,a,[/x]\n")
+    bad = CliRunner().invoke(
+        app, ["import", "csv", str(data), "-m", str(mapping), "--db", str(tmp_path / "t.db")]
+    )
+    assert bad.exit_code == 2
+    assert "'[/x]'" in bad.stderr

@@ -112,3 +112,53 @@ def test_unreachable_database_is_a_clear_error() -> None:
 def test_db_urls_accept_paths_and_short_postgres_urls(tmp_path: Path) -> None:
     assert normalise_db_url(tmp_path / "a.db") == f"sqlite:///{tmp_path / 'a.db'}"
     assert normalise_db_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+def test_an_older_store_is_upgraded_in_place_without_loss(
+    tmp_path: Path, sample: tuple[Path, Path]
+) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine, inspect, text
+
+    from deskmix.store.db import _alembic_config
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # a store as the first release left it
+        command.upgrade(_alembic_config(conn), "0001")
+        conn.execute(
+            text(
+                "INSERT INTO imports (source, file_name, file_hash, imported_at, rows_read, "
+                "tickets_added, events_added, tickets_skipped, report) VALUES "
+                "('csv', 'old.csv', 'abc', '2024-01-01 00:00:00', 1, 1, 0, 0, '{}')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO tickets (import_id, source_system, key, title) "
+                "VALUES (1, 'csv', 'OLD-1', 'kept')"
+            )
+        )
+    engine.dispose()
+    store = open_store(path)
+    assert store.counts() == {"imports": 1, "tickets": 1, "events": 0}
+    columns = {c["name"] for c in inspect(store.engine).get_columns("imports")}
+    assert "mapping_hash" in columns
+    write_import(store, import_csv(sample[0], mapping_file=sample[1]))
+    assert store.counts()["tickets"] == 3
+    store.dispose()
+
+
+def test_a_failed_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
+    from sqlalchemy import inspect
+
+    path = tmp_path / "broken.db"
+    store = open_store(path, migrate=False)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE agents (id INTEGER PRIMARY KEY)")  # in the way
+    store.dispose()
+    with pytest.raises(StoreError, match="table agents already exists"):
+        open_store(path)
+    again = open_store(path, migrate=False)
+    assert inspect(again.engine).get_table_names() == ["agents"]  # no half-made tables
+    again.dispose()

@@ -19,7 +19,6 @@ from deskmix.domain.workload import DAYS, Workload
 
 ALL_DOMAINS = "all domains"
 TIERS = (Tier.GENERALIST, Tier.SPECIALIST)
-CLIP_QUANTILE = 0.99
 
 
 def _empty(title: str, message: str) -> go.Figure:
@@ -86,11 +85,23 @@ def arrival_heatmap(workload: Workload) -> go.Figure:
     return figure
 
 
+LN10 = float(np.log(10))
+HOUR_TICKS = (1 / 60, 0.1, 0.25, 0.5, 1, 2, 4, 8, 24, 72, 168, 720)
+
+
+def _hours_label(hours: float) -> str:
+    if hours < 1:
+        return f"{hours * 60:.0f}m"
+    if hours < 24:
+        return f"{hours:g}h"
+    return f"{hours / 24:g}d"
+
+
 def handling_histograms(result: CalibrationResult) -> go.Figure:
     """Histogram of the hours behind each domain x tier fit, with the chosen density over it.
 
-    The x axis stops at the 99th percentile of each cell so the bulk stays readable; the fit
-    and its KS statistic still use every duration.
+    Handling times span minutes to days, so the x axis is logarithmic (the histogram is of
+    log10 hours and the fitted density is transformed to match); ticks read in hours.
     """
     workload = result.workload
     title = f"Handling times: {workload.name}"
@@ -125,11 +136,10 @@ def handling_histograms(result: CalibrationResult) -> go.Figure:
             hours = result.durations.get((domain, tier.value))
             if h is None or hours is None or hours.size == 0:
                 continue
-            top = float(np.quantile(hours, CLIP_QUANTILE))
-            shown = hours[hours <= top]
+            logs = np.log10(hours[hours > 0])
             figure.add_trace(
                 go.Histogram(
-                    x=shown,
+                    x=logs,
                     histnorm="probability density",
                     nbinsx=40,
                     marker_color="#9ecae1",
@@ -140,8 +150,9 @@ def handling_histograms(result: CalibrationResult) -> go.Figure:
                 row=r,
                 col=c,
             )
-            grid = np.linspace(top / 400, top, 200)
-            density = frozen(h.chosen.family, h.chosen.params).pdf(grid)
+            grid = np.linspace(float(logs.min()) - 0.3, float(logs.max()) + 0.3, 240)
+            # Density of log10(X): f_X(10^y) * 10^y * ln 10.
+            density = frozen(h.chosen.family, h.chosen.params).pdf(10**grid) * 10**grid * LN10
             figure.add_trace(
                 go.Scatter(
                     x=grid,
@@ -155,7 +166,13 @@ def handling_histograms(result: CalibrationResult) -> go.Figure:
                 row=r,
                 col=c,
             )
-            figure.update_xaxes(title_text="hours", row=r, col=c)
+            figure.update_xaxes(
+                title_text="hours (log scale)",
+                tickvals=[np.log10(t) for t in HOUR_TICKS],
+                ticktext=[_hours_label(t) for t in HOUR_TICKS],
+                row=r,
+                col=c,
+            )
     figure.update_layout(title=title, height=max(400, 280 * rows), bargap=0.02)
     figure.update_annotations(font_size=11)
     return figure

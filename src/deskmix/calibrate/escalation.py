@@ -114,6 +114,9 @@ def ticket_facts(tickets: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
             "reassigned": reassigned,
             "reopened": reopened,
             "fcr": fcr,
+            # A specialist ticket with no events and no reassignment count may or may not have
+            # passed through the first line: the domain's escalation rate cannot be told.
+            "path_unknown": spec & reassigned_count.isna(),
         },
         index=tickets.index,
     )
@@ -147,7 +150,9 @@ def domain_stats(facts: pd.DataFrame) -> list[EscalationStats]:
             EscalationStats(
                 domain=str(domain),
                 tickets=len(part),
-                escalation_rate=_rate(part["escalated"], part["started_generalist"]),
+                escalation_rate=None
+                if bool(part["path_unknown"].any())
+                else _rate(part["escalated"], part["started_generalist"]),
                 first_contact_resolution_rate=_rate(part["fcr"]),
                 reopen_rate=_rate(part["reopened"]),
                 reassignment_rate=_rate(part["reassigned"]),

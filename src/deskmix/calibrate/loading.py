@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 
 from deskmix.store.db import Store
 from deskmix.store.models import EventRow, TicketRow
@@ -119,3 +119,12 @@ def load_frames(
     for column in ("status", "group", "assignee", "tier", "level", "source_system"):
         events[column] = events[column].astype("string")
     return tickets, events
+
+
+def stored_sources(store: Store) -> dict[str, int]:
+    """Ticket counts per stored source system, to tell a user which ``--source`` names exist."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(TicketRow.source_system, func.count()).group_by(TicketRow.source_system)
+        ).all()
+    return {str(name): int(count) for name, count in sorted(rows)}

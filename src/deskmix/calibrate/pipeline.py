@@ -21,7 +21,7 @@ from deskmix.calibrate import arrivals as arr
 from deskmix.calibrate.durations import OUTLIER_RULE, resolution_hours, touch_times
 from deskmix.calibrate.escalation import ESCALATION_RULE, FCR_RULE, domain_stats, ticket_facts
 from deskmix.calibrate.handling import MIN_OBSERVATIONS, POOLING_RULE, fit_cells
-from deskmix.calibrate.loading import Selection, load_frames
+from deskmix.calibrate.loading import Selection, load_frames, stored_sources
 from deskmix.calibrate.result import CalibrationResult
 from deskmix.calibrate.statuses import StatusBook, load_statuses
 from deskmix.calibrate.workhours import DEFAULT_WORK_HOURS, parse_work_hours
@@ -431,10 +431,12 @@ def calibrate_store(
         progress("reading the store", 0, None)
     tickets, events = load_frames(store, selection)
     if tickets.empty:
-        raise StoreError(
-            f"no tickets to calibrate from ({selection.describe()}); import some first with "
-            "'deskmix import'"
+        present = stored_sources(store)
+        listed = ", ".join(f"{name} ({count:,} tickets)" for name, count in present.items())
+        hint = (
+            f"the store holds: {listed}" if present else "import some first with 'deskmix import'"
         )
+        raise StoreError(f"no tickets to calibrate from ({selection.describe()}); {hint}")
     source = f"calibrated from {selection.describe()}" if import_id is not None else None
     return calibrate_frames(
         tickets,

@@ -40,7 +40,7 @@ def print_result(result: CalibrationResult, out: Path, charts: list[Path]) -> No
         table.add_column(
             header,
             justify="right" if key in NUMERIC else "left",
-            no_wrap=not key.endswith("_handling"),
+            overflow="fold",
             min_width=len(header),
         )
     for row in result.summary_rows():
@@ -68,7 +68,7 @@ def run_calibrate(
     statuses: Path | None,
     work_hours: str = DEFAULT_WORK_HOURS,
 ) -> CalibrationResult:
-    store = store_for(db)
+    store = store_for(db, create=False)
     try:
         with progress_bar() as progress:
             task = progress.add_task("reading the store", total=None)

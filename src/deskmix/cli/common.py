@@ -19,6 +19,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.text import Text
 
 from deskmix.errors import DeskmixError
 from deskmix.store import Store, open_store
@@ -42,7 +43,9 @@ R = TypeVar("R")
 
 def fail(message: str) -> typer.Exit:
     """Print one line to stderr and return the exit to raise (code 2: the user's input)."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(
+        Text.assemble(("error: ", "bold red"), message), highlight=False, soft_wrap=True
+    )
     return typer.Exit(code=2)
 
 
@@ -59,8 +62,9 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def store_for(db: str | None) -> Store:
-    return open_store(db)
+def store_for(db: str | None, *, create: bool = True) -> Store:
+    """The store named by --db; read-only commands pass ``create=False``."""
+    return open_store(db, create=create)
 
 
 @contextmanager

@@ -69,6 +69,10 @@ def demo(
         ),
     ] = None,
 ) -> None:
-    """Try deskmix on the embedded sample desk (a fictional 300-person company, 13 weeks):
-    import it, calibrate a workload, write workload.yaml and a self-contained report.html."""
+    """Try deskmix on the embedded sample desk, offline.
+
+    The sample is a fictional 300-person company over 13 weeks: the demo imports it into a
+    fresh store, calibrates a workload, simulates the company's team (and load +30%, and
+    skills-based routing), and writes workload.yaml, team.yaml and one self-contained
+    report.html."""
     user_errors(_run)(out, db)

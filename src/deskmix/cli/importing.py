@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
+from deskmix.errors import ConfigError
 from deskmix.importers import IMPORTERS, ImportBatch, ImporterSpec, read_source
 from deskmix.importers.writer import ImportOutcome, write_import
 
@@ -32,11 +34,13 @@ EncodingOption = Annotated[
 
 
 def print_summary(batch: ImportBatch, outcome: ImportOutcome) -> None:
+    name = escape(batch.path.name)
     if outcome.already_imported:
         when = outcome.imported_at.strftime("%Y-%m-%d %H:%M UTC") if outcome.imported_at else "?"
         console.print(
-            f"{batch.path.name} was already imported (import #{outcome.import_id}, {when}); "
-            "nothing added."
+            f"{name} was already imported with this mapping (import #{outcome.import_id}, "
+            f"{when}); nothing added. To read it again, e.g. after editing the mapping, "
+            "pass --replace."
         )
         return
     console.print(
@@ -60,7 +64,7 @@ def print_summary(batch: ImportBatch, outcome: ImportOutcome) -> None:
         for kind, counts in batch.unmapped.items():
             top = sorted(counts.items(), key=lambda kv: -kv[1])
             for label, count in top[:8]:
-                table.add_row(kind, label, f"{count:,}")
+                table.add_row(kind, escape(label), f"{count:,}")
             if len(top) > 8:
                 rest = sum(c for _, c in top[8:])
                 table.add_row(kind, f"... {len(top) - 8} more labels", f"{rest:,}")
@@ -71,8 +75,18 @@ def print_summary(batch: ImportBatch, outcome: ImportOutcome) -> None:
 
 
 def run_import(
-    spec: ImporterSpec, file: Path, mapping: Path | None, encoding: str, db: str | None
+    spec: ImporterSpec,
+    file: Path,
+    mapping: Path | None,
+    encoding: str,
+    db: str | None,
+    replace: bool = False,
 ) -> ImportOutcome:
+    if spec.needs_mapping and mapping is None:
+        raise ConfigError(
+            f"the {spec.name} source needs --mapping FILE naming your columns; start from "
+            f"'deskmix mapping show {spec.name}' (see examples/mappings/README.md)"
+        )
     with progress_bar() as progress:
         task = progress.add_task(f"reading {file.name}", total=None)
         batch = read_source(spec.name, file, mapping_file=mapping, encoding=encoding)
@@ -84,7 +98,9 @@ def run_import(
         )
         store = store_for(db)
         try:
-            outcome = write_import(store, batch, lambda n: progress.advance(task, n))
+            outcome = write_import(
+                store, batch, lambda n: progress.advance(task, n), replace=replace
+            )
         finally:
             store.dispose()
     print_summary(batch, outcome)
@@ -97,8 +113,16 @@ def _make_command(spec: ImporterSpec) -> None:
         mapping: MappingOption = None,
         encoding: EncodingOption = "utf-8",
         db: DbOption = None,
+        replace: Annotated[
+            bool,
+            typer.Option(
+                "--replace",
+                help="Replace tickets already stored under the same ids with this file's "
+                "version (use after correcting a mapping). Default: keep stored tickets.",
+            ),
+        ] = False,
     ) -> None:
-        user_errors(run_import)(spec, file, mapping, encoding, db)
+        user_errors(run_import)(spec, file, mapping, encoding, db, replace)
 
     command.__doc__ = spec.help
     app.command(spec.name, help=spec.help)(command)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from deskmix.cli.common import console, fail
+from deskmix.cli.common import fail
 from deskmix.importers import IMPORTERS
 from deskmix.importers.mapping import default_mapping_text
 
@@ -20,4 +20,5 @@ def show(
     """Print the built-in mapping YAML of SOURCE; copy it, edit it, pass it with --mapping."""
     if source not in IMPORTERS:
         raise fail(f"unknown source '{source}'; expected one of: {', '.join(IMPORTERS)}")
-    console.print(default_mapping_text(source), highlight=False, markup=False)
+    # Plain stdout, never wrapped: the output is meant to be redirected into a YAML file.
+    typer.echo(default_mapping_text(source), nl=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
@@ -12,37 +13,36 @@ from deskmix.store.models import ImportRecord
 app = typer.Typer(help="Inspect the store (SQLite file or PostgreSQL database).")
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 @app.command("info")
 @user_errors
 def info(db: DbOption = None) -> None:
-    """Show the database, its row counts and every import with its file hash."""
-    store = store_for(db)
+    """Show the database, its row counts and every import (with the start of its file hash)."""
+    store = store_for(db, create=False)
     try:
         counts = store.counts()
         console.print(f"Database: {store.url}")
         console.print(
-            f"{counts['tickets']:,} tickets, {counts['events']:,} events "
-            f"in {counts['imports']:,} imports"
+            f"{_plural(counts['tickets'], 'ticket')}, {_plural(counts['events'], 'event')} "
+            f"in {_plural(counts['imports'], 'import')}"
         )
         with store.session() as session:
             records = session.scalars(select(ImportRecord).order_by(ImportRecord.id)).all()
         if records:
             table = Table()
-            for column in (
-                "#",
-                "source",
-                "file",
-                "imported (UTC)",
-                "tickets",
-                "events",
-                "already stored",
-            ):
-                table.add_column(column)
+            for column in ("#", "source", "file", "SHA-256", "imported (UTC)"):
+                table.add_column(column, overflow="fold")
+            for column in ("tickets", "events", "already stored"):
+                table.add_column(column, justify="right")
             for r in records:
                 table.add_row(
                     str(r.id),
-                    r.source,
-                    r.file_name,
+                    escape(r.source),
+                    escape(r.file_name),
+                    r.file_hash[:12],
                     r.imported_at.strftime("%Y-%m-%d %H:%M"),
                     f"{r.tickets_added:,}",
                     f"{r.events_added:,}",

@@ -14,6 +14,7 @@ from deskmix.importers.base import ImportBatch
 from deskmix.importers.bpic13 import import_bpic13
 from deskmix.importers.csv_generic import import_csv
 from deskmix.importers.jira import import_jira
+from deskmix.importers.readers import file_hash
 from deskmix.importers.servicenow import import_servicenow
 from deskmix.importers.servicenow_events import import_servicenow_events
 from deskmix.importers.zendesk import import_zendesk
@@ -69,8 +70,15 @@ IMPORTERS: dict[str, ImporterSpec] = {
 def read_source(
     source: str, path: Path, *, mapping_file: Path | None = None, encoding: str = "utf-8"
 ) -> ImportBatch:
-    """Read ``path`` with the named source's importer."""
-    return IMPORTERS[source].read(Path(path), mapping_file=mapping_file, encoding=encoding)
+    """Read ``path`` with the named source's importer.
+
+    The batch remembers which mapping read it: the same file read through a corrected mapping
+    is a new import, not a repeat of the old one.
+    """
+    batch = IMPORTERS[source].read(Path(path), mapping_file=mapping_file, encoding=encoding)
+    if mapping_file is not None:
+        batch.mapping_hash = file_hash(Path(mapping_file))
+    return batch
 
 
 __all__ = ["IMPORTERS", "ImportBatch", "ImporterSpec", "read_source"]

@@ -30,6 +30,7 @@ class ImportBatch:
     )
     unmapped: dict[str, dict[str, int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    mapping_hash: str = ""  # SHA-256 of the user's mapping file; "" for the built-in mapping
 
     def __post_init__(self) -> None:
         missing = [c for c in TICKET_FIELDS if c not in self.tickets_frame.columns]

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from deskmix.domain.taxonomy import DEFAULT_DOMAINS
 from deskmix.domain.ticket import Tier
 from deskmix.errors import ConfigError
+from deskmix.yamlfiles import parse_yaml
 
 
 class _Strict(BaseModel):
@@ -92,6 +92,13 @@ class SourceMapping(_Strict):
         description="names for group ids a source exports as numbers (Zendesk group_id)",
     )
 
+    _origin: str = PrivateAttr(default="mapping")
+
+    @property
+    def origin(self) -> str:
+        """Where the mapping came from (the user's file, or the built-in one), for messages."""
+        return self._origin
+
     @field_validator("groups", mode="before")
     @classmethod
     def _ids_as_text(cls, value: object) -> object:
@@ -106,7 +113,7 @@ class SourceMapping(_Strict):
             for target in [*self.domain.values.values(), *(p.to for p in self.domain.patterns)]:
                 if target not in domains:
                     raise ConfigError(
-                        f"mapping sends a label to unknown domain '{target}'; "
+                        f"{self.origin}: mapping sends a label to unknown domain '{target}'; "
                         f"expected one of: {', '.join(sorted(domains))}"
                     )
         if self.tier:
@@ -117,7 +124,7 @@ class SourceMapping(_Strict):
             for target in targets:
                 if target not in tiers:
                     raise ConfigError(
-                        f"mapping sends a label to unknown tier '{target}'; "
+                        f"{self.origin}: mapping sends a label to unknown tier '{target}'; "
                         "expected generalist or specialist"
                     )
 
@@ -133,10 +140,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_yaml(text: str, origin: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{origin}: not valid YAML: {exc}") from exc
+    data = parse_yaml(text, origin)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -173,6 +177,7 @@ def load_mapping(
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"{origin}: '{where}': {first['msg']}") from exc
+    mapping._origin = origin
     mapping.check_targets(domains or set(DEFAULT_DOMAINS))
     return mapping
 

@@ -89,9 +89,10 @@ def build_tickets(
     columns = {f: c for f, c in mapping.columns.items() if f in TICKET_FIELDS}
     unknown = sorted(set(mapping.columns) - set(TICKET_FIELDS))
     if unknown:
+        mappable = [f for f in TICKET_FIELDS if f not in ("source_system", "domain", "tier")]
         raise ConfigError(
-            f"mapping names unknown ticket fields {unknown}; "
-            f"ticket fields are: {', '.join(TICKET_FIELDS)}"
+            f"{mapping.origin}: 'columns' names unknown ticket fields {unknown}; "
+            f"expected any of: {', '.join(mappable)}"
         )
     for field_name in required:
         if field_name not in columns:

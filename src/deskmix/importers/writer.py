@@ -1,8 +1,10 @@
 """Writing an import into the store: all of it in one transaction, or none of it.
 
-Re-importing a file already seen (same source, same SHA-256) adds nothing. Tickets whose
-``(source_system, id)`` is already stored are kept as they are and counted as skipped, so an
-overlapping export never duplicates or overwrites history.
+Re-importing a file already seen (same source, same SHA-256, same mapping) adds nothing.
+Tickets whose ``(source_system, id)`` is already stored are kept as they are and counted as
+skipped, so an overlapping export never duplicates or overwrites history, unless the caller
+asks to ``replace`` them (after fixing a mapping): then the stored tickets and their events
+are swapped for this file's, in the same transaction.
 
 Speed matters here: an event log is hundreds of thousands of rows. Values are converted per
 column, not per row: each distinct value goes through the column type's own bind processor
@@ -21,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Column, Connection, func, insert, inspect, select, update
+from sqlalchemy import Column, Connection, delete, func, insert, inspect, select, update
 
 from deskmix.importers.base import ImportBatch
 from deskmix.importers.parsing import as_object_records
@@ -178,20 +180,61 @@ def as_object_records_tuples(frame: pd.DataFrame) -> list[tuple[object, ...]]:
     return [tuple(r.values()) for r in as_object_records(frame)]
 
 
+def _delete_tickets(conn: Connection, source_systems: list[str], keys: pd.Series) -> None:
+    """Remove stored tickets (and their events) that this import replaces."""
+    wanted = set(keys.astype(str))
+    for system in source_systems:
+        rows = conn.execute(
+            select(TicketRow.id, TicketRow.key).where(TicketRow.source_system == system)
+        ).all()
+        ids = [row.id for row in rows if row.key in wanted]
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            conn.execute(delete(EventRow).where(EventRow.ticket_id.in_(chunk)))
+            conn.execute(delete(TicketRow).where(TicketRow.id.in_(chunk)))
+
+
 def write_import(
-    store: Store, batch: ImportBatch, progress: Progress | None = None
+    store: Store,
+    batch: ImportBatch,
+    progress: Progress | None = None,
+    *,
+    replace: bool = False,
 ) -> ImportOutcome:
     """Store the batch as one transaction; nothing is written if anything fails.
 
     ``progress`` is called with the number of rows written after each chunk (tickets, then
     events), so a caller can drive a progress bar over ``ticket_count + event_count`` rows.
+    ``replace`` swaps tickets already stored under the same ids for this batch's.
     """
     with store.transaction() as conn:
+        same = (
+            ImportRecord.source == batch.source,
+            ImportRecord.file_hash == batch.file_hash,
+            ImportRecord.mapping_hash == batch.mapping_hash,
+        )
         previous = conn.execute(
-            select(ImportRecord.id, ImportRecord.imported_at).where(
-                ImportRecord.source == batch.source, ImportRecord.file_hash == batch.file_hash
-            )
+            select(ImportRecord.id, ImportRecord.imported_at).where(*same)
         ).first()
+        tickets = batch.tickets_frame
+        source_systems = [str(s) for s in tickets["source_system"].dropna().unique().tolist()]
+        if replace:
+            _delete_tickets(conn, source_systems, tickets["id"])
+            if previous is not None:
+                remaining = conn.scalar(
+                    select(func.count())
+                    .select_from(TicketRow)
+                    .where(TicketRow.import_id == previous.id)
+                )
+                if remaining:
+                    conn.execute(
+                        update(ImportRecord)
+                        .where(ImportRecord.id == previous.id)
+                        .values(mapping_hash=f"replaced-{previous.id}")
+                    )
+                else:
+                    conn.execute(delete(ImportRecord).where(ImportRecord.id == previous.id))
+                previous = None
         if previous is not None:
             return ImportOutcome(
                 import_id=previous.id,
@@ -207,6 +250,7 @@ def write_import(
                 "source": batch.source,
                 "file_name": batch.path.name,
                 "file_hash": batch.file_hash,
+                "mapping_hash": batch.mapping_hash,
                 "imported_at": datetime.now(UTC),
                 "rows_read": batch.rows_read,
                 "tickets_added": 0,
@@ -215,11 +259,9 @@ def write_import(
                 "report": batch.report(),
             },
         ).scalar_one()
-        tickets = batch.tickets_frame
-        source_systems = tickets["source_system"].dropna().unique().tolist()
         existing: set[str] = set()
         for system in source_systems:
-            existing |= _existing_keys(conn, str(system))
+            existing |= _existing_keys(conn, system)
         fresh = tickets[~tickets["id"].isin(existing)] if existing else tickets
         rows = fresh.rename(columns={"id": "key"}).assign(import_id=import_id)
         first_id = None

@@ -46,11 +46,19 @@ def normalise_db_url(db: str | Path | None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Python's sqlite3 module opens transactions only before DML and commits DDL at once, so
+    # a failed migration would be left half done. Take transactions over: no implicit ones
+    # from the driver, an explicit BEGIN from SQLAlchemy (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _alembic_config(connection: Connection) -> Config:
@@ -81,8 +89,19 @@ class Store:
         return Session(self.engine)
 
     def migrate(self) -> None:
-        with self.engine.begin() as connection:
-            command.upgrade(_alembic_config(connection), "head")
+        """Apply pending revisions. On SQLite, foreign-key checks are off while a revision
+        rebuilds a table (SQLite alters tables by copying them), and back on afterwards."""
+        with self.engine.connect() as connection:
+            raw: Any = connection.connection.driver_connection
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:  # outside any transaction, where SQLite honours it
+                raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with connection.begin():
+                    command.upgrade(_alembic_config(connection), "head")
+            finally:
+                if sqlite:
+                    raw.execute("PRAGMA foreign_keys=ON")
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
@@ -96,12 +115,20 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(db: str | Path | None = None, *, migrate: bool = True) -> Store:
-    """Connect to ``db`` (URL or path), creating and migrating the database if needed."""
+def open_store(db: str | Path | None = None, *, migrate: bool = True, create: bool = True) -> Store:
+    """Connect to ``db`` (URL or path), creating and migrating the database if needed.
+
+    ``create=False`` is for commands that only read: a mistyped path then fails with a clear
+    message instead of leaving an empty database behind.
+    """
     url = normalise_db_url(db)
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
+            if not create and not Path(path).exists():
+                raise StoreError(
+                    f"no database at {path}; check --db (or DESKMIX_DB), or import into it first"
+                )
             Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
         engine = create_engine(url)
@@ -109,6 +136,7 @@ def open_store(db: str | Path | None = None, *, migrate: bool = True) -> Store:
         raise StoreError(f"cannot use database '{url}': {exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     store = Store(engine)
     if migrate:
         try:

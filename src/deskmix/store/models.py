@@ -54,6 +54,7 @@ class ImportRecord(Base):
     source: Mapped[str] = mapped_column(String(40))
     file_name: Mapped[str] = mapped_column(String(500))
     file_hash: Mapped[str] = mapped_column(String(64), index=True)
+    mapping_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     imported_at: Mapped[datetime]
     rows_read: Mapped[int]
     tickets_added: Mapped[int]
@@ -61,7 +62,10 @@ class ImportRecord(Base):
     tickets_skipped: Mapped[int] = mapped_column(default=0)
     report: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
-    __table_args__ = (UniqueConstraint("source", "file_hash", name="uq_imports_source_hash"),)
+    # The same file read through another mapping is another import (the labels differ).
+    __table_args__ = (
+        UniqueConstraint("source", "file_hash", "mapping_hash", name="uq_imports_file_mapping"),
+    )
 
 
 class TicketRow(Base):
