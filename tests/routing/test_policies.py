@@ -74,7 +74,7 @@ def test_skills_based_keeps_versatile_people_free() -> None:
         ticket("network", Tier.SPECIALIST), state(["Dana", "Eli"])
     )
     assert decision.agent is not None and decision.agent.name == "Eli"
-    assert "fewest other skills (1) of 2 who could take it" in decision.reason
+    assert "fewest other skills (1) of the 2 able" in decision.reason
 
 
 def test_skills_based_hands_work_nobody_can_do_to_the_msp() -> None:

@@ -119,6 +119,9 @@ class _ArrivalFit:
         self.shapes: dict[str, dict[str, list[float]]] = {}
 
 
+SHORT_PERIOD_WEEKS = 4
+
+
 def _arrivals(tickets: pd.DataFrame, timezone: str, log: _Notes) -> _ArrivalFit:
     fit = _ArrivalFit()
     n = len(tickets)
@@ -159,6 +162,11 @@ def _arrivals(tickets: pd.DataFrame, timezone: str, log: _Notes) -> _ArrivalFit:
         log.missing.append(
             f"period: only {period.weeks * 7:.1f} days of history; weekly volumes are "
             "extrapolated and hours of the week never seen borrow the flat shape"
+        )
+    elif period.weeks < SHORT_PERIOD_WEEKS:
+        log.missing.append(
+            f"period: only {period.weeks:.1f} weeks of steady arrivals (the export may be a "
+            "snapshot); weekly volumes rest on little history, treat them with care"
         )
     groups = inside.groupby(["domain", "tier_filled", "priority_filled"], sort=True).size()
     for key, count in groups.items():

@@ -146,9 +146,12 @@ def calibrate(
         ),
     ] = DEFAULT_WORK_HOURS,
 ) -> None:
-    """Fit a workload from the stored tickets: arrivals by hour of week, handling-time
-    distributions (AIC choice among exponential, lognormal, gamma, Weibull), escalation and
-    first-contact resolution. Writes editable YAML and, with --charts, HTML charts."""
+    """Fit a workload (arrivals, handling times, escalation) from the stored tickets.
+
+    Arrivals by hour of week per domain x tier x priority; handling-time distributions chosen
+    by AIC among exponential, lognormal, gamma and Weibull, with the KS statistic as goodness of
+    fit; escalation, first-contact resolution and reopen rates. Writes editable YAML and, with
+    --charts, HTML charts. Example: deskmix calibrate --out workload.yaml --charts charts/"""
     user_errors(run_calibrate)(
         db, source, import_id, out, charts, name, timezone, statuses, work_hours
     )

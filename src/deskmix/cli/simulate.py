@@ -69,7 +69,10 @@ def simulate_command(
     ] = None,
     reps: Annotated[int, typer.Option("--reps", min=2, help="Replications.")] = 30,
     weeks: Annotated[float, typer.Option("--weeks", min=1, help="Measured weeks per run.")] = 13,
-    warmup_weeks: Annotated[float, typer.Option("--warmup-weeks", min=0)] = 1,
+    warmup_weeks: Annotated[
+        float,
+        typer.Option("--warmup-weeks", min=0, help="Weeks simulated before measuring starts."),
+    ] = 1,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same numbers.")] = 0,
     workers: Annotated[
         int | None, typer.Option("--workers", help="Processes (default: all cores).")
@@ -94,8 +97,11 @@ def simulate_command(
         Path | None, typer.Option("--report", help="Write a self-contained HTML report here.")
     ] = None,
 ) -> None:
-    """Simulate a team under a routing policy and a workload: SLA attainment, waits,
-    utilisation, cost and escalations with 95% confidence intervals; what-ifs side by side."""
+    """Simulate a team under a routing policy and a workload, with what-ifs side by side.
+
+    Gives SLA attainment, waits, utilisation, cost and escalations with 95% confidence
+    intervals across replications. Example: deskmix simulate --team
+    examples/teams/company-300.yaml --workload workload.yaml --what-if examples/what-if.yaml"""
     base = Setup(
         workload=load_workload(workload),
         team=load_team(team),

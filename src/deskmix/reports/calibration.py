@@ -17,11 +17,11 @@ from deskmix.reports.document import Report
 
 HOW_TO_READ = """\
 Each row of the summary is one skill domain. Tickets and Share say how much of the demand it
-is; Per week is the mean arrival rate over the period. Gen / spec is the share of the domain's
-tickets handled by generalists (first line) only versus touched by a specialist. Escalation is
-the share of tickets first held by the first line that a specialist later held; FCR
-(first-contact resolution) the share of resolved tickets fixed without reassignment, escalation
-or reopening; Reopen the share reopened after being resolved.
+is; /week is the mean arrival rate over the period. Gen/spec is the share of the domain's
+tickets handled by generalists (first line) only versus touched by a specialist. Escal. is the
+share of tickets first held by the first line that a specialist later held; FCR (first-contact
+resolution) the share of resolved tickets fixed without reassignment, escalation or reopening.
+Reopen rates are in the workload file, per domain.
 
 Handling columns give the mean and 90th percentile of hands-on time in hours, and the
 distribution family chosen for the simulator. Handling times are skewed: most tickets take

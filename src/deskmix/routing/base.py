@@ -10,7 +10,7 @@ MSP contract, and carries a reason a service manager can read.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -100,6 +100,10 @@ class RoutingState(Protocol):
     @property
     def msp(self) -> Sequence[MspContract]: ...
     def free_agents(self) -> Sequence[AgentView]: ...
+    def is_free(self, agent: int) -> bool:
+        """Is the agent with this index free (on shift and not working) now?"""
+        ...
+
     def able_count(self, domain: str, tier: Tier, kind: AgentKind | None = None) -> int:
         """How many agents (free or not, of ``kind`` if given) can resolve this work."""
         ...
@@ -166,16 +170,69 @@ class Policy(ABC):
         return self.name
 
 
-def fewest_other_skills(candidates: Sequence[AgentView], domain: str) -> AgentView:
-    """The least versatile capable agent (then cheapest, then by name): keeps all-rounders free."""
-    return min(candidates, key=_spare_first)
-
-
-def _spare_first(agent: AgentView) -> tuple[int, float, str]:
-    return agent.spare_first
-
-
 def hours_text(hours: float) -> str:
     if hours < 1:
         return f"{hours * 60:.0f} min"
     return f"{hours:.1f} h"
+
+
+class Ranking:
+    """Agents in a policy's order of preference, with each one's place for quick lookups."""
+
+    __slots__ = ("agents", "place")
+
+    def __init__(self, agents: list[AgentView]) -> None:
+        self.agents = agents
+        self.place = {a.index: i for i, a in enumerate(agents)}
+
+    def __len__(self) -> int:
+        return len(self.agents)
+
+    def first_free(self, state: RoutingState) -> AgentView | None:
+        """The most preferred free agent, or None.
+
+        Walks whichever is shorter: the free agents (looking up their places) or the ranking
+        (asking who is free), so a busy desk and a quiet one are both cheap.
+        """
+        free = state.free_agents()
+        if len(free) * 4 < len(self.agents):
+            best: AgentView | None = None
+            best_place = len(self.agents)
+            place = self.place
+            for agent in free:
+                at = place.get(agent.index)
+                if at is not None and at < best_place:
+                    best, best_place = agent, at
+            return best
+        is_free = state.is_free
+        for agent in self.agents:
+            if is_free(agent.index):
+                return agent
+        return None
+
+
+class RankedAgents:
+    """Agents put in a policy's order of preference once per team, per question.
+
+    A policy's preference (least versatile first, strongest in the domain first) depends on
+    the team, not on the moment, so it is sorted once and each decision takes the first free
+    agent in that order: the simulator asks this for every ticket.
+    """
+
+    def __init__(self) -> None:
+        self._team: Sequence[AgentView] | None = None
+        self._orders: dict[object, Ranking] = {}
+
+    def order(
+        self,
+        state: RoutingState,
+        question: object,
+        build: Callable[[Sequence[AgentView]], list[AgentView]],
+    ) -> Ranking:
+        team = state.agents
+        if team is not self._team:
+            self._team, self._orders = team, {}
+        ranked = self._orders.get(question)
+        if ranked is None:
+            ranked = self._orders[question] = Ranking(build(team))
+        return ranked

@@ -19,10 +19,10 @@ from deskmix.routing.base import (
     Decision,
     Policy,
     QueueSpec,
+    RankedAgents,
     RoutingState,
     Stage,
     TicketView,
-    fewest_other_skills,
     hours_text,
 )
 
@@ -47,21 +47,41 @@ def _msp_decision(contract: MspContract, domain: str, why: str) -> Decision:
     )
 
 
+def _strongest_generalists(team: Sequence[AgentView], domain: str) -> list[AgentView]:
+    """Generalists, strongest in the domain first, then cheapest, then by name."""
+    generalists = [a for a in team if a.kind == AgentKind.GENERALIST]
+    return sorted(generalists, key=lambda a: (-a.level(domain), a.cost_per_hour, a.name))
+
+
+def _spare_first(team: Sequence[AgentView], domain: str, tier: Tier) -> list[AgentView]:
+    """Agents able to resolve the work, least versatile (then cheapest) first."""
+    return sorted((a for a in team if a.can_resolve(domain, tier)), key=lambda a: a.spare_first)
+
+
 def _has_specialist(state: RoutingState, domain: str) -> bool:
     """Is there a specialist in-house to escalate this domain's work to?"""
     return state.able_count(domain, Tier.SPECIALIST, AgentKind.SPECIALIST) > 0
 
 
-def _to_specialist(ticket: TicketView, state: RoutingState, why: str) -> Decision:
-    """Send work that needs depth to a free specialist, else their queue, else an MSP."""
-    domain = ticket.domain
-    capable = [
+def _specialists(team: Sequence[AgentView], domain: str) -> list[AgentView]:
+    """Specialists deep enough for the domain, least versatile (then cheapest) first."""
+    able = [
         a
-        for a in state.free_agents()
+        for a in team
         if a.kind == AgentKind.SPECIALIST and a.level(domain) >= SPECIALIST_MIN_LEVEL
     ]
-    if capable:
-        chosen = fewest_other_skills(capable, domain)
+    return sorted(able, key=lambda a: a.spare_first)
+
+
+def _to_specialist(
+    ticket: TicketView, state: RoutingState, why: str, ranked: RankedAgents
+) -> Decision:
+    """Send work that needs depth to a free specialist, else their queue, else an MSP."""
+    domain = ticket.domain
+    chosen = ranked.order(
+        state, ("specialists", domain), lambda team: _specialists(team, domain)
+    ).first_free(state)
+    if chosen is not None:
         return Decision(
             agent=chosen,
             reason=f"{why} to {chosen.name} ({domain} L{chosen.level(domain)})",
@@ -90,13 +110,18 @@ class GeneralistFirst(Policy):
     time_limit_hours: float = 0.75
     direct_domains: tuple[str, ...] = ()
     name: str = field(default="generalist_first", init=False)
+    _ranked: RankedAgents = field(
+        default_factory=RankedAgents, init=False, repr=False, compare=False
+    )
 
     def decide(self, ticket: TicketView, state: RoutingState) -> Decision:
         if ticket.stage == Stage.ESCALATED:
             tried = hours_text(ticket.generalist_hours)
-            return _to_specialist(ticket, state, f"escalated after generalists tried {tried},")
+            return _to_specialist(
+                ticket, state, f"escalated after generalists tried {tried},", self._ranked
+            )
         if ticket.domain in self.direct_domains and ticket.tier == Tier.SPECIALIST:
-            return _to_specialist(ticket, state, f"{ticket.domain} goes straight")
+            return _to_specialist(ticket, state, f"{ticket.domain} goes straight", self._ranked)
         domain = ticket.domain
         # Escalating generalist work past the time limit needs someone to escalate to; with
         # nobody (in-house or MSP), the generalist sees it through.
@@ -105,9 +130,11 @@ class GeneralistFirst(Policy):
             _has_specialist(state, domain) or _covering(state, domain, Tier.SPECIALIST)
         ):
             limit = None
-        free = [a for a in state.free_agents() if a.kind == AgentKind.GENERALIST]
-        if free:
-            chosen = max(free, key=lambda a: (a.level(domain), -a.cost_per_hour, a.name))
+        ranked = self._ranked.order(
+            state, domain, lambda team: _strongest_generalists(team, domain)
+        )
+        chosen = ranked.first_free(state)
+        if chosen is not None:
             then = (
                 f"escalating after {hours_text(limit)} if it needs a specialist"
                 if limit is not None
@@ -119,7 +146,9 @@ class GeneralistFirst(Policy):
                 reason=f"{chosen.name} (generalist) takes it first, {then}",
             )
         if state.able_count(domain, Tier.GENERALIST, AgentKind.GENERALIST) == 0:
-            return _to_specialist(ticket, state, "no generalists in the team: sent straight")
+            return _to_specialist(
+                ticket, state, "no generalists in the team: sent straight", self._ranked
+            )
         queue = QueueSpec("generalists", _GENERALISTS)
         return Decision(
             queue=queue,
@@ -138,16 +167,21 @@ class SkillsBased(Policy):
     """The free agent who can resolve the ticket and has the fewest other skills takes it."""
 
     name: str = field(default="skills_based", init=False)
+    _ranked: RankedAgents = field(
+        default_factory=RankedAgents, init=False, repr=False, compare=False
+    )
 
     def decide(self, ticket: TicketView, state: RoutingState) -> Decision:
         domain, tier = ticket.domain, ticket.tier
-        capable = [a for a in state.free_agents() if a.can_resolve(domain, tier)]
-        if capable:
-            chosen = fewest_other_skills(capable, domain)
+        ranked = self._ranked.order(
+            state, (domain, tier), lambda team: _spare_first(team, domain, tier)
+        )
+        chosen = ranked.first_free(state)
+        if chosen is not None:
             return Decision(
                 agent=chosen,
                 reason=f"{chosen.name} ({domain} L{chosen.level(domain)}) is free and has the "
-                f"fewest other skills ({chosen.versatility}) of {len(capable)} who could take it",
+                f"fewest other skills ({chosen.versatility}) of the {len(ranked)} able",
             )
         contract = _covering(state, domain, tier)
         if contract is not None and _nobody_in_house(state, domain, tier):

@@ -38,11 +38,27 @@ class SimulationResult:
         return self.summary[name]
 
 
-def _one(
-    model: CompiledModel, policy: Policy, seed: np.random.SeedSequence, trace: int
-) -> tuple[dict[str, float], NDArray[np.float64], list[tuple[float, str, str]]]:
+Output = tuple[dict[str, float], NDArray[np.float64], list[tuple[float, str, str]]]
+
+
+def _one(model: CompiledModel, policy: Policy, seed: np.random.SeedSequence, trace: int) -> Output:
     result = run_replication(model, copy.deepcopy(policy), seed, trace=trace)
     return replication_kpis(model, result), backlog(model, result), result.decisions
+
+
+# Each worker process receives the model and the policy once, not with every replication.
+_WORKER: dict[str, object] = {}
+
+
+def _install(model: CompiledModel, policy: Policy) -> None:
+    _WORKER["model"], _WORKER["policy"] = model, policy
+
+
+def _one_in_worker(seed: np.random.SeedSequence, trace: int) -> Output:
+    model = _WORKER["model"]
+    policy = _WORKER["policy"]
+    assert isinstance(model, CompiledModel) and isinstance(policy, Policy)
+    return _one(model, policy, seed, trace)
 
 
 def simulate(
@@ -58,7 +74,7 @@ def simulate(
     """Run ``reps`` replications (in ``workers`` processes; default all cores)."""
     seeds = np.random.SeedSequence(seed).spawn(reps)
     workers = min(reps, workers or os.cpu_count() or 1)
-    outputs: list[tuple[dict[str, float], NDArray[np.float64], list[tuple[float, str, str]]]]
+    outputs: list[Output]
     if workers <= 1:
         outputs = []
         for r, s in enumerate(seeds):
@@ -66,10 +82,11 @@ def simulate(
             if progress:
                 progress(1)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_install, initargs=(model, policy)
+        ) as pool:
             futures = [
-                pool.submit(_one, model, policy, s, trace if r == 0 else 0)
-                for r, s in enumerate(seeds)
+                pool.submit(_one_in_worker, s, trace if r == 0 else 0) for r, s in enumerate(seeds)
             ]
             outputs = []
             for future in futures:
