@@ -53,3 +53,53 @@ def test_the_uci_log_calibrates(shared_data: Path, sqlite_store: Store) -> None:
     text = "\n".join(workload.missing)
     assert "'-100'" in text  # the five raw state values are reported, not silently dropped
     assert "zero-length durations" in text
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_bpic13_calibrates_with_escalation_from_levels(
+    shared_data: Path, sqlite_store: Store
+) -> None:
+    path = shared_data / "bpic2013-volvo-vinst-ibm" / "VINST-new.csv"
+    write_import(sqlite_store, IMPORTERS["bpic13"].read(path))
+    workload = calibrate_store(sqlite_store, name="BPIC'13").workload
+    assert workload.tickets == 7_554
+    assert workload.arrivals and workload.handling
+    # Escalation comes from the L1/L2/L3 levels of the events: about 40% reach L2/L3.
+    paths = {p for e in workload.escalation for p in e.paths}
+    assert any(p.startswith("L1>L2") for p in paths)
+    assert any("priority" in m for m in workload.missing)  # BPIC'13 has no priority field
+    assert any("weeks of steady arrivals" in m for m in workload.missing)  # a snapshot
+
+
+@pytest.mark.parametrize(
+    ("source", "folder", "file", "mapping", "tickets"),
+    [
+        ("csv", "it-service-ticket-topics-kaggle", "all_tickets_processed_improved_v3.csv",
+         "kaggle-topics.yaml", 47_837),
+        ("servicenow", "servicenow-ticket-assignment", "input_data.csv",
+         "servicenow-assignment.yaml", 8_500),
+    ],
+)  # fmt: skip
+def test_text_only_sets_calibrate_what_they_can(
+    shared_data: Path,
+    sqlite_store: Store,
+    source: str,
+    folder: str,
+    file: str,
+    mapping: str,
+    tickets: int,
+) -> None:
+    from deskmix.importers import read_source
+
+    batch = read_source(
+        source, shared_data / folder / file, mapping_file=REPO / "examples" / "mappings" / mapping
+    )
+    write_import(sqlite_store, batch)
+    workload = calibrate_store(sqlite_store, name=folder).workload
+    assert workload.tickets == tickets
+    assert workload.domain_mix and abs(sum(workload.domain_mix.values()) - 1) < 1e-6
+    assert not workload.arrivals and not workload.handling  # no timestamps at all
+    text = " ".join(workload.missing)
+    assert "opened_at" in text or "opening" in text
