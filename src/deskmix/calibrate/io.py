@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from deskmix.domain.workload import Workload
 from deskmix.errors import ConfigError
+from deskmix.yamlfiles import parse_yaml, read_text, validate
 
 HEADER = """\
 # deskmix workload: what arrives, how long it takes and where it goes.
@@ -63,39 +63,11 @@ def save_workload(workload: Workload, path: Path | str) -> Path:
     return target
 
 
-def _where(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
-
-
 def parse_workload(text: str, origin: str = "workload") -> Workload:
     """Validate YAML text as a workload; every problem is a ``ConfigError`` naming the place."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{origin}: not valid YAML{where}: {problem}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"{origin}: expected a workload (name, arrivals, handling, ...) at the top level"
-        )
-    try:
-        return Workload.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors()
-        parts = [f"'{_where(e['loc'])}': {e['msg']}" for e in errors[:3]]
-        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-        raise ConfigError(f"{origin}: {'; '.join(parts)}{more}") from exc
+    return validate(Workload, parse_yaml(text, origin), origin, "workload")
 
 
 def load_workload(path: Path | str) -> Workload:
     """Read a workload YAML written by ``save_workload`` or by hand."""
-    source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{source}: workload file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{source}: cannot read workload: {exc}") from exc
-    return parse_workload(text, str(source))
+    return parse_workload(read_text(path, "workload"), str(path))
