@@ -91,8 +91,8 @@ def calibration_report(
     report.add_figure(
         "Handling times",
         handling_histograms(result),
-        caption="Observed hours per domain and tier (clipped at the 99th percentile for "
-        "readability) with the chosen distribution's density.",
+        caption="Observed hours per domain and tier on a logarithmic axis (handling times span "
+        "minutes to days) with the chosen distribution's density drawn over them.",
     )
     if workload.notes:
         report.add_list("Rules applied", workload.notes)
