@@ -222,6 +222,21 @@ class RankedAgents:
     def __init__(self) -> None:
         self._team: Sequence[AgentView] | None = None
         self._orders: dict[object, Ranking] = {}
+        self._facts: dict[object, bool] = {}
+
+    def _same_team(self, state: RoutingState) -> None:
+        team = state.agents
+        if team is not self._team:
+            self._team, self._orders, self._facts = team, {}, {}
+
+    def fact(self, state: RoutingState, question: object, answer: Callable[[], bool]) -> bool:
+        """A yes/no about the team (say, "is there anyone to escalate network work to?"),
+        worked out once per team."""
+        self._same_team(state)
+        known = self._facts.get(question)
+        if known is None:
+            known = self._facts[question] = answer()
+        return known
 
     def order(
         self,
@@ -229,10 +244,8 @@ class RankedAgents:
         question: object,
         build: Callable[[Sequence[AgentView]], list[AgentView]],
     ) -> Ranking:
-        team = state.agents
-        if team is not self._team:
-            self._team, self._orders = team, {}
+        self._same_team(state)
         ranked = self._orders.get(question)
         if ranked is None:
-            ranked = self._orders[question] = Ranking(build(team))
+            ranked = self._orders[question] = Ranking(build(state.agents))
         return ranked

@@ -29,6 +29,7 @@ from deskmix.routing.base import (
 _GENERALISTS = frozenset({AgentKind.GENERALIST})
 _SPECIALISTS = frozenset({AgentKind.SPECIALIST})
 _EVERYONE = frozenset(AgentKind)
+_FIRST_LINE = QueueSpec("generalists", _GENERALISTS)
 
 
 def _covering(state: RoutingState, domain: str, tier: Tier) -> MspContract | None:
@@ -114,6 +115,11 @@ class GeneralistFirst(Policy):
         default_factory=RankedAgents, init=False, repr=False, compare=False
     )
 
+    def __post_init__(self) -> None:
+        self._then = (
+            f"escalating after {hours_text(self.time_limit_hours)} if it needs a specialist"
+        )
+
     def decide(self, ticket: TicketView, state: RoutingState) -> Decision:
         if ticket.stage == Stage.ESCALATED:
             tried = hours_text(ticket.generalist_hours)
@@ -126,8 +132,13 @@ class GeneralistFirst(Policy):
         # Escalating generalist work past the time limit needs someone to escalate to; with
         # nobody (in-house or MSP), the generalist sees it through.
         limit: float | None = self.time_limit_hours
-        if ticket.tier == Tier.GENERALIST and not (
-            _has_specialist(state, domain) or _covering(state, domain, Tier.SPECIALIST)
+        if ticket.tier == Tier.GENERALIST and not self._ranked.fact(
+            state,
+            ("escalation target", domain),
+            lambda: (
+                _has_specialist(state, domain)
+                or _covering(state, domain, Tier.SPECIALIST) is not None
+            ),
         ):
             limit = None
         ranked = self._ranked.order(
@@ -135,11 +146,7 @@ class GeneralistFirst(Policy):
         )
         chosen = ranked.first_free(state)
         if chosen is not None:
-            then = (
-                f"escalating after {hours_text(limit)} if it needs a specialist"
-                if limit is not None
-                else "with no specialist to escalate to"
-            )
+            then = self._then if limit is not None else "with no specialist to escalate to"
             return Decision(
                 agent=chosen,
                 work_limit_hours=limit,
@@ -149,7 +156,7 @@ class GeneralistFirst(Policy):
             return _to_specialist(
                 ticket, state, "no generalists in the team: sent straight", self._ranked
             )
-        queue = QueueSpec("generalists", _GENERALISTS)
+        queue = _FIRST_LINE
         return Decision(
             queue=queue,
             work_limit_hours=limit,
