@@ -208,15 +208,22 @@ class ReplicationResult:
 
 
 def _shift_events(model: CompiledModel) -> tuple[list[tuple[float, int, int, Any]], list[bool]]:
-    events: list[tuple[float, int, int, Any]] = []
-    initial: list[bool] = []
-    seq = 0
-    for a, row in enumerate(model.available):
-        initial.append(bool(row[0]))
-        changes = np.flatnonzero(np.diff(row.astype(np.int8))) + 1
-        for hour in changes.tolist():
-            events.append((float(hour), -1 - seq, SHIFT_ON if row[hour] else SHIFT_OFF, a))
-            seq += 1
+    """One event per hour and direction, naming every agent whose shift starts (or ends) then.
+
+    Desks work in shifts shared by many people: grouping keeps the event heap small.
+    """
+    available = model.available
+    initial = [bool(x) for x in available[:, 0]] if len(available) else []
+    steps = np.diff(available.astype(np.int8), axis=1)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for agent, column in zip(*np.nonzero(steps), strict=True):
+        hour = int(column) + 1
+        kind = SHIFT_ON if steps[agent, column] > 0 else SHIFT_OFF
+        groups.setdefault((hour, kind), []).append(int(agent))
+    events: list[tuple[float, int, int, Any]] = [
+        (float(hour), -1 - n, kind, tuple(agents))
+        for n, ((hour, kind), agents) in enumerate(sorted(groups.items()))
+    ]
     heapq.heapify(events)
     return events, initial
 
@@ -429,19 +436,21 @@ def _simulate(
                 ticket.attempt *= reopen_share
                 apply(ticket, decide(ticket, state))
             elif kind == SHIFT_ON:
-                on_duty[subject] = True
-                if busy_with[subject] is None:
-                    state.set_free(subject, True)
-                    pull(subject)
-                else:  # resume the ticket paused at the end of the last shift
-                    run(subject, remaining[subject])
+                for a in subject:
+                    on_duty[a] = True
+                    if busy_with[a] is None:
+                        state.set_free(a, True)
+                        pull(a)
+                    else:  # resume the ticket paused at the end of the last shift
+                        run(a, remaining[a])
             else:  # SHIFT_OFF: the ticket in hand waits for the agent's next shift
-                on_duty[subject] = False
-                state.set_free(subject, False)
-                if busy_with[subject] is not None:
-                    stop_segment(subject)
-                    remaining[subject] = planned_finish[subject] - when
-                    done_seq[subject] = -1
+                for a in subject:
+                    on_duty[a] = False
+                    state.set_free(a, False)
+                    if busy_with[a] is not None:
+                        stop_segment(a)
+                        remaining[a] = planned_finish[a] - when
+                        done_seq[a] = -1
         elif i < count:
             state.now = next_arrival
             d = t_domain[i]
