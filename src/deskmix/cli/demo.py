@@ -57,7 +57,9 @@ def _run(out: Path, db: str | None) -> DemoOutcome:
 def demo(
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Folder for the store, workload.yaml and report.html."),
+        typer.Option(
+            "--out", "-o", help="Folder for the store, workload.yaml, team.yaml and report.html."
+        ),
     ] = Path("deskmix-demo"),
     db: Annotated[
         str | None,
