@@ -8,6 +8,7 @@ from deskmix import __version__
 from deskmix.cli import importing, mappings, store_info, triage
 from deskmix.cli.calibrate import calibrate as calibrate_command
 from deskmix.cli.demo import demo as demo_command
+from deskmix.cli.plan import plan_command
 from deskmix.cli.simulate import simulate_command
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app.add_typer(mappings.app, name="mapping")
 app.command("calibrate")(calibrate_command)
 app.command("demo")(demo_command)
 app.command("simulate")(simulate_command)
+app.command("plan")(plan_command)
 app.add_typer(store_info.app, name="store")
 app.add_typer(triage.app, name="triage")
 

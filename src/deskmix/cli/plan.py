@@ -1,0 +1,147 @@
+"""``deskmix plan``: the cheapest design that meets every SLA, compared and stress-tested."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.table import Table
+
+from deskmix.calibrate.io import load_workload
+from deskmix.cli.common import console, progress_bar, user_errors
+from deskmix.errors import ConfigError
+from deskmix.plan.analysis import Stress, compare_designs, compared_notes, sensitivity
+from deskmix.plan.evaluate import Evaluation, RunSettings
+from deskmix.plan.inputs import load_costs, load_designs, load_offers
+from deskmix.plan.search import Planner, PlanResult
+from deskmix.sim.kpis import Estimate
+from deskmix.teamfiles import load_sla
+
+
+def _money(e: Estimate) -> str:
+    return "-" if math.isnan(e.mean) else f"{e.mean:,.0f} ± {e.half_width:,.0f}"
+
+
+def _percent(e: Estimate) -> str:
+    return "-" if math.isnan(e.mean) else f"{100 * e.mean:.1f}% ± {100 * e.half_width:.1f}"
+
+
+def _sla_cell(evaluation: Evaluation) -> str:
+    missed = [c for c in evaluation.checks if not c.met]
+    if not missed:
+        return "yes"
+    return "no: " + ", ".join(f"{c.priority} {c.kind}" for c in missed)
+
+
+def designs_table(rows: list[tuple[str, Evaluation]], title: str) -> Table:
+    table = Table(title=title + " (mean ± 95% CI)")
+    for column in ("design", "people", "cost/week", "meets SLAs"):
+        table.add_column(column, justify="left" if column == "design" else "right")
+    priorities = sorted({c.priority for _, e in rows for c in e.checks})
+    for p in priorities:
+        table.add_column(f"{p} resolution", justify="right")
+    for name, e in rows:
+        cells = [name, str(len(e.team.agents)), _money(e.cost), _sla_cell(e)]
+        for p in priorities:
+            estimate = e.result.summary.get(f"sla_resolution/{p}")
+            cells.append(_percent(estimate) if estimate else "-")
+        table.add_row(*cells)
+    return table
+
+
+def write_team(path: Path, plan: PlanResult) -> Path:
+    data = plan.evaluation.team.model_dump(mode="json", exclude_defaults=False)
+    header = "# Recommended by 'deskmix plan'. Format: docs/formats.md (Team).\n"
+    for reason in plan.reasons:
+        header += f"# {reason}\n"
+    try:
+        path.write_text(header + yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write the team file: {exc}") from exc
+    return path
+
+
+@user_errors
+def plan_command(
+    workload: Annotated[Path, typer.Option("--workload", help="Workload YAML.")],
+    costs: Annotated[
+        Path, typer.Option("--costs", help="Costs and constraints YAML (examples/plan).")
+    ],
+    sla: Annotated[
+        Path | None, typer.Option("--sla", help="SLA targets YAML; default ITIL-style targets.")
+    ] = None,
+    msp: Annotated[Path | None, typer.Option("--msp", help="MSP offers YAML.")] = None,
+    compare: Annotated[
+        Path | None, typer.Option("--compare", help="Designs YAML to compare against.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the design as a team.")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Write an HTML report.")] = None,
+    reps: Annotated[int, typer.Option("--reps", min=2, help="Replications per design.")] = 8,
+    weeks: Annotated[float, typer.Option("--weeks", min=1, help="Measured weeks per run.")] = 8,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same plan.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Processes (default: all cores).")
+    ] = None,
+    max_designs: Annotated[
+        int, typer.Option("--max-designs", min=1, help="Stop after simulating this many designs.")
+    ] = 60,
+) -> None:
+    """Find the cheapest team (generalists, specialists per domain, MSP offers) meeting every SLA.
+
+    Starts from Erlang C and square-root staffing, then simulates designs on common random
+    numbers, adding people where an SLA binds and removing them while every SLA still holds
+    with 95% confidence. Example: deskmix plan --workload w.yaml --sla examples/sla.yaml
+    --costs examples/plan/costs.yaml --msp examples/plan/msp.yaml"""
+    loaded = load_workload(workload)
+    policy = load_sla(sla)
+    table = load_costs(costs)
+    offers = load_offers(msp)
+    named = load_designs(compare) if compare is not None else []
+    run = RunSettings(reps=reps, weeks=weeks, seed=seed, workers=workers)
+    with progress_bar() as bar:
+        task = bar.add_task("planning (replications)", total=None)
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+
+        planner = Planner(
+            loaded, policy, table, offers, run, max_evaluations=max_designs, progress=advance
+        )
+        plan = planner.plan()
+        bar.update(task, description="stress tests")
+        stresses = sensitivity(loaded, policy, plan, progress=advance)
+        compared = compare_designs(loaded, policy, named, run, progress=advance)
+    rows: list[tuple[str, Evaluation]] = [
+        (f"recommended: {plan.recommended.label()}", plan.evaluation),
+        ("  same, fresh seed", plan.verification),
+    ]
+    rows += [(f"runner-up: {d.label()}", e) for d, e in plan.runners_up]
+    rows += compared
+    console.print(designs_table(rows, f"Plan for {loaded.name}: {len(plan.log)} designs simulated"))
+    for reason in plan.reasons + compared_notes(plan, compared):
+        console.print(f"- {reason}", highlight=False)
+    if not plan.verified:
+        console.print(
+            "[bold red]Warning:[/] the recommendation misses an SLA on a fresh seed; "
+            "rerun with more --reps or --weeks."
+        )
+    console.print(
+        designs_table(
+            [("as planned", plan.evaluation), *_stress_rows(stresses)],
+            "Sensitivity of the recommended design",
+        )
+    )
+    if out is not None:
+        console.print(f"Team written to {write_team(out, plan).resolve()}")
+    if report is not None:
+        from deskmix.plan.report import write_plan_report
+
+        path = write_plan_report(report, loaded, plan, stresses, compared)
+        console.print(f"Report written to {path.resolve()}")
+
+
+def _stress_rows(stresses: list[Stress]) -> list[tuple[str, Evaluation]]:
+    return [(s.name, s.evaluation) for s in stresses]

@@ -1,0 +1,1 @@
+"""Planning: the cheapest team that meets every SLA, found from analytic bounds then simulation."""

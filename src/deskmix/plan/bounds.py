@@ -1,0 +1,174 @@
+"""Analytic staffing per pool: where the search starts and the floor it may not go below.
+
+Pools follow the ``generalist_first`` policy the planner simulates (time limit L, default 0.75 h):
+
+- generalists take every ticket first. Generalist-tier work costs them ``E[X]`` hours, or
+  ``E[min(X, L)]`` when the domain has someone to escalate to (an in-house specialist or an MSP);
+  on specialist-tier work they spend ``E[min(A, L)]``, A the domain's generalist-tier draw;
+- each domain's in-house specialists take its specialist-tier work (``E[W]`` at level 3) and the
+  generalist-tier work that ran past L (``0.8 * E[X; X > L]``: level 3 is one step above the
+  reference level 2 for that work);
+- a domain bought from an MSP has no in-house specialist pool.
+
+Shift coverage rule: all of a week's work must be done while the new hires are on duty, so
+the on-duty offered load is ``weekly work hours / on-duty hours per week`` (and likewise the
+arrival rate). This is exact when tickets arrive only on duty and optimistic about waits for
+tickets that arrive off duty (they wait for the next shift whatever the headcount).
+
+Staff per pool: the stability floor ``floor(a) + 1`` is a true lower bound (fewer and the
+queue grows without limit). The starting point is Erlang C for generalists (fewest people with
+P(wait <= response target) >= share for every priority's response target, treating the pool as
+first come first served) and square-root staffing ``ceil(a + sqrt(a))`` for specialists, whose
+SLA is a resolution time that also holds the first-line attempt.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scipy import integrate, stats
+
+from deskmix.domain.sla import SlaPolicy, SlaTarget
+from deskmix.domain.team import Shift
+from deskmix.domain.ticket import Tier
+from deskmix.domain.workload import Workload
+from deskmix.errors import ConfigError
+from deskmix.plan.erlang import erlang_c_staff, square_root_staff
+from deskmix.routing.policies import GeneralistFirst
+from deskmix.sim.model import frozen_distribution
+
+TIME_LIMIT = GeneralistFirst().time_limit_hours
+ESCALATED_SPEED = 0.8  # a level-3 specialist on generalist-tier work (1.25 ** -1)
+
+
+@dataclass(frozen=True)
+class PoolBound:
+    """Load and staffing figures of one pool."""
+
+    pool: str  # "generalists" or a domain name
+    tickets_per_week: float
+    work_hours_per_week: float
+    offered_on_duty: float  # Erlangs while the new hires are on duty
+    stability: int
+    erlang_c: int | None
+    square_root: int
+    start: int
+    rule: str
+
+
+def _distribution(workload: Workload, domain: str, tier: Tier) -> stats.rv_continuous:
+    fits = [h for h in workload.handling if h.domain == domain and h.tier == tier]
+    if not fits:  # the simulator's fallback: best-observed fit of the tier, then any
+        fits = [h for h in workload.handling if h.tier == tier] or list(workload.handling)
+    if not fits:
+        raise ConfigError("the workload has no handling times; calibrate it or write them")
+    return frozen_distribution(max(fits, key=lambda h: h.observed).chosen)
+
+
+def _capped_mean(dist: stats.rv_continuous, limit: float) -> float:
+    """E[min(X, limit)] = integral of the survival function from 0 to limit."""
+    value, _ = integrate.quad(lambda x: float(dist.sf(x)), 0.0, limit)
+    return float(value)
+
+
+def on_duty_hours(shifts: list[Shift]) -> int:
+    hours: set[int] = set()
+    for shift in shifts:
+        hours |= shift.hours_of_week()
+    return len(hours)
+
+
+def pool_bounds(
+    workload: Workload,
+    sla: SlaPolicy,
+    shifts: list[Shift],
+    msp_domains: frozenset[str] = frozenset(),
+) -> list[PoolBound]:
+    """Generalists first, then one pool per domain with in-house specialist-tier work."""
+    on_duty = on_duty_hours(shifts)
+    if on_duty == 0:
+        raise ConfigError("the new hires' shifts cover no hour of the week")
+    domains = sorted({s.domain for s in workload.arrivals})
+    spec_domains = {
+        s.domain for s in workload.arrivals if s.tier == Tier.SPECIALIST and s.tickets_per_week > 0
+    }
+    in_house = sorted(spec_domains - msp_domains)
+    escalates = spec_domains | msp_domains
+    g_tickets = g_work = 0.0
+    s_tickets = dict.fromkeys(in_house, 0.0)
+    s_work = dict.fromkeys(in_house, 0.0)
+    for domain in domains:
+        gen = _distribution(workload, domain, Tier.GENERALIST)
+        for stream in (s for s in workload.arrivals if s.domain == domain):
+            n = stream.tickets_per_week
+            g_tickets += n
+            if stream.tier == Tier.SPECIALIST:
+                g_work += n * _capped_mean(gen, TIME_LIMIT)
+                if domain in s_work:
+                    s_tickets[domain] += n
+                    spec = _distribution(workload, domain, Tier.SPECIALIST)
+                    s_work[domain] += n * float(spec.mean())
+            elif domain in escalates:
+                g_work += n * _capped_mean(gen, TIME_LIMIT)
+                if domain in s_work:
+                    tail = float(gen.expect(lambda x: x, lb=TIME_LIMIT))
+                    s_tickets[domain] += n * float(gen.sf(TIME_LIMIT))
+                    s_work[domain] += n * ESCALATED_SPEED * tail
+            else:
+                g_work += n * float(gen.mean())
+    present = {s.priority for s in workload.arrivals if s.tickets_per_week > 0}
+    targets = [t for t in sla.targets if t.priority in present]
+    out = [_generalists(g_tickets, g_work, on_duty, targets)]
+    for domain in in_house:
+        offered = s_work[domain] / on_duty
+        root = square_root_staff(offered)
+        out.append(
+            PoolBound(
+                pool=domain,
+                tickets_per_week=s_tickets[domain],
+                work_hours_per_week=s_work[domain],
+                offered_on_duty=offered,
+                stability=math.floor(offered) + 1,
+                erlang_c=None,
+                square_root=root,
+                start=root,
+                rule=f"square-root staffing ceil(a + sqrt(a)) with a = {offered:.2f} Erlangs",
+            )
+        )
+    return out
+
+
+def _generalists(tickets: float, work: float, on_duty: int, targets: list[SlaTarget]) -> PoolBound:
+    offered = work / on_duty
+    rate = tickets / on_duty
+    root = square_root_staff(offered)
+    if tickets <= 0:
+        return PoolBound("generalists", 0.0, 0.0, 0.0, 0, None, 0, 0, "no tickets")
+    mean = work / tickets
+    staff = max(
+        (erlang_c_staff(rate, mean, t.response_hours, t.share) for t in targets),
+        default=root,
+    )
+    binding = max(
+        targets,
+        key=lambda t: erlang_c_staff(rate, mean, t.response_hours, t.share),
+        default=None,
+    )
+    why = (
+        f"Erlang C: {staff} people give P(wait <= {binding.response_hours:g} h) >= "
+        f"{binding.share:.0%} ({binding.priority} response) at a = {offered:.2f} Erlangs"
+        if binding
+        else "square-root staffing"
+    )
+    return PoolBound(
+        pool="generalists",
+        tickets_per_week=tickets,
+        work_hours_per_week=work,
+        offered_on_duty=offered,
+        stability=math.floor(offered) + 1,
+        erlang_c=staff,
+        square_root=root,
+        start=staff,
+        rule=why,
+    )

@@ -1,0 +1,110 @@
+"""The planner's own input files: costs and constraints, MSP offers, designs to compare.
+
+They are separate from the team and SLA files because they describe choices (what a person of
+each kind would cost, what may be bought), not a team that exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from deskmix.domain.team import MspContract, Shift, Team
+from deskmix.errors import ConfigError
+from deskmix.teamfiles import expand_counts, load_team
+from deskmix.yamlfiles import load_model, validate
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Constraints(_Model):
+    """Limits a plan must respect besides the SLAs.
+
+    ``min_specialists`` is the bus factor: every domain with specialist work that is not bought
+    from an MSP keeps at least this many specialists (``min_specialists_by_domain`` overrides it
+    per domain). New hires work ``shifts`` (default Monday-Friday 08:00-17:00).
+    """
+
+    min_generalists: int = Field(default=1, ge=0)
+    min_specialists: int = Field(default=1, ge=0)
+    min_specialists_by_domain: dict[str, int] = Field(default_factory=dict)
+    max_headcount: int = Field(default=200, ge=1)
+    shifts: list[Shift] = Field(default_factory=lambda: [Shift()])
+
+    def min_for(self, domain: str) -> int:
+        return self.min_specialists_by_domain.get(domain, self.min_specialists)
+
+
+class CostTable(_Model):
+    """Loaded cost per hour (salary, taxes, benefits, overhead) of a new hire of each kind."""
+
+    currency: str = "EUR"
+    generalist: float = Field(gt=0)
+    specialist: float = Field(gt=0)
+    specialist_by_domain: dict[str, float] = Field(default_factory=dict)
+    constraints: Constraints = Field(default_factory=Constraints)
+
+    @model_validator(mode="after")
+    def _positive(self) -> CostTable:
+        bad = {d: c for d, c in self.specialist_by_domain.items() if c <= 0}
+        if bad:
+            raise ValueError(f"specialist_by_domain costs must be > 0; got {bad}")
+        return self
+
+    def specialist_cost(self, domain: str) -> float:
+        return self.specialist_by_domain.get(domain, self.specialist)
+
+
+class MspOffers(_Model):
+    """MSP contracts the planner may buy instead of in-house specialists for their domains."""
+
+    offers: list[MspContract] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> MspOffers:
+        names = [o.name for o in self.offers]
+        if len(set(names)) != len(names):
+            raise ValueError("MSP offer names must be unique")
+        return self
+
+
+class NamedDesign(_Model):
+    """A design the user wants compared: a team file (relative to designs.yaml) or inline."""
+
+    name: str
+    team: str | dict[str, object]
+
+
+class DesignsFile(_Model):
+    designs: list[NamedDesign]
+
+
+def load_costs(path: Path | str) -> CostTable:
+    return load_model(path, CostTable, "costs")
+
+
+def load_offers(path: Path | str | None) -> list[MspContract]:
+    if path is None:
+        return []
+    return list(load_model(path, MspOffers, "MSP offers").offers)
+
+
+def load_designs(path: Path | str) -> list[tuple[str, Team]]:
+    """Each named design as a Team; team paths are read relative to the designs file."""
+    source = Path(path)
+    designs = load_model(source, DesignsFile, "designs").designs
+    out: list[tuple[str, Team]] = []
+    for position, design in enumerate(designs):
+        origin = f"{source}: designs.{position}"
+        if isinstance(design.team, str):
+            team_path = source.parent / design.team
+            if not team_path.exists():
+                raise ConfigError(f"{origin}: team file {design.team} not found")
+            out.append((design.name, load_team(team_path)))
+        else:
+            data = expand_counts(dict(design.team), origin)
+            out.append((design.name, validate(Team, data, origin, "team")))
+    return out

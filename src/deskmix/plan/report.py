@@ -1,0 +1,114 @@
+"""The plan as an HTML report: recommendation and why, comparison, sensitivity, search log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deskmix.domain.workload import Workload
+from deskmix.plan.analysis import Stress, compared_notes
+from deskmix.plan.evaluate import Evaluation
+from deskmix.plan.search import PlanResult
+from deskmix.reports.document import Report
+from deskmix.sim.charts import sla_comparison
+from deskmix.sim.table import format_cell, kpi_rows
+
+HOW_TO_READ = """\
+The planner searched integer designs (generalists, specialists per domain, MSP offers bought)
+for the cheapest that meets every SLA target with 95% confidence: the lower end of the 95%
+interval of each priority's response and resolution attainment must reach the target share.
+All candidates ran on the same seed, so they faced the same tickets. The recommendation was
+then re-simulated on a fresh seed ("verification"). Costs are per week: people on shift at
+their loaded hourly cost, plus what the MSP bills."""
+
+
+def verdict(evaluation: Evaluation) -> str:
+    return (
+        "meets every SLA"
+        if evaluation.feasible
+        else "misses: " + "; ".join(c.describe() for c in evaluation.checks if not c.met)
+    )
+
+
+def comparison_rows(named: list[tuple[str, Evaluation]]) -> list[dict[str, object]]:
+    results = [(n, e.result) for n, e in named]
+    rows: list[dict[str, object]] = [{"KPI": "SLA verdict", **{n: verdict(e) for n, e in named}}]
+    for label, kpi, fmt in kpi_rows(results):
+        rows.append({"KPI": label.strip(), **{n: format_cell(r, kpi, fmt) for n, r in results}})
+    return rows
+
+
+def plan_report(
+    workload: Workload,
+    plan: PlanResult,
+    stresses: list[Stress],
+    compared: list[tuple[str, Evaluation]],
+) -> Report:
+    run = plan.run
+    report = Report(
+        f"Plan: {plan.recommended.label()}",
+        meta={
+            "Workload": workload.name,
+            "Run": f"{run.reps} replications of {run.weeks:g} weeks per design, seed {run.seed}",
+            "Designs simulated": str(len(plan.log)),
+            "Verification": "holds on a fresh seed"
+            if plan.verified
+            else "does NOT hold on a fresh seed",
+        },
+    )
+    report.add_text("How to read this", HOW_TO_READ)
+    report.add_list("Why this design", plan.reasons + compared_notes(plan, compared))
+    named = [("recommended", plan.evaluation), ("verification (fresh seed)", plan.verification)]
+    named += [(f"runner-up {i + 1}: {d.label()}", e) for i, (d, e) in enumerate(plan.runners_up)]
+    named += compared
+    report.add_table("Recommended, runners-up and your designs", comparison_rows(named))
+    report.add_figure(
+        "SLA attainment by priority", sla_comparison([(n, e.result) for n, e in named])
+    )
+    if stresses:
+        report.add_table(
+            "Sensitivity of the recommended design",
+            comparison_rows(
+                [("as planned", plan.evaluation), *((s.name, s.evaluation) for s in stresses)]
+            ),
+        )
+    report.add_table(
+        "Analytic bounds per pool (the chosen MSP option)",
+        [
+            {
+                "pool": b.pool,
+                "tickets/week": f"{b.tickets_per_week:,.1f}",
+                "work h/week": f"{b.work_hours_per_week:,.1f}",
+                "Erlangs on duty": f"{b.offered_on_duty:.2f}",
+                "floor": b.stability,
+                "start": b.start,
+                "rule": b.rule,
+            }
+            for o in plan.options
+            if o.msp == plan.recommended.msp
+            for b in o.bounds
+        ],
+    )
+    report.add_table(
+        "Search log",
+        [
+            {
+                "design": s.design.label(),
+                "why tried": s.why,
+                "meets SLAs": "yes" if s.feasible else "no",
+                "cost/week": f"{s.cost:,.0f}",
+                "closest target": s.binding,
+            }
+            for s in plan.log
+        ],
+    )
+    return report
+
+
+def write_plan_report(
+    path: Path,
+    workload: Workload,
+    plan: PlanResult,
+    stresses: list[Stress],
+    compared: list[tuple[str, Evaluation]],
+) -> Path:
+    return plan_report(workload, plan, stresses, compared).write(path)
