@@ -16,20 +16,10 @@ import numpy as np
 import pytest
 
 from deskmix.domain.sla import SlaPolicy
+from deskmix.plan.erlang import erlang_c
 from deskmix.routing import make_policy
 from deskmix.sim import SimSettings, compile_model, run_replication
 from tests.sim.helpers import pool_team, single_pool
-
-
-def erlang_c(servers: int, offered: float) -> float:
-    """Probability that an arrival waits in M/M/c with offered load ``offered`` (Erlangs)."""
-    term = 1.0
-    total = 1.0
-    for k in range(1, servers):
-        term *= offered / k
-        total += term
-    top = term * offered / servers / (1 - offered / servers)
-    return top / (total + top)
 
 
 @pytest.mark.parametrize(
