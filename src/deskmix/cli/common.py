@@ -6,7 +6,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
@@ -81,7 +80,3 @@ def progress_bar(transient: bool = True) -> Iterator[Progress]:
         disable=not sys.stderr.isatty(),
     ) as progress:
         yield progress
-
-
-def existing_file(path: Path) -> Path:
-    return path

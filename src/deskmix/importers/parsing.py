@@ -170,13 +170,6 @@ def parse_datetime(
     return out
 
 
-def parse_epoch_or_iso(
-    values: pd.Series, rows: pd.Series, *, field: str, file: str | Path | None
-) -> pd.Series:
-    """ISO 8601 text as JSON APIs send it (``2024-01-31T09:15:00Z``)."""
-    return parse_datetime(values, rows, field=field, file=file, fmt="ISO8601")
-
-
 def parse_int(
     values: pd.Series,
     rows: pd.Series,
@@ -344,10 +337,6 @@ def as_object_records(frame: pd.DataFrame) -> list[dict[str, object]]:
             converted[column] = obj.where(series.notna(), None).tolist()
     names = list(converted)
     return [dict(zip(names, row, strict=True)) for row in zip(*converted.values(), strict=True)]
-
-
-def utc_now() -> pd.Timestamp:
-    return pd.Timestamp.now(tz="UTC")
 
 
 __all__ = [
