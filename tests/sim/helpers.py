@@ -65,3 +65,31 @@ def pool_team(size: int, shifts: list[Shift] | None = None) -> Team:
             for i in range(size)
         ],
     )
+
+
+def two_domains(end_user_per_week: float, network_per_week: float) -> Workload:
+    """First-line end-user work (P3, 0.5 h) and specialist network work (P2, 2 h)."""
+    return Workload(
+        name="two domains",
+        arrivals=[
+            ArrivalStream(
+                domain="end_user",
+                tier=Tier.GENERALIST,
+                priority=Priority.P3,
+                tickets_per_week=end_user_per_week,
+                observed=1,
+            ),
+            ArrivalStream(
+                domain="network",
+                tier=Tier.SPECIALIST,
+                priority=Priority.P2,
+                tickets_per_week=network_per_week,
+                observed=1,
+            ),
+        ],
+        handling=[
+            handling("end_user", Tier.GENERALIST, 0.5),
+            handling("network", Tier.SPECIALIST, 2.0),
+            handling("network", Tier.GENERALIST, 0.5),
+        ],
+    )

@@ -15,7 +15,7 @@ from deskmix.domain.team import Agent, AgentKind, MspContract, Shift, Team
 from deskmix.routing import make_policy
 from deskmix.sim import SimSettings, compile_model, run_replication
 from deskmix.sim.arrivals import draw_tickets
-from tests.sim.helpers import ALL_WEEK, handling, pool_team, single_pool
+from tests.sim.helpers import ALL_WEEK, handling, pool_team, single_pool, two_domains
 
 DOMAINS = ["end_user", "network", "security"]
 SETTINGS = SimSettings(weeks=1, warmup_weeks=0.5, drain_weeks=4)
@@ -149,30 +149,7 @@ def test_more_agents_never_worsen_mean_wait(servers: int, rho: float, seed: int)
 
 
 def test_policies_on_the_same_seed_see_the_same_tickets() -> None:
-    workload = Workload(
-        name="two tiers",
-        arrivals=[
-            ArrivalStream(
-                domain="network",
-                tier=Tier.SPECIALIST,
-                priority=Priority.P2,
-                tickets_per_week=80,
-                observed=1,
-            ),
-            ArrivalStream(
-                domain="end_user",
-                tier=Tier.GENERALIST,
-                priority=Priority.P3,
-                tickets_per_week=200,
-                observed=1,
-            ),
-        ],
-        handling=[
-            handling("network", Tier.SPECIALIST, 2.0),
-            handling("end_user", Tier.GENERALIST, 0.5),
-            handling("network", Tier.GENERALIST, 0.5),
-        ],
-    )
+    workload = two_domains(200, 80)
     team = Team(
         name="mixed",
         agents=[

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from deskmix.calibrate.io import save_workload
 from deskmix.cli.app import app
-from deskmix.domain import ArrivalStream, Priority, Tier, Workload
+from deskmix.domain import Priority, Workload
 from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import AgentKind
 from deskmix.errors import ConfigError
@@ -18,36 +18,13 @@ from deskmix.sim.model import SimSettings
 from deskmix.sim.whatif import Absence, Scenario, ScenarioFile, Setup, apply_scenario, compare
 from deskmix.teamfiles import load_sla, load_team, parse_team
 from deskmix.yamlfiles import load_model
-from tests.sim.helpers import handling
+from tests.sim.helpers import two_domains
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def workload() -> Workload:
-    return Workload(
-        name="two domains",
-        arrivals=[
-            ArrivalStream(
-                domain="end_user",
-                tier=Tier.GENERALIST,
-                priority=Priority.P3,
-                tickets_per_week=150,
-                observed=1,
-            ),
-            ArrivalStream(
-                domain="network",
-                tier=Tier.SPECIALIST,
-                priority=Priority.P2,
-                tickets_per_week=30,
-                observed=1,
-            ),
-        ],
-        handling=[
-            handling("end_user", Tier.GENERALIST, 0.5),
-            handling("network", Tier.SPECIALIST, 2.0),
-            handling("network", Tier.GENERALIST, 0.5),
-        ],
-    )
+    return two_domains(150, 30)
 
 
 TEAM = """
