@@ -227,6 +227,8 @@ def write_import(
                     .where(TicketRow.import_id == previous.id)
                 )
                 if remaining:
+                    # The earlier import still owns tickets this file no longer has: keep its
+                    # record, but retire its (file, mapping) key so this import can take it.
                     conn.execute(
                         update(ImportRecord)
                         .where(ImportRecord.id == previous.id)
