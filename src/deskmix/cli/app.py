@@ -9,6 +9,7 @@ from deskmix.cli import importing, mappings, store_info, triage
 from deskmix.cli.calibrate import calibrate as calibrate_command
 from deskmix.cli.demo import demo as demo_command
 from deskmix.cli.plan import plan_command
+from deskmix.cli.serve import serve_command
 from deskmix.cli.simulate import simulate_command
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.command("calibrate")(calibrate_command)
 app.command("demo")(demo_command)
 app.command("simulate")(simulate_command)
 app.command("plan")(plan_command)
+app.command("serve")(serve_command)
 app.add_typer(store_info.app, name="store")
 app.add_typer(triage.app, name="triage")
 
