@@ -80,7 +80,19 @@ def arrival_heatmap(workload: Workload) -> go.Figure:
         title=f"{title}: {names[0]}",
         yaxis={"autorange": "reversed"},
         xaxis={"title": "hour of day"},
-        updatemenus=[{"buttons": buttons, "direction": "down", "x": 1.0, "y": 1.15}],
+        # The domain menu sits at the left just above the plot: at the top right it covered
+        # Plotly's own toolbar (zoom, download), which users reach for first.
+        updatemenus=[
+            {
+                "buttons": buttons,
+                "direction": "down",
+                "x": 0.0,
+                "xanchor": "left",
+                "y": 1.02,
+                "yanchor": "bottom",
+            }
+        ],
+        margin={"t": 110},
     )
     return figure
 
