@@ -7,7 +7,8 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
-from deskmix.cli.common import DbOption, console, store_for, user_errors
+from deskmix.cli.common import DbOption, console, fail, store_for, user_errors
+from deskmix.importers.removal import remove_import
 from deskmix.store.models import ImportRecord
 
 app = typer.Typer(help="Inspect the store (SQLite file or PostgreSQL database).")
@@ -51,3 +52,27 @@ def info(db: DbOption = None) -> None:
             console.print(table)
     finally:
         store.dispose()
+
+
+@app.command("delete-import")
+@user_errors
+def delete_import(
+    import_id: int = typer.Argument(..., help="The import number that 'deskmix store info' shows."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    db: DbOption = None,
+) -> None:
+    """Remove one import: its tickets and their events, in one transaction; others stay."""
+    store = store_for(db, create=False)
+    try:
+        if not yes and not typer.confirm(
+            f"Delete import {import_id} and every ticket it added from {store.url}?"
+        ):
+            raise fail("nothing deleted")
+        removed = remove_import(store, import_id)
+    finally:
+        store.dispose()
+    console.print(
+        f"Deleted import {removed.import_id} ({escape(removed.source)}, "
+        f"{escape(removed.file_name)}): {_plural(removed.tickets, 'ticket')}, "
+        f"{_plural(removed.events, 'event')}."
+    )
