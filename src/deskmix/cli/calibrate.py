@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from deskmix.calibrate import CalibrationResult, calibrate_store
-from deskmix.calibrate.charts import write_charts
-from deskmix.calibrate.io import save_workload
-from deskmix.calibrate.summary import SUMMARY_COLUMNS, format_cell
 from deskmix.calibrate.workhours import DEFAULT_WORK_HOURS
+
+if TYPE_CHECKING:
+    from deskmix.calibrate import CalibrationResult
+
+# Calibration (pandas, SciPy) is imported when it runs, not whenever deskmix starts.
 from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
 
 NUMERIC = {"tickets", "share", "per_week", "escalation_rate", "fcr_rate"}
 
 
 def print_result(result: CalibrationResult, out: Path, charts: list[Path]) -> None:
+    from deskmix.calibrate.summary import SUMMARY_COLUMNS, format_cell
+
     workload = result.workload
     period = (
         f"{workload.period_start:%Y-%m-%d} to {workload.period_end:%Y-%m-%d} "
@@ -68,6 +71,10 @@ def run_calibrate(
     statuses: Path | None,
     work_hours: str = DEFAULT_WORK_HOURS,
 ) -> CalibrationResult:
+    from deskmix.calibrate import calibrate_store
+    from deskmix.calibrate.charts import write_charts
+    from deskmix.calibrate.io import save_workload
+
     store = store_for(db, create=False)
     try:
         with progress_bar() as progress:

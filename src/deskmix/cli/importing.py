@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -11,8 +11,11 @@ from rich.table import Table
 
 from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
 from deskmix.errors import ConfigError
-from deskmix.importers import IMPORTERS, ImportBatch, ImporterSpec, read_source
-from deskmix.importers.writer import ImportOutcome, write_import
+from deskmix.importers import IMPORTERS, ImporterSpec, read_source
+
+if TYPE_CHECKING:
+    from deskmix.importers.base import ImportBatch
+    from deskmix.importers.writer import ImportOutcome
 
 app = typer.Typer(
     help="Import ticket history. Each import is one transaction: all of the file, or nothing.",
@@ -87,6 +90,8 @@ def run_import(
             f"the {spec.name} source needs --mapping FILE naming your columns; start from "
             f"'deskmix mapping show {spec.name}' (see examples/mappings/README.md)"
         )
+    from deskmix.importers.writer import write_import
+
     with progress_bar() as progress:
         task = progress.add_task(f"reading {file.name}", total=None)
         batch = read_source(spec.name, file, mapping_file=mapping, encoding=encoding)

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from deskmix.calibrate.io import load_workload
 from deskmix.cli.common import console, progress_bar, user_errors
 from deskmix.routing.policies import POLICIES
-from deskmix.sim.model import SimSettings
-from deskmix.sim.runner import SimulationResult
-from deskmix.sim.table import compact_rows, format_cell, kpi_rows
-from deskmix.sim.whatif import Absence, Scenario, ScenarioFile, Setup, compare
-from deskmix.teamfiles import load_sla, load_team
-from deskmix.yamlfiles import load_model
+
+if TYPE_CHECKING:
+    from deskmix.sim.runner import SimulationResult
+    from deskmix.sim.whatif import Scenario
+
+# The simulator (NumPy, SciPy) is imported when a simulation runs, not whenever deskmix starts.
 
 
 def results_table(results: list[tuple[str, SimulationResult]], title: str) -> Table:
     """KPIs down, scenarios across; with many scenarios, one row per scenario instead."""
+    from deskmix.sim.table import compact_rows, format_cell, kpi_rows
+
     if len(results) > 3:
         table = Table(title=title + " (mean ± 95% CI)")
         table.add_column("scenario")
@@ -43,6 +44,8 @@ def quick_scenarios(
     load: float | None, absent: list[str], absent_count: int | None, policies: list[str]
 ) -> list[Scenario]:
     """The flags' what-ifs, each compared on its own against the baseline."""
+    from deskmix.sim.whatif import Absence, Scenario
+
     scenarios: list[Scenario] = []
     if load is not None:
         scenarios.append(Scenario(name=f"load x{load:g}", load=load))
@@ -102,6 +105,12 @@ def simulate_command(
     Gives SLA attainment, waits, utilisation, cost and escalations with 95% confidence
     intervals across replications. Example: deskmix simulate --team
     examples/teams/company-300.yaml --workload workload.yaml --what-if examples/what-if.yaml"""
+    from deskmix.calibrate.io import load_workload
+    from deskmix.sim.model import SimSettings
+    from deskmix.sim.whatif import ScenarioFile, Setup, compare
+    from deskmix.teamfiles import load_sla, load_team
+    from deskmix.yamlfiles import load_model
+
     base = Setup(
         workload=load_workload(workload),
         team=load_team(team),

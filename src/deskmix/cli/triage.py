@@ -9,25 +9,23 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
-from deskmix.calibrate.loading import Selection
 from deskmix.cli.common import DbOption, console, err_console, progress_bar, store_for, user_errors
 from deskmix.errors import InputError
-from deskmix.triage.default_model import default_model_dir
-from deskmix.triage.evaluate import evaluate
-from deskmix.triage.labels import label_summary
-from deskmix.triage.model import TriageModel
-from deskmix.triage.persist import load_model, save_model
-from deskmix.triage.report import evaluation_report
-from deskmix.triage.seed import default_training_frame
-from deskmix.triage.sources import JSONL_SUFFIXES, from_file, from_store, read_text_file
 from deskmix.triage.targets import CLI_TARGETS, HUMAN_QUEUE, LEARNT_TARGETS
 from deskmix.triage.text import require_text, ticket_text
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from deskmix.triage.model import TriageModel
+
+# scikit-learn, skops and pandas are imported inside the commands that use them: at the top
+# they cost every deskmix command (even --help) seconds of start-up.
 
 app = typer.Typer(
     help="Triage: skill domain, tier and ITIL priority from a ticket's text.",
@@ -89,6 +87,9 @@ def _frame(
     encoding: str,
 ) -> tuple[pd.DataFrame, str]:
     """The training frame and a description of where it came from."""
+    from deskmix.calibrate.loading import Selection
+    from deskmix.triage.sources import from_file, from_store
+
     if (file is None) == (not from_store_):
         raise InputError("name one source of tickets", expected="a FILE or --from-store")
     if file is not None:
@@ -102,6 +103,8 @@ def _frame(
 
 
 def print_labels(frame: pd.DataFrame, where: str) -> None:
+    from deskmix.triage.labels import label_summary
+
     table = Table(
         title=f"Labels in {where} ({len(frame):,} tickets with text)",
         box=None,
@@ -154,6 +157,7 @@ def train_command(
     ] = False,
 ) -> None:
     """Train triage models from labelled history and save them (skops + manifest.json)."""
+    from deskmix.triage.persist import save_model
     from deskmix.triage.train import train_model
 
     targets = _targets(target)
@@ -188,6 +192,8 @@ def train_command(
 
 def _tickets_from_lines(lines: list[str], file: str | None) -> list[dict[str, Any]]:
     """Each non-empty line is one ticket; in .jsonl files a JSON object with text/title/id."""
+    from deskmix.triage.sources import JSONL_SUFFIXES
+
     out: list[dict[str, Any]] = []
     for row, line in enumerate(lines, start=1):
         if not line.strip():
@@ -212,6 +218,8 @@ def _read_tickets(text: str | None, file: Path | None, encoding: str) -> list[di
     if text is not None:
         return [{"id": None, "text": require_text(text)}]
     if file is not None:
+        from deskmix.triage.sources import read_text_file
+
         content = read_text_file(file, encoding)
         tickets = _tickets_from_lines(content.splitlines(), str(file))
     else:
@@ -230,6 +238,9 @@ def _read_tickets(text: str | None, file: Path | None, encoding: str) -> list[di
 
 
 def _model(model: Path | None) -> TriageModel:
+    from deskmix.triage.default_model import default_model_dir
+    from deskmix.triage.persist import load_model
+
     return load_model(model if model is not None else default_model_dir())
 
 
@@ -314,6 +325,10 @@ def evaluate_command(
     ),
 ) -> None:
     """Cross-validate the models on labelled data and write an HTML report."""
+    from deskmix.triage.evaluate import evaluate
+    from deskmix.triage.report import evaluation_report
+    from deskmix.triage.seed import default_training_frame
+
     if default:
         if file is not None or from_store:
             raise InputError("--default takes no FILE or --from-store")
