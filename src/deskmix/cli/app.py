@@ -8,6 +8,8 @@ from deskmix import __version__
 from deskmix.cli import importing, mappings, store_info, triage
 from deskmix.cli.calibrate import calibrate as calibrate_command
 from deskmix.cli.demo import demo as demo_command
+from deskmix.cli.people import app as skills_app
+from deskmix.cli.people import assess_command
 from deskmix.cli.plan import plan_command
 from deskmix.cli.serve import serve_command
 from deskmix.cli.simulate import simulate_command
@@ -29,6 +31,8 @@ app.command("plan")(plan_command)
 app.command("serve")(serve_command)
 app.add_typer(store_info.app, name="store")
 app.add_typer(triage.app, name="triage")
+app.command("assess")(assess_command)
+app.add_typer(skills_app, name="skills")
 
 
 def _version(value: bool) -> None:

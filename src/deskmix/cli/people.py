@@ -1,0 +1,471 @@
+"""``deskmix assess`` and ``deskmix skills matrix|bus-factor|hidden``: the people commands.
+
+They only translate: options to settings, results to Rich tables and HTML; the rules live in
+``deskmix/people``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from deskmix.calibrate.loading import Selection
+from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
+from deskmix.errors import InputError
+from deskmix.people.answers import Answers, load_answers
+from deskmix.people.assessment import Assessment, assess
+from deskmix.people.catalogue import AssessmentData, load_assessment_data
+from deskmix.people.crosstrain import apply_suggestions, write_team
+from deskmix.people.evidence import EvidenceRule
+from deskmix.people.hidden import HiddenRule, tiers_for
+from deskmix.people.history import AXES, Axis
+from deskmix.people.interview import run_interview
+from deskmix.people.matrix import CoverageRule
+from deskmix.people.review import ReviewSettings, SkillsReview, review_skills
+from deskmix.reports.people import (
+    assessment_report,
+    coverage_rows,
+    finding_rows,
+    skills_report,
+    suggestion_rows,
+)
+
+app = typer.Typer(
+    help="Skills matrix, bus factor and hidden specialists from declared levels "
+    "and the stored history.",
+    no_args_is_help=True,
+)
+
+
+def _table(title: str, rows: list[dict[str, object]], caption: str | None = None) -> Table:
+    table = Table(title=title, caption=caption, header_style="bold", title_justify="left")
+    for key in rows[0] if rows else ["(none)"]:
+        table.add_column(key, overflow="fold")
+    for row in rows:
+        table.add_row(
+            *(
+                escape("-" if v is None else "yes" if v is True else "no" if v is False else str(v))
+                for v in row.values()
+            )
+        )
+    return table
+
+
+# --- assess ---------------------------------------------------------------------------------
+
+
+def _interactive(data: AssessmentData) -> Answers:
+    def ask(prompt: str, default: str) -> str:
+        return str(typer.prompt(prompt, default=default, show_default=bool(default)))
+
+    def say(text: str) -> None:
+        console.print(text, markup=False, highlight=False)
+
+    console.print(
+        "[bold]IT support pro or hidden specialist?[/] Answer each question; "
+        "press Enter to skip or keep the default."
+    )
+    return run_interview(data, ask, say)
+
+
+def print_assessment(result: Assessment) -> None:
+    profile = result.profile
+    console.print(
+        f"\n[bold]Verdict: {escape(result.verdict)}[/]  (position "
+        f"{result.position.value:.2f}; 0 = IT support pro, 1 = specialist)"
+    )
+    for reason in result.reasons:
+        console.print(f"  - {escape(reason)}", highlight=False)
+    levels = Table(title="Profile (T-shape)", header_style="bold", title_justify="left")
+    levels.add_column("domain")
+    levels.add_column("level", justify="right")
+    levels.add_column("")
+    for domain, level in profile.levels.items():
+        mark = " <- top" if domain == profile.top_domain else ""
+        levels.add_row(domain, str(level), "#" * level + mark)
+    console.print(levels)
+    console.print(
+        f"Breadth {profile.breadth} (domains at level {profile.working_level}+), "
+        f"depth {profile.depth} ({profile.top_domain})."
+    )
+    roles = Table(title="Roles (fit 0..1)", header_style="bold", title_justify="left")
+    for column in ("role", "fit", "fits", "gaps"):
+        roles.add_column(column)
+    for fit in result.fits:
+        roles.add_row(
+            fit.role.name,
+            f"{fit.fit:.2f}",
+            "yes" if fit in result.fitting else "",
+            ", ".join(f"{g.domain} {g.level}->{g.required}" for g in fit.gaps),
+        )
+    console.print(roles)
+    path = result.path
+    console.print(f"[bold]Path to {escape(path.target.name)}[/]")
+    for gap in path.skills:
+        console.print(f"  skill: raise {gap.domain} from {gap.level} to {gap.required}")
+    for step, item in enumerate(path.certifications, start=1):
+        cert = item.certification
+        after = f"; after {', '.join(cert.prerequisites)}" if cert.prerequisites else ""
+        note = f" ({item.note})" if item.note else ""
+        console.print(
+            f"  {step}. {escape(cert.name)} [level {cert.level}, "
+            f"{cert.domain or 'service management'}{after}]{escape(note)}",
+            highlight=False,
+        )
+    if not path.skills and not path.certifications:
+        console.print("  nothing left to add for this role")
+
+
+def run_assess(
+    answers_file: Path | None,
+    report: Path | None,
+    as_json: bool,
+    target: str | None,
+    data_dir: Path | None,
+) -> Assessment:
+    data = load_assessment_data(data_dir)
+    if target is not None and target not in {r.id for r in data.roles}:
+        raise InputError(
+            "unknown role",
+            field="--target",
+            value=target,
+            expected=", ".join(r.id for r in data.roles),
+        )
+    answers = load_answers(answers_file, data) if answers_file else _interactive(data)
+    result = assess(answers, data, target)
+    if as_json:
+        console.print_json(json.dumps(result.to_dict()))
+    else:
+        print_assessment(result)
+    if report is not None:
+        assessment_report(result).write(report)
+        if not as_json:
+            console.print(f"Report written to {report}", highlight=False)
+    return result
+
+
+def assess_command(
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            help="A YAML or JSON answers file (docs/people.md); without it, the "
+            "questions are asked here.",
+            show_default=False,
+        ),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write an HTML page with a radar chart.", show_default=False),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            help="Plan the path to this role id (default: the best-fitting role "
+            "with something left to learn).",
+            show_default=False,
+        ),
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="A folder with your own questionnaire.yaml, roles.yaml and "
+            "certifications.yaml (default: the shipped ones).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """IT support pro or hidden specialist? A self-assessment with roles and a path.
+
+    Scores a breadth/depth profile (T-shape) and a position from IT support pro to specialist,
+    with the reasons; lists the roles that fit and the next skills and certifications in
+    order. Example: deskmix assess --answers me.yaml --report me.html"""
+    user_errors(run_assess)(answers, report, as_json, target, data_dir)
+
+
+# --- skills -----------------------------------------------------------------------------------
+
+SourceOption = Annotated[
+    str | None,
+    typer.Option("--source", help="Only tickets of this source system.", show_default=False),
+]
+ImportOption = Annotated[
+    int | None,
+    typer.Option("--import-id", help="Only tickets of this import number.", show_default=False),
+]
+ByOption = Annotated[
+    str,
+    typer.Option(
+        "--by",
+        help="The skill areas: domain (mapped skill domain), category (the source's own "
+        "label) or group (support group).",
+    ),
+]
+TeamOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--team",
+        help="Declared levels: a team YAML (as for simulate) or a CSV person,domain,level.",
+        show_default=False,
+    ),
+]
+DeclaredOnly = Annotated[
+    bool, typer.Option("--declared-only", help="Use only --team, not the stored history.")
+]
+LevelOption = Annotated[
+    int,
+    typer.Option(
+        "--level",
+        min=1,
+        max=5,
+        help="Coverage level L: a person covers an area at level >= L "
+        "(3 = the simulator's bar for specialist work).",
+    ),
+]
+MinPeopleOption = Annotated[
+    int,
+    typer.Option(
+        "--min-people", min=1, help="k: an area is covered with at least k people at level L."
+    ),
+]
+
+
+def _settings(
+    by: str, level: int, min_people: int, suggestions: int = 5, hidden: HiddenRule | None = None
+) -> ReviewSettings:
+    if by not in AXES:
+        raise InputError("unknown axis", field="--by", value=by, expected=" | ".join(AXES))
+    axis: Axis = by
+    return ReviewSettings(
+        by=axis,
+        coverage=CoverageRule(level=level, min_people=min_people),
+        evidence=EvidenceRule(),
+        hidden=hidden or HiddenRule(),
+        suggestions=suggestions,
+    )
+
+
+def _review(
+    settings: ReviewSettings,
+    db: str | None,
+    source: str | None,
+    import_id: int | None,
+    team: Path | None,
+    declared_only: bool,
+) -> SkillsReview:
+    if declared_only and team is None:
+        raise InputError(
+            "--declared-only needs declared levels",
+            field="--team",
+            expected="a team YAML or skills CSV",
+        )
+    store = None if declared_only else store_for(db, create=False)
+    try:
+        with progress_bar() as progress:
+            task = progress.add_task("reading", total=None)
+            return review_skills(
+                settings,
+                store=store,
+                selection=Selection(source_system=source, import_id=import_id),
+                declared_file=team,
+                phase=lambda text: progress.update(task, description=text),
+            )
+    finally:
+        if store is not None:
+            store.dispose()
+
+
+def _team_out(review: SkillsReview, path: Path) -> None:
+    if review.declared is None or review.declared.team is None:
+        raise InputError(
+            "--team-out needs a team YAML to apply the suggestions to",
+            field="--team",
+            expected="a team file (examples/teams/)",
+        )
+    if review.settings.by != "domain":
+        raise InputError(
+            "--team-out writes skill domains",
+            field="--by",
+            value=review.settings.by,
+            expected="domain (teams are skilled in domains, not categories)",
+        )
+    write_team(
+        apply_suggestions(review.declared.team, review.suggestions), path, review.suggestions
+    )
+    console.print(f"Team with the suggestions applied written to {path}", highlight=False)
+
+
+def print_coverage(review: SkillsReview) -> None:
+    rule = review.settings.coverage
+    console.print(
+        _table(
+            f"Coverage and bus factor ({review.settings.by}; covered = {rule.min_people}+ people "
+            f"at level {rule.level}+)",
+            coverage_rows(review),
+            caption="Bus factor: how many people the desk can lose before the area is uncovered.",
+        )
+    )
+    if review.single_points:
+        console.print("[bold]Single points of failure[/]")
+        for person, areas in review.single_points.items():
+            console.print(f"  {escape(person)}: {escape(', '.join(areas))}", highlight=False)
+    if review.suggestions:
+        console.print(_table("Cross-training suggestions (greedy)", suggestion_rows(review)))
+
+
+@app.command("matrix")
+@user_errors
+def matrix_command(
+    db: DbOption = None,
+    source: SourceOption = None,
+    import_id: ImportOption = None,
+    by: ByOption = "domain",
+    team: TeamOption = None,
+    declared_only: DeclaredOnly = False,
+    level: LevelOption = 3,
+    min_people: MinPeopleOption = 1,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Write the skills review as HTML (heatmap, bus factors, hidden specialists).",
+            show_default=False,
+        ),
+    ] = None,
+    team_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--team-out",
+            help="Write --team with the cross-training suggestions applied.",
+            show_default=False,
+        ),
+    ] = None,
+    people: Annotated[int, typer.Option("--people", min=1, help="Rows to print.")] = 25,
+) -> None:
+    """The skills matrix: people x areas, from declared levels and resolved tickets.
+
+    Example: deskmix skills matrix --by category --report skills.html"""
+    settings = _settings(by, level, min_people)
+    review = _review(settings, db, source, import_id, team, declared_only)
+    combined = review.matrix.combined
+    order = combined.sum(axis=1).sort_values(ascending=False).index[:people]
+    columns = [a.area for a in sorted(review.areas, key=lambda a: -a.demand)][:8]
+    table = Table(
+        title=f"Skills matrix: {len(combined)} people x {len(combined.columns)} "
+        f"areas ({settings.by}); levels 0..5, top {len(order)} people",
+        header_style="bold",
+        title_justify="left",
+    )
+    table.add_column("person", overflow="fold")
+    for area in columns:
+        table.add_column(str(area), justify="right", overflow="fold")
+    for person in order:
+        table.add_row(escape(str(person)), *(str(combined.at[person, a] or ".") for a in columns))
+    console.print(table)
+    if len(combined.columns) > len(columns):
+        console.print(
+            f"({len(combined.columns) - len(columns)} smaller areas not shown; see --report)"
+        )
+    if report is not None:
+        skills_report(review).write(report)
+        console.print(f"Report written to {report}", highlight=False)
+    if team_out is not None:
+        _team_out(review, team_out)
+
+
+@app.command("bus-factor")
+@user_errors
+def bus_factor_command(
+    db: DbOption = None,
+    source: SourceOption = None,
+    import_id: ImportOption = None,
+    by: ByOption = "domain",
+    team: TeamOption = None,
+    declared_only: DeclaredOnly = False,
+    level: LevelOption = 3,
+    min_people: MinPeopleOption = 1,
+    suggest: Annotated[
+        int, typer.Option("--suggest", min=0, help="Cross-training suggestions to make.")
+    ] = 5,
+    team_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--team-out",
+            help="Write --team with the cross-training suggestions applied.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Coverage and bus factor per area, single points of failure, cross-training steps.
+
+    Example: deskmix skills bus-factor --team team.yaml --team-out trained.yaml"""
+    review = _review(
+        _settings(by, level, min_people, suggest), db, source, import_id, team, declared_only
+    )
+    print_coverage(review)
+    if team_out is not None:
+        _team_out(review, team_out)
+
+
+@app.command("hidden")
+@user_errors
+def hidden_command(
+    db: DbOption = None,
+    source: SourceOption = None,
+    import_id: ImportOption = None,
+    by: ByOption = "domain",
+    team: TeamOption = None,
+    fdr: Annotated[
+        float,
+        typer.Option(
+            "--fdr", min=0.0001, max=0.5, help="False discovery rate (Benjamini-Hochberg)."
+        ),
+    ] = 0.01,
+    min_tickets: Annotated[
+        int, typer.Option("--min-tickets", min=1, help="Support: tickets in the area.")
+    ] = 10,
+    min_ratio: Annotated[
+        float,
+        typer.Option(
+            "--min-ratio",
+            min=1.0,
+            help="The person's share must be at least this times the peers'.",
+        ),
+    ] = 2.0,
+) -> None:
+    """Hidden specialists: generalists whose resolved tickets show depth in one area.
+
+    Example: deskmix skills hidden --by category"""
+    hidden = HiddenRule(fdr=fdr, min_tickets=min_tickets, min_ratio=min_ratio)
+    review = _review(_settings(by, 3, 1, 0, hidden), db, source, import_id, team, False)
+    rows = finding_rows(review)
+    tested = 0
+    if review.history is not None:
+        kinds = review.declared.kinds if review.declared else None
+        tested = int((tiers_for(review.history, kinds)["tier"] == "generalist").sum())
+    console.print(
+        _table(
+            f"Hidden specialists ({settings_text(hidden)})",
+            rows,
+            caption="Share: of the person's resolved tickets; peers: the other generalists. "
+            "Median hours: opened to resolved, in the area.",
+        )
+        if rows
+        else f"No hidden specialists at {settings_text(hidden)} "
+        f"(about {int(tested)} generalist(s) tested)."
+    )
+
+
+def settings_text(rule: HiddenRule) -> str:
+    return (
+        f"FDR {rule.fdr:g}, at least {rule.min_tickets} tickets, share >= "
+        f"{rule.min_ratio:g}x the peers'"
+    )

@@ -1,0 +1,163 @@
+"""Who resolved what, from the stored history: one row per resolved ticket with a person.
+
+The skills matrix and the hidden-specialist test both start from this "work" frame, whether it
+comes from the store or from the generator, so the two paths cannot drift apart.
+
+Columns of the work frame: ``ticket`` (store id or key), ``person`` (the resolver, else the
+last assignee of a resolved ticket), ``area`` (the ticket's domain, category or group, per
+``by``), ``hours`` (opened -> resolved, NaN when unknown), ``first_time`` (resolved without any
+reassignment; NA when the source does not count them), ``ticket_tier``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from deskmix.calibrate.loading import Selection
+from deskmix.errors import StoreError
+from deskmix.store.db import Store
+from deskmix.store.models import EventRow, TicketRow
+
+Axis = Literal["domain", "category", "group"]
+AXES: tuple[Axis, ...] = ("domain", "category", "group")
+
+TICKET_COLUMNS = (
+    "ticket",
+    "opened_at",
+    "resolved_at",
+    "domain",
+    "category",
+    "group",
+    "tier",
+    "assignee",
+    "resolver",
+    "reassignments",
+)
+EVENT_COLUMNS = ("ticket", "seq", "assignee", "tier")
+
+
+@dataclass(frozen=True)
+class History:
+    """Resolved work, reassignments received, and each person's usual tier."""
+
+    work: pd.DataFrame
+    received: pd.DataFrame  # person, area, received (count)
+    person_tier: pd.Series  # person -> generalist | specialist (from the events they held)
+    by: Axis
+
+
+def _frames_from_store(store: Store, selection: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    where = selection.conditions()
+    t = TicketRow
+    ticket_query = select(
+        t.id,
+        t.opened_at,
+        t.resolved_at,
+        t.domain,
+        t.category,
+        t.group,
+        t.tier,
+        t.assignee,
+        t.resolver,
+        t.reassignments,
+    ).where(*where)
+    event_query = (
+        select(EventRow.ticket_id, EventRow.seq, EventRow.assignee, EventRow.tier)
+        .join(TicketRow, TicketRow.id == EventRow.ticket_id)
+        .where(*where)
+        .order_by(EventRow.ticket_id, EventRow.seq)
+    )
+    with store.engine.connect() as conn:
+        tickets = pd.DataFrame(conn.execute(ticket_query).all(), columns=list(TICKET_COLUMNS))
+        events = pd.DataFrame(conn.execute(event_query).all(), columns=list(EVENT_COLUMNS))
+    return tickets, events
+
+
+def history_from_frames(tickets: pd.DataFrame, events: pd.DataFrame, by: Axis) -> History:
+    """Build the work frame from ticket and event frames with the columns named above."""
+    tickets = tickets.copy()
+    for column in ("opened_at", "resolved_at"):
+        tickets[column] = pd.to_datetime(tickets[column], utc=True)
+    person = tickets["resolver"].astype("string")
+    person = person.where(person.notna() & tickets["resolved_at"].notna())
+    fallback = tickets["assignee"].astype("string").where(tickets["resolved_at"].notna())
+    person = person.fillna(fallback)
+    area = tickets[by].astype("string")
+    done = person.notna() & area.notna()
+    hours = (tickets["resolved_at"] - tickets["opened_at"]).dt.total_seconds() / 3600.0
+    hours = hours.where(hours >= 0)
+    reassigned = pd.to_numeric(tickets["reassignments"], errors="coerce")
+    work = pd.DataFrame(
+        {
+            "ticket": tickets["ticket"],
+            "person": person,
+            "area": area,
+            "hours": hours.astype("float64"),
+            "first_time": (reassigned == 0).astype("boolean").where(reassigned.notna()),
+            "ticket_tier": tickets["tier"].astype("string"),
+        }
+    )[done].reset_index(drop=True)
+    received, tiers = _from_events(tickets, events, by, work)
+    return History(work=work, received=received, person_tier=tiers, by=by)
+
+
+def _from_events(
+    tickets: pd.DataFrame, events: pd.DataFrame, by: Axis, work: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Reassignments received (a ticket handed from one person to another) and usual tiers."""
+    held = events.loc[events["assignee"].notna(), ["ticket", "seq", "assignee", "tier"]]
+    held = held.sort_values(["ticket", "seq"], kind="stable")
+    previous = held.groupby("ticket", sort=False)["assignee"].shift()
+    handed = held[previous.notna() & (previous != held["assignee"])]
+    areas = tickets.set_index("ticket")[by].astype("string")
+    received = (
+        pd.DataFrame({"person": handed["assignee"], "area": handed["ticket"].map(areas)})
+        .dropna()
+        .groupby(["person", "area"])
+        .size()
+        .rename("received")
+        .reset_index()
+    )
+    # A person's tier: the tier of the lines they held tickets at, by majority of events; with
+    # no events, the majority tier of the tickets they resolved. Ties count as generalist.
+    tiers = _majority(held.dropna(subset=["tier"]), "assignee")
+    missing = ~work["person"].isin(tiers.index)
+    resolved_tiers = _majority(
+        work.loc[missing, ["person", "ticket_tier"]]
+        .rename(columns={"ticket_tier": "tier"})
+        .dropna(),
+        "person",
+    )
+    return received, pd.concat([tiers, resolved_tiers]).astype("string")
+
+
+def _majority(frame: pd.DataFrame, who: str) -> pd.Series:
+    if frame.empty:
+        return pd.Series(dtype="string")
+    special = frame["tier"].astype("string").eq("specialist").astype("float64")
+    share = special.groupby(frame[who].astype("string")).mean()
+    return pd.Series(np.where(share > 0.5, "specialist", "generalist"), index=share.index)
+
+
+def load_history(store: Store, by: Axis, selection: Selection | None = None) -> History:
+    """The stored history as a ``History``; fails with a hint when nothing can be used."""
+    tickets, events = _frames_from_store(store, selection or Selection())
+    if tickets.empty:
+        raise StoreError(
+            f"no tickets in the store for {(selection or Selection()).describe()}; "
+            "import some first (deskmix import ...)"
+        )
+    history = history_from_frames(tickets, events, by)
+    if history.work.empty:
+        filled = {a: int(tickets[a].notna().sum()) for a in AXES}
+        hint = ", ".join(f"{a}: {n:,}" for a, n in filled.items())
+        raise StoreError(
+            f"no resolved ticket has both a person (resolver/assignee) and a {by}; tickets "
+            f"with a value per axis: {hint}; try --by with one that is filled"
+        )
+    return history

@@ -1,0 +1,117 @@
+"""One skills review: the history read once, then matrix, coverage, suggestions, findings.
+
+The CLI commands and the HTML report all take a ``SkillsReview``, so each number is computed in
+one place whichever way it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from deskmix.calibrate.loading import Selection
+from deskmix.domain.taxonomy import SkillTaxonomy
+from deskmix.errors import InputError
+from deskmix.people.crosstrain import Suggestion, in_house, suggest_cross_training
+from deskmix.people.declared import Declared, load_declared
+from deskmix.people.evidence import EvidenceRule, evidence_table
+from deskmix.people.hidden import Finding, HiddenRule, find_hidden_specialists
+from deskmix.people.history import Axis, History, load_history
+from deskmix.people.matrix import (
+    AreaCoverage,
+    CoverageRule,
+    SkillsMatrix,
+    build_matrix,
+    coverage,
+    single_points_of_failure,
+)
+from deskmix.store.db import Store
+
+Phase = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    by: Axis = "domain"
+    coverage: CoverageRule = field(default_factory=CoverageRule)
+    evidence: EvidenceRule = field(default_factory=EvidenceRule)
+    hidden: HiddenRule = field(default_factory=HiddenRule)
+    suggestions: int = 5
+    per_person: int = 1
+
+
+@dataclass(frozen=True)
+class SkillsReview:
+    settings: ReviewSettings
+    source: str
+    history: History | None
+    declared: Declared | None
+    evidence: pd.DataFrame
+    matrix: SkillsMatrix
+    areas: list[AreaCoverage]
+    single_points: dict[str, list[str]]
+    suggestions: list[Suggestion]
+    findings: list[Finding]
+
+
+def review_skills(
+    settings: ReviewSettings,
+    *,
+    store: Store | None,
+    selection: Selection | None = None,
+    declared_file: Path | None = None,
+    phase: Phase | None = None,
+) -> SkillsReview:
+    """Declared levels, evidence from the store, or both (at least one is needed)."""
+    say = phase or (lambda _text: None)
+    if store is None and declared_file is None:
+        raise InputError("nothing to review", expected="a store (--db) or a team/skills file")
+    declared = load_declared(declared_file) if declared_file else None
+    history = None
+    evidence = pd.DataFrame(columns=["person", "area", "resolved", "level"])
+    if store is not None:
+        say("reading resolved tickets")
+        history = load_history(store, settings.by, selection)
+        say("weighing the evidence")
+        evidence = evidence_table(history, settings.evidence)
+    taxonomy = SkillTaxonomy.default().names if settings.by == "domain" else None
+    matrix = build_matrix(declared.levels if declared else None, evidence, taxonomy)
+    say("coverage and bus factors")
+    areas = coverage(matrix, settings.coverage)
+    eligible = in_house(declared.team) if declared and declared.team else None
+    suggestions = suggest_cross_training(
+        matrix,
+        settings.coverage,
+        limit=settings.suggestions,
+        per_person=settings.per_person,
+        eligible=eligible,
+    )
+    findings: list[Finding] = []
+    if history is not None:
+        say("testing for hidden specialists")
+        findings = find_hidden_specialists(
+            history,
+            settings.hidden,
+            kinds=declared.kinds if declared else None,
+            declared=declared.levels if declared else None,
+        )
+    parts = []
+    if store is not None:
+        parts.append(f"{(selection or Selection()).describe()} in {store.url}")
+    if declared is not None:
+        parts.append(f"declared levels from {Path(declared.origin).name}")
+    return SkillsReview(
+        settings=settings,
+        source="; ".join(parts),
+        history=history,
+        declared=declared,
+        evidence=evidence,
+        matrix=matrix,
+        areas=areas,
+        single_points=single_points_of_failure(areas),
+        suggestions=suggestions,
+        findings=findings,
+    )

@@ -1,0 +1,279 @@
+"""HTML pages for people: one person's self-assessment, and a desk's skills review.
+
+Both are read by people rather than analysts (an engineer weighing a career step, a manager
+looking for fragile areas), so each number comes with its rule in plain words and the charts
+carry the story: a radar for a T-shape, a heatmap for who knows what, bars for bus factors.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import plotly.graph_objects as go
+
+from deskmix.people.assessment import Assessment
+from deskmix.people.review import SkillsReview
+from deskmix.reports.document import Report
+
+MAX_HEATMAP_PEOPLE = 80
+
+ASSESSMENT_HOW_TO_READ = """\
+The radar shows your level in each skill domain (0 none .. 5 authority). An IT support pro's
+shape is wide and even; a specialist's has one long spike. The dashed line is what the target
+role asks for: where your shape is inside it, the path below says how to close the gap.
+
+The spectrum position runs from 0 (IT support pro: broad, first-line, many people and many
+small fixes) to 1 (specialist: depth in one domain). It is a weighted mean of the components
+listed under "Why", each from 0 to 1; docs/people.md gives every formula."""
+
+REVIEW_HOW_TO_READ = """\
+Levels are 0..5 (the team-file scale). A declared level comes from the team or skills file;
+an evidence level from the resolved tickets (volume, then one step up for being faster than
+the area's median with at least its first-time-fix rate, one step down for being much slower
+with fewer first-time fixes). The matrix shows the higher of the two.
+
+An area is covered when enough people (k) are at the coverage level (L) or above. Its bus
+factor is how many of them the desk can lose before it is uncovered: 1 means a single absence
+uncovers it. Hidden specialists are generalists whose resolved tickets fall in one area far
+more often than their generalist peers', by a one-sided Fisher exact test with a false
+discovery rate control (Benjamini-Hochberg) and a minimum number of tickets."""
+
+
+def radar(assessment: Assessment) -> go.Figure:
+    levels = assessment.profile.levels
+    domains = list(levels)
+    figure = go.Figure()
+    target = assessment.path.target
+    figure.add_trace(
+        go.Scatterpolar(
+            r=[target.requires.get(d, 0) for d in domains] + [target.requires.get(domains[0], 0)],
+            theta=[*domains, domains[0]],
+            name=f"{target.name} asks",
+            line={"dash": "dash", "color": "#888"},
+        )
+    )
+    figure.add_trace(
+        go.Scatterpolar(
+            r=[levels[d] for d in domains] + [levels[domains[0]]],
+            theta=[*domains, domains[0]],
+            fill="toself",
+            name=assessment.answers.name or "you",
+        )
+    )
+    figure.update_layout(
+        polar={"radialaxis": {"range": [0, 5], "dtick": 1}},
+        height=520,
+        margin={"l": 60, "r": 60, "t": 40, "b": 40},
+    )
+    return figure
+
+
+def assessment_report(assessment: Assessment, generated_at: datetime | None = None) -> Report:
+    answers = assessment.answers
+    profile = assessment.profile
+    meta = {
+        "Verdict": assessment.verdict,
+        "Position": f"{assessment.position.value:.2f} (0 IT support pro .. 1 specialist)",
+        "Breadth": f"{profile.breadth} of {profile.domains} domains at level "
+        f"{profile.working_level}+",
+        "Depth": f"{profile.top_domain} at level {profile.depth}",
+    }
+    if answers.current_role or answers.title:
+        meta["Current role"] = answers.title or str(answers.current_role)
+    report = Report(
+        f"Self-assessment{': ' + answers.name if answers.name else ''}",
+        subtitle="IT support pro or hidden specialist?",
+        meta=meta,
+        generated_at=generated_at,
+    )
+    report.add_text("How to read this page", ASSESSMENT_HOW_TO_READ)
+    report.add_list("Why", assessment.reasons)
+    report.add_figure(
+        "Your profile",
+        radar(assessment),
+        caption=f"Levels per domain, with {assessment.path.target.name}'s requirements.",
+    )
+    report.add_table(
+        "Roles",
+        [
+            {
+                "role": f.role.name,
+                "fit": f"{f.fit:.2f}",
+                "fits": f in assessment.fitting,
+                "gaps": "\n".join(f"{g.domain} {g.level} -> {g.required}" for g in f.gaps) or "-",
+                "notes": "\n".join(f.notes) or "-",
+            }
+            for f in assessment.fits
+        ],
+        intro="Fit = 1 - missing levels / required levels, less penalties for breadth, for a "
+        "spectrum position outside the role's range and for missing years (docs/people.md).",
+    )
+    path = assessment.path
+    report.add_table(
+        f"Path to {path.target.name}: skills",
+        [{"domain": g.domain, "now": g.level, "needed": g.required} for g in path.skills],
+    )
+    report.add_table(
+        f"Path to {path.target.name}: certifications, in order",
+        [
+            {
+                "step": i,
+                "certification": s.certification.name,
+                "level": s.certification.level,
+                "domain": s.certification.domain or "service management",
+                "after": ", ".join(s.certification.prerequisites) or "-",
+                "why": s.why + (f"\n{s.note}" if s.note else ""),
+            }
+            for i, s in enumerate(path.certifications, start=1)
+        ],
+        intro="Prerequisites come first; certifications you hold are left out.",
+    )
+    return report
+
+
+def matrix_heatmap(review: SkillsReview) -> go.Figure:
+    combined = review.matrix.combined
+    order = combined.sum(axis=1).sort_values(ascending=False).index[:MAX_HEATMAP_PEOPLE]
+    shown = combined.loc[order]
+    declared = review.matrix.declared.loc[order].to_numpy()
+    evidence = review.matrix.evidence.loc[order].to_numpy()
+    text = [
+        [f"declared {int(d)}, evidence {int(e)}" for d, e in zip(drow, erow, strict=True)]
+        for drow, erow in zip(declared, evidence, strict=True)
+    ]
+    figure = go.Figure(
+        go.Heatmap(
+            z=shown.to_numpy(),
+            x=[str(a) for a in shown.columns],
+            y=[str(p) for p in shown.index],
+            text=text,
+            hovertemplate="%{y} / %{x}: level %{z}<br>%{text}<extra></extra>",
+            colorscale="Blues",
+            zmin=0,
+            zmax=5,
+            colorbar={"title": "level"},
+        )
+    )
+    figure.update_layout(
+        height=max(360, 18 * len(shown) + 160),
+        yaxis={"autorange": "reversed"},
+        margin={"l": 160, "r": 20, "t": 30, "b": 120},
+    )
+    return figure
+
+
+def bus_factor_bars(review: SkillsReview) -> go.Figure:
+    areas = review.areas
+    colours = [
+        "#c0392b" if a.bus_factor <= 1 else "#e6a23c" if a.bus_factor == 2 else "#3a7d44"
+        for a in areas
+    ]
+    figure = go.Figure(
+        go.Bar(
+            x=[a.area for a in areas],
+            y=[a.bus_factor for a in areas],
+            marker_color=colours,
+            customdata=[", ".join(a.covering[:6]) or "nobody" for a in areas],
+            hovertemplate="%{x}: bus factor %{y}<br>%{customdata}<extra></extra>",
+        )
+    )
+    figure.update_layout(height=420, yaxis={"title": "bus factor", "dtick": 1}, margin={"b": 120})
+    return figure
+
+
+def coverage_rows(review: SkillsReview) -> list[dict[str, object]]:
+    return [
+        {
+            "area": a.area,
+            "tickets": a.demand,
+            "people": len(a.covering),
+            "bus factor": a.bus_factor,
+            "covered": a.covered,
+            "who": ", ".join(a.covering[:5]) + (" ..." if len(a.covering) > 5 else "") or "-",
+        }
+        for a in review.areas
+    ]
+
+
+def _hours(mine: float | None, peers: float | None) -> str:
+    if mine is None or peers is None:
+        return "-"
+    return f"{mine:,.1f} ({peers:,.1f})"
+
+
+def _rates(mine: float | None, peers: float | None) -> str:
+    if mine is None or peers is None:
+        return "-"
+    return f"{mine:.0%} ({peers:.0%})"
+
+
+def finding_rows(review: SkillsReview) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for f in review.findings:
+        rows.append(
+            {
+                "person": f.person,
+                "tier": f"{f.tier} ({f.tier_source})",
+                "area": f.area,
+                "tickets": f"{f.tickets} of {f.person_total}",
+                "share": f"{f.share:.0%}",
+                "peers' share": f"{f.peer_share:.0%}",
+                "q-value": f"{f.q_value:.1e}",
+                "median hours (peers)": _hours(f.median_hours, f.peer_median_hours),
+                "first-time fixes (peers)": _rates(f.first_time_rate, f.peer_first_time_rate),
+            }
+        )
+    return rows
+
+
+def suggestion_rows(review: SkillsReview) -> list[dict[str, object]]:
+    return [
+        {
+            "person": s.person,
+            "area": s.area,
+            "from": s.from_level,
+            "to": s.to_level,
+            "why": s.reason,
+        }
+        for s in review.suggestions
+    ]
+
+
+def skills_report(review: SkillsReview, generated_at: datetime | None = None) -> Report:
+    settings = review.settings
+    rule = settings.coverage
+    matrix = review.matrix
+    meta = {
+        "Source": review.source,
+        "People x areas": f"{len(matrix.people)} x {len(matrix.areas)} ({settings.by})",
+        "Coverage": f"at least {rule.min_people} at level {rule.level}+",
+        "Hidden-specialist rule": f"FDR {settings.hidden.fdr:g}, at least "
+        f"{settings.hidden.min_tickets} tickets, share >= {settings.hidden.min_ratio:g}x peers'",
+    }
+    report = Report(
+        "Skills review", subtitle="Who really knows what", meta=meta, generated_at=generated_at
+    )
+    report.add_text("How to read this report", REVIEW_HOW_TO_READ)
+    caption = "Combined level (the higher of declared and evidence); hover for both."
+    if len(matrix.people) > MAX_HEATMAP_PEOPLE:
+        caption += f" The {MAX_HEATMAP_PEOPLE} people with the highest total level are shown."
+    report.add_figure("Skills matrix", matrix_heatmap(review), caption=caption)
+    report.add_figure(
+        "Bus factor per area",
+        bus_factor_bars(review),
+        caption="Red: one absence uncovers the area (or it is uncovered); amber: two.",
+    )
+    report.add_table("Coverage", coverage_rows(review))
+    report.add_list(
+        "Single points of failure",
+        [f"{p}: {', '.join(areas)}" for p, areas in review.single_points.items()],
+        empty="None: every covered area survives any one absence.",
+    )
+    report.add_table(
+        "Cross-training suggestions",
+        suggestion_rows(review),
+        intro="Greedy: each step trains one person, at most two levels away, in the most fragile "
+        "area; write them into a team file with --team-out to simulate or plan with them.",
+    )
+    report.add_table("Hidden specialists", finding_rows(review))
+    return report
