@@ -47,7 +47,7 @@ def run(out: Path, env_db: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         env=env,
-        timeout=120,
+        timeout=240,
         check=False,
     )
 
@@ -78,8 +78,23 @@ def test_demo_builds_a_fresh_store_a_workload_and_a_report(tmp_path: Path) -> No
     assert "SLA attainment by priority" in page.headings
     assert "The sample team, simulated" in done.stdout
     assert (out / "team.yaml").read_text(encoding="utf-8").startswith("# The sample desk")
+    # the demo ends with a plan: printed, summarised in report.html, in full in plan.html
+    assert "Plan: the cheapest team" in done.stdout
+    assert f"Plan report written to {out / 'plan.html'}" in done.stdout
+    assert "Plan: the cheapest team meeting the SLAs" in page.headings
+    plan_page = Page((out / "plan.html").read_text(encoding="utf-8"))
+    assert plan_page.problems == [] and plan_page.references == []
+    assert {"Why this design", "Search log", "Analytic extremes per MSP option"} <= set(
+        plan_page.headings
+    )
 
-    run_demo(out)  # a second run starts from an empty store again
+    again = run_demo(out)  # a second run starts from an empty store again
+    assert again.plan is not None
+    plan = again.plan.plan
+    assert plan.evaluation.feasible and plan.verified
+    today = dict(again.plan.compared)["today's team"]
+    # the recommendation meets the same SLAs for less than the sample desk's own team
+    assert plan.evaluation.cost.mean < today.cost.mean
     store = open_store(out / DB_FILE)
     try:
         assert store.counts()["imports"] == 1
@@ -95,14 +110,14 @@ def test_demo_into_a_given_store_calibrates_only_the_sample(store: Store, tmp_pa
     write_import(store, import_csv(other, mapping_file=mapping))
 
     url = store.engine.url.render_as_string(hide_password=False)
-    demo = run_demo(tmp_path / "out", db=url)
+    demo = run_demo(tmp_path / "out", db=url, with_plan=False)
     tickets, _ = sample_counts()
     assert demo.outcome.tickets_added == tickets
     assert demo.result.workload.tickets == tickets  # the CSV ticket is left out
     assert (tmp_path / "out" / "report.html").is_file()
     assert not (tmp_path / "out" / DB_FILE).exists()
 
-    rerun = run_demo(tmp_path / "out", db=url)
+    rerun = run_demo(tmp_path / "out", db=url, with_plan=False)
     assert rerun.outcome.already_imported
     assert rerun.result.workload.tickets == tickets
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from deskmix.domain import ArrivalStream, Priority, Tier, Workload
 from deskmix.domain.sla import SlaPolicy, SlaTarget
-from deskmix.domain.team import MspContract, MspPricing, Shift
+from deskmix.domain.team import Agent, AgentKind, MspContract, MspPricing, Shift, Team
 from deskmix.domain.workload import DAYS
 from deskmix.plan.inputs import Constraints, CostTable
 from tests.sim.helpers import handling
@@ -63,4 +63,46 @@ def network_msp(per_ticket: float) -> MspContract:
         domains=["network"],
         response_hours=0.5,
         pricing=MspPricing(per_ticket=per_ticket),
+    )
+
+
+def two_quiet_domains() -> Workload:
+    """A busy first line and two quiet specialist domains: each alone would pay a whole
+    specialist for its bus factor, one person cross-trained in both covers them."""
+    streams = [
+        ("end_user", Tier.GENERALIST, Priority.P3, 200.0),
+        ("network", Tier.SPECIALIST, Priority.P3, 6.0),
+        ("security", Tier.SPECIALIST, Priority.P3, 6.0),
+    ]
+    return Workload(
+        name="two quiet domains",
+        arrivals=[
+            ArrivalStream(domain=d, tier=t, priority=p, tickets_per_week=n, observed=1)
+            for d, t, p, n in streams
+        ],
+        handling=[
+            handling("end_user", Tier.GENERALIST, 0.3),
+            handling("network", Tier.GENERALIST, 0.3),
+            handling("security", Tier.GENERALIST, 0.3),
+            handling("network", Tier.SPECIALIST, 1.5),
+            handling("security", Tier.SPECIALIST, 1.5),
+        ],
+    )
+
+
+def generalists(count: int, prefix: str = "Kept") -> Team:
+    """People who stay, exactly like the planner's generalist hires (level 2, all week)."""
+    domains = ["end_user", "network"]
+    return Team(
+        name="today",
+        agents=[
+            Agent(
+                name=f"{prefix} {i + 1}",
+                kind=AgentKind.GENERALIST,
+                skills=dict.fromkeys(domains, 2),
+                cost_per_hour=30,
+                shifts=ALL_WEEK,
+            )
+            for i in range(count)
+        ],
     )

@@ -119,3 +119,37 @@ def test_examples_parse() -> None:
     load_sla(EXAMPLES / "plan" / "sla.yaml")
     with pytest.raises(ConfigError, match="not found"):
         load_costs(EXAMPLES / "plan" / "missing.yaml")
+
+
+TODAY = """\
+name: today
+agents:
+  - {name: Kim, kind: generalist, cost_per_hour: 30, skills: {end_user: 2},
+     shifts: [{days: [mon, tue, wed, thu, fri, sat, sun], start: "00:00", end: "24:00"}]}
+"""
+
+
+def test_existing_staff_from_the_costs_file_or_team_option(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    (tmp_path / "today.yaml").write_text(TODAY, encoding="utf-8")
+    files["costs"].write_text(
+        COSTS.replace("min_specialists: 0", "min_specialists: 0\n  existing_team: today.yaml"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "team.yaml"
+    result = CliRunner().invoke(app, _args(files, "--out", str(out)), env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "'today' stay" in result.output and "Analytic bounds" in result.output
+    names = [a.name for a in load_team(out).agents]
+    assert names[0] == "Kim" and all(n.startswith("New ") for n in names[1:])
+
+    files["costs"].write_text(COSTS + "  existing_team: gone.yaml\n", encoding="utf-8")
+    missing = CliRunner().invoke(app, _args(files))
+    assert missing.exit_code == 2
+    assert "'constraints.existing_team': team file gone.yaml not found" in missing.stderr
+    # --team names the staff who stay instead
+    with_option = CliRunner().invoke(
+        app, _args(files, "--team", str(tmp_path / "today.yaml")), env={"COLUMNS": "200"}
+    )
+    assert with_option.exit_code == 0, with_option.output
+    assert "'today' stay" in with_option.output

@@ -9,13 +9,15 @@ import typer
 
 from deskmix.cli.calibrate import print_result
 from deskmix.cli.common import console, progress_bar, user_errors
+from deskmix.cli.plan import designs_table
 from deskmix.cli.simulate import results_table
 from deskmix.sample.demo import DB_FILE, DemoOutcome, run_demo
 
 
 def _run(out: Path, db: str | None) -> DemoOutcome:
     console.print(
-        "Importing the sample desk, calibrating it, simulating its team and writing a report..."
+        "Importing the sample desk, calibrating it, simulating its team, planning the cheapest "
+        "team and writing reports..."
     )
     with progress_bar() as progress:
         task = progress.add_task("starting", total=None)
@@ -44,6 +46,18 @@ def _run(out: Path, db: str | None) -> DemoOutcome:
         )
     print_result(demo.result, demo.workload_path, [])
     console.print(results_table(demo.simulation, "The sample team, simulated"))
+    if demo.plan is not None:
+        plan = demo.plan.plan
+        rows = [
+            ("recommended", plan.evaluation),
+            ("  fresh seed", plan.verification),
+            *demo.plan.compared,
+        ]
+        console.print(designs_table(rows, f"Plan: the cheapest team ({len(plan.log)} designs)"))
+        console.print(f"Recommended: {plan.recommended.label()}", highlight=False)
+        for reason in plan.reasons[:4]:
+            console.print(f"- {reason}", highlight=False)
+        console.print(f"Plan report written to {demo.plan.path}", highlight=False)
     console.print(
         f"Team written to {demo.team_path}; try: deskmix simulate --team {demo.team_path} "
         f"--workload {demo.workload_path} --load 1.5",
@@ -75,6 +89,6 @@ def demo(
 
     The sample is a fictional 300-person company over 13 weeks: the demo imports it into a
     fresh store, calibrates a workload, simulates the company's team (and load +30%, and
-    skills-based routing), and writes workload.yaml, team.yaml and one self-contained
-    report.html."""
+    skills-based routing), plans the cheapest team that meets business-hour SLAs, and writes
+    workload.yaml, team.yaml and two self-contained reports, report.html and plan.html."""
     user_errors(_run)(out, db)

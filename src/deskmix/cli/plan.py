@@ -15,7 +15,13 @@ from deskmix.cli.common import console, progress_bar, user_errors
 from deskmix.errors import ConfigError
 from deskmix.plan.analysis import Stress, compare_designs, compared_notes, sensitivity
 from deskmix.plan.evaluate import Evaluation, RunSettings
-from deskmix.plan.inputs import load_costs, load_designs, load_offers
+from deskmix.plan.inputs import (
+    load_costs,
+    load_designs,
+    load_existing,
+    load_offers,
+    with_named_offers,
+)
 from deskmix.plan.search import Planner, PlanResult
 from deskmix.sim.kpis import Estimate
 from deskmix.teamfiles import load_sla
@@ -49,6 +55,31 @@ def designs_table(rows: list[tuple[str, Evaluation]], title: str) -> Table:
             estimate = e.result.summary.get(f"sla_resolution/{p}")
             cells.append(_percent(estimate) if estimate else "-")
         table.add_row(*cells)
+    return table
+
+
+def extremes_table(plan: PlanResult) -> Table:
+    """The analytic bracket of the chosen MSP option beside what the search found."""
+    table = Table(title="Analytic bounds (the recommended MSP choice)")
+    for column in ("design", "people", "people cost/week", "how"):
+        table.add_column(column, justify="left" if column in ("design", "how") else "right")
+    extremes = plan.chosen.extremes
+    if extremes is not None:
+        for extreme in (extremes.pooled, extremes.unpooled):
+            table.add_row(
+                extreme.name,
+                f"{extreme.people} (floor {extreme.floor})",
+                f"{extreme.cost_per_week:,.0f}",
+                extreme.rule,
+            )
+    staying = len(plan.existing.agents) if plan.existing is not None else 0
+    cost = plan.evaluation.result.summary.get("cost_people_per_week")
+    table.add_row(
+        "recommended (simulated)",
+        str(plan.recommended.headcount + staying),
+        _money(cost) if cost else "-",
+        "search over designs, every SLA met with 95% confidence",
+    )
     return table
 
 
@@ -86,20 +117,36 @@ def plan_command(
         int | None, typer.Option("--workers", help="Processes (default: all cores).")
     ] = None,
     max_designs: Annotated[
-        int, typer.Option("--max-designs", min=1, help="Stop after simulating this many designs.")
+        int,
+        typer.Option("--max-designs", min=1, help="Designs to simulate (shared by MSP options)."),
     ] = 60,
+    team: Annotated[
+        Path | None,
+        typer.Option("--team", help="Today's team: its people stay, the plan adds hires on top."),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask", help="Dask scheduler address (tcp://HOST:PORT) to simulate candidates on."
+        ),
+    ] = None,
 ) -> None:
-    """Find the cheapest team (generalists, specialists per domain, MSP offers) meeting every SLA.
+    """Find the cheapest team (generalists, specialists per domain, cross-trained pairs, MSP
+    offers) meeting every SLA.
 
-    Starts from Erlang C and square-root staffing, then simulates designs on common random
-    numbers, adding people where an SLA binds and removing them while every SLA still holds
-    with 95% confidence. Example: deskmix plan --workload w.yaml --sla examples/sla.yaml
-    --costs examples/plan/costs.yaml --msp examples/plan/msp.yaml"""
+    Starts from Erlang C, square-root staffing and the pooled / unpooled extremes, then
+    simulates designs on common random numbers (in parallel processes, or on a Dask cluster
+    with --dask), adding people where an SLA binds and removing or cross-training them while
+    every SLA still holds with 95% confidence. With --team (or constraints.existing_team)
+    today's people stay and only hires are added. Example: deskmix plan --workload w.yaml
+    --sla examples/plan/sla.yaml --costs examples/plan/costs.yaml --msp examples/plan/msp.yaml"""
     loaded = load_workload(workload)
     policy = load_sla(sla)
     table = load_costs(costs)
-    offers = load_offers(msp)
+    existing = load_existing(costs, table, team)
     named = load_designs(compare) if compare is not None else []
+    kept = [("today's team", existing)] if existing is not None else []
+    offers = with_named_offers(load_offers(msp), kept + named)
     run = RunSettings(reps=reps, weeks=weeks, seed=seed, workers=workers)
     with progress_bar() as bar:
         task = bar.add_task("planning (replications)", total=None)
@@ -107,10 +154,18 @@ def plan_command(
         def advance(n: int) -> None:
             bar.advance(task, n)
 
-        planner = Planner(
-            loaded, policy, table, offers, run, max_evaluations=max_designs, progress=advance
-        )
-        plan = planner.plan()
+        with Planner(
+            loaded,
+            policy,
+            table,
+            offers,
+            run,
+            max_evaluations=max_designs,
+            progress=advance,
+            existing=existing,
+            dask=dask,
+        ) as planner:
+            plan = planner.plan()
         bar.update(task, description="stress tests")
         stresses = sensitivity(loaded, policy, plan, progress=advance)
         compared = compare_designs(loaded, policy, named, run, progress=advance)
@@ -120,7 +175,13 @@ def plan_command(
     ]
     rows += [(f"runner-up: {d.label()}", e) for d, e in plan.runners_up]
     rows += compared
-    console.print(designs_table(rows, f"Plan for {loaded.name}: {len(plan.log)} designs simulated"))
+    console.print(
+        designs_table(
+            rows,
+            f"Plan for {loaded.name}: {len(plan.log)} designs simulated on {plan.backend}",
+        )
+    )
+    console.print(extremes_table(plan))
     for reason in plan.reasons + compared_notes(plan, compared):
         console.print(f"- {reason}", highlight=False)
     if not plan.verified:

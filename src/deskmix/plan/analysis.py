@@ -99,16 +99,19 @@ def compare_designs(
 
 
 def compared_notes(plan: PlanResult, compared: list[tuple[str, Evaluation]]) -> list[str]:
-    """Say so when a design the user named beats the recommendation: the planner only searches
-    new hires at reference skill and the MSP offers it was given, so a cheaper feasible design
-    outside that space is news, not an error."""
+    """Say so when a design the user named beats the recommendation. The search also sees
+    the named designs' MSP contracts, so what is left outside it is people: new hires are
+    at reference skill (generalists level 2, specialists level 3) on the constraints' shifts,
+    so a design with stronger or differently shifted people can win, and is news, not an
+    error."""
     best = plan.evaluation.cost.mean
     notes = []
     for name, evaluation in compared:
         if evaluation.feasible and evaluation.cost.mean < best:
             notes.append(
                 f"'{name}' also meets every SLA and costs {evaluation.cost.mean:,.0f} a week, "
-                f"less than the recommendation ({best:,.0f}): it uses people or MSP offers "
-                "outside the planner's search (add the offer with --msp to let it choose)."
+                f"less than the recommendation ({best:,.0f}): its people are outside the "
+                "planner's search (new hires are at reference skill on the constraints' "
+                "shifts); if they exist, name them with --team so the plan keeps them."
             )
     return notes

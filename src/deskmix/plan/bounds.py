@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 from scipy import integrate, stats
 
 from deskmix.domain.sla import SlaPolicy, SlaTarget
@@ -66,10 +67,24 @@ def _distribution(workload: Workload, domain: str, tier: Tier) -> stats.rv_conti
     return frozen_distribution(max(fits, key=lambda h: h.observed).chosen)
 
 
+def reference_mean(workload: Workload, domain: str, tier: Tier) -> float:
+    """Mean handling hours of the domain's work of a tier at the reference skill level."""
+    return float(_distribution(workload, domain, tier).mean())
+
+
+GRID = 4001  # points of the integrals below: vectorised, far quicker than adaptive quadrature
+
+
 def _capped_mean(dist: stats.rv_continuous, limit: float) -> float:
     """E[min(X, limit)] = integral of the survival function from 0 to limit."""
-    value, _ = integrate.quad(lambda x: float(dist.sf(x)), 0.0, limit)
-    return float(value)
+    x = np.linspace(0.0, limit, GRID)
+    return float(integrate.simpson(dist.sf(x), x=x))
+
+
+def _tail_mean(dist: stats.rv_continuous, limit: float) -> float:
+    """E[X; X > L] = E[X] - E[X; X <= L], where E[X; X <= L] = E[min(X, L)] - L * P(X > L)."""
+    below = _capped_mean(dist, limit) - limit * float(dist.sf(limit))
+    return float(dist.mean()) - below
 
 
 def on_duty_hours(shifts: list[Shift]) -> int:
@@ -100,23 +115,24 @@ def pool_bounds(
     s_work = dict.fromkeys(in_house, 0.0)
     for domain in domains:
         gen = _distribution(workload, domain, Tier.GENERALIST)
-        for stream in (s for s in workload.arrivals if s.domain == domain):
-            n = stream.tickets_per_week
-            g_tickets += n
-            if stream.tier == Tier.SPECIALIST:
-                g_work += n * _capped_mean(gen, TIME_LIMIT)
-                if domain in s_work:
-                    s_tickets[domain] += n
-                    spec = _distribution(workload, domain, Tier.SPECIALIST)
-                    s_work[domain] += n * float(spec.mean())
-            elif domain in escalates:
-                g_work += n * _capped_mean(gen, TIME_LIMIT)
-                if domain in s_work:
-                    tail = float(gen.expect(lambda x: x, lb=TIME_LIMIT))
-                    s_tickets[domain] += n * float(gen.sf(TIME_LIMIT))
-                    s_work[domain] += n * ESCALATED_SPEED * tail
-            else:
-                g_work += n * float(gen.mean())
+        streams = [s for s in workload.arrivals if s.domain == domain]
+        # integrals once per domain, not per stream: they dominate the planner's set-up time
+        capped = _capped_mean(gen, TIME_LIMIT)
+        deep = sum(s.tickets_per_week for s in streams if s.tier == Tier.SPECIALIST)
+        broad = sum(s.tickets_per_week for s in streams if s.tier != Tier.SPECIALIST)
+        g_tickets += deep + broad
+        g_work += deep * capped
+        if domain in s_work and deep:
+            s_tickets[domain] += deep
+            s_work[domain] += deep * float(_distribution(workload, domain, Tier.SPECIALIST).mean())
+        if domain in escalates:
+            g_work += broad * capped
+            if domain in s_work and broad:
+                tail = _tail_mean(gen, TIME_LIMIT)
+                s_tickets[domain] += broad * float(gen.sf(TIME_LIMIT))
+                s_work[domain] += broad * ESCALATED_SPEED * tail
+        else:
+            g_work += broad * float(gen.mean())
     present = {s.priority for s in workload.arrivals if s.tickets_per_week > 0}
     targets = [t for t in sla.targets if t.priority in present]
     out = [_generalists(g_tickets, g_work, on_duty, targets)]

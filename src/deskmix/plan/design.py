@@ -1,11 +1,16 @@
-"""A design as the search sees it (integer counts and bought offers) and the Team it stands for."""
+"""A design as the search sees it (integer counts and bought offers) and the Team it stands for.
+
+A specialist pool is a domain (``network``) or a cross-trained pair (``data_db+network``): people
+at level 3 in both, who take from both domains' specialist queues. Counts are new hires only;
+existing staff who stay are added to every design's team unchanged.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from deskmix.domain.team import Agent, AgentKind, MspContract, Team
-from deskmix.plan.inputs import CostTable
+from deskmix.plan.inputs import CostTable, pool_domains
 
 GENERALIST_LEVEL = 2  # the reference level for generalist-tier work: calibrated speed
 SPECIALIST_LEVEL = 3  # the reference level for specialist-tier work
@@ -13,7 +18,7 @@ SPECIALIST_LEVEL = 3  # the reference level for specialist-tier work
 
 @dataclass(frozen=True)
 class Design:
-    """How many generalists, how many specialists per domain, which MSP offers are bought."""
+    """How many generalists, how many specialists per pool, which MSP offers are bought."""
 
     generalists: int
     specialists: tuple[tuple[str, int], ...] = ()
@@ -25,7 +30,9 @@ class Design:
 
     @classmethod
     def of(cls, generalists: int, specialists: dict[str, int], msp: tuple[str, ...] = ()) -> Design:
-        return cls(generalists, tuple(sorted(specialists.items())), tuple(sorted(msp)))
+        """Zero counts are left out, so equal teams are equal designs (one memo entry)."""
+        pools = tuple(sorted((p, n) for p, n in specialists.items() if n))
+        return cls(generalists, pools, tuple(sorted(msp)))
 
     def count(self, pool: str) -> int:
         return self.generalists if pool == "generalists" else self._counts.get(pool, 0)
@@ -44,6 +51,13 @@ class Design:
     def headcount(self) -> int:
         return self.generalists + sum(n for _, n in self.specialists)
 
+    def covering(self, domain: str) -> int:
+        """New specialists able to take the domain's specialist work (pairs count in both)."""
+        return sum(n for pool, n in self.specialists if domain in pool_domains(pool))
+
+    def pairs(self) -> list[str]:
+        return [pool for pool, n in self.specialists if n and len(pool_domains(pool)) > 1]
+
     def label(self) -> str:
         parts = [f"{self.generalists} generalists"]
         parts += [f"{n} {d}" for d, n in self.specialists if n]
@@ -52,18 +66,28 @@ class Design:
         return ", ".join(parts)
 
 
+def hire_prefix(pool: str, existing: bool) -> str:
+    """Names of new hires start with this; with staff who stay, 'New ' keeps names apart."""
+    base = "Generalist" if pool == "generalists" else f"{pool} specialist"
+    return f"New {base}" if existing else base
+
+
 def to_team(
     design: Design,
     costs: CostTable,
     domains: list[str],
     offers: list[MspContract],
     name: str = "recommended design",
+    existing: Team | None = None,
 ) -> Team:
-    """New hires on the constraints' shifts; generalists at level 2 everywhere, specialists at 3."""
+    """Existing staff, then new hires on the constraints' shifts: generalists at level 2
+    everywhere, specialists at 3 in their domain (or both domains of a pair)."""
     shifts = list(costs.constraints.shifts)
-    agents = [
+    staying = list(existing.agents) if existing is not None else []
+    general = hire_prefix("generalists", existing is not None)
+    agents = staying + [
         Agent(
-            name=f"Generalist {i + 1}",
+            name=f"{general} {i + 1}",
             kind=AgentKind.GENERALIST,
             skills=dict.fromkeys(domains, GENERALIST_LEVEL),
             cost_per_hour=costs.generalist,
@@ -71,13 +95,14 @@ def to_team(
         )
         for i in range(design.generalists)
     ]
-    for domain, count in design.specialists:
+    for pool, count in design.specialists:
+        prefix = hire_prefix(pool, existing is not None)
         agents += [
             Agent(
-                name=f"{domain} specialist {i + 1}",
+                name=f"{prefix} {i + 1}",
                 kind=AgentKind.SPECIALIST,
-                skills={domain: SPECIALIST_LEVEL},
-                cost_per_hour=costs.specialist_cost(domain),
+                skills=dict.fromkeys(pool_domains(pool), SPECIALIST_LEVEL),
+                cost_per_hour=costs.pool_cost(pool),
                 shifts=shifts,
             )
             for i in range(count)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import Team
 from deskmix.domain.workload import Workload
+from deskmix.plan.parallel import BatchRunner
 from deskmix.sim.kpis import Estimate
 from deskmix.sim.model import SimSettings
 from deskmix.sim.runner import SimulationResult
@@ -93,6 +94,16 @@ class Evaluation:
         ]
         return sum(values) / len(values) if values else math.nan
 
+    def utilisation_of(self, names: list[str]) -> float:
+        """Mean utilisation of the named agents (NaN when none of them has a figure)."""
+        values = [
+            e.mean
+            for name in names
+            if (e := self.result.summary.get(f"utilisation/agent:{name}")) is not None
+            and not math.isnan(e.mean)
+        ]
+        return sum(values) / len(values) if values else math.nan
+
 
 def sla_checks(result: SimulationResult, sla: SlaPolicy) -> tuple[Check, ...]:
     """Targets of priorities that had tickets in the run; others cannot be judged."""
@@ -132,6 +143,22 @@ def evaluate_team(
         progress=progress,
     )
     return Evaluation(team, result, sla_checks(result, sla))
+
+
+def evaluate_teams(
+    workload: Workload,
+    teams: list[Team],
+    sla: SlaPolicy,
+    run: RunSettings,
+    runner: BatchRunner,
+    *,
+    seed: int | None = None,
+    progress: Progress | None = None,
+) -> list[Evaluation]:
+    """Several designs at once on ``runner``'s back end, all on the same seed."""
+    setups = [Setup(workload, team, sla, run.sim(), POLICY, {}) for team in teams]
+    results = runner.simulate(setups, run.seed if seed is None else seed, progress)
+    return [Evaluation(t, r, sla_checks(r, sla)) for t, r in zip(teams, results, strict=True)]
 
 
 def with_load(run: RunSettings, factor: float) -> SimSettings:

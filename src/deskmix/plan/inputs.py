@@ -24,8 +24,11 @@ class Constraints(_Model):
     """Limits a plan must respect besides the SLAs.
 
     ``min_specialists`` is the bus factor: every domain with specialist work that is not bought
-    from an MSP keeps at least this many specialists (``min_specialists_by_domain`` overrides it
-    per domain). New hires work ``shifts`` (default Monday-Friday 08:00-17:00).
+    from an MSP keeps at least this many people able to do it (a specialist of the domain, a
+    cross-trained pair that includes it, or existing staff at level 3 or more);
+    ``min_specialists_by_domain`` overrides it per domain. New hires work ``shifts`` (default
+    Monday-Friday 08:00-17:00). ``existing_team`` names a team file (relative to the costs file)
+    whose people stay: the plan only adds hires and MSP help on top of them, and pays them.
     """
 
     min_generalists: int = Field(default=1, ge=0)
@@ -33,18 +36,40 @@ class Constraints(_Model):
     min_specialists_by_domain: dict[str, int] = Field(default_factory=dict)
     max_headcount: int = Field(default=200, ge=1)
     shifts: list[Shift] = Field(default_factory=lambda: [Shift()])
+    existing_team: str | None = None
 
     def min_for(self, domain: str) -> int:
         return self.min_specialists_by_domain.get(domain, self.min_specialists)
 
 
+PAIR_SEPARATOR = "+"
+DEFAULT_CROSS_TRAINING_PREMIUM = 0.10
+
+
+def pool_domains(pool: str) -> tuple[str, ...]:
+    """The domains a specialist pool covers: one, or two for a cross-trained pair ``a+b``."""
+    return tuple(pool.split(PAIR_SEPARATOR))
+
+
+def pair_pool(first: str, second: str) -> str:
+    return PAIR_SEPARATOR.join(sorted((first, second)))
+
+
 class CostTable(_Model):
-    """Loaded cost per hour (salary, taxes, benefits, overhead) of a new hire of each kind."""
+    """Loaded cost per hour (salary, taxes, benefits, overhead) of a new hire of each kind.
+
+    A cross-trained specialist (level 3 in two domains) costs the dearer of the two domains'
+    specialist rates plus ``cross_training_premium`` of it (default 10%: the pay step and the
+    training time of a second specialism). ``cross_training: false`` keeps the search to
+    one-domain specialists.
+    """
 
     currency: str = "EUR"
     generalist: float = Field(gt=0)
     specialist: float = Field(gt=0)
     specialist_by_domain: dict[str, float] = Field(default_factory=dict)
+    cross_training: bool = True
+    cross_training_premium: float = Field(default=DEFAULT_CROSS_TRAINING_PREMIUM, ge=0)
     constraints: Constraints = Field(default_factory=Constraints)
 
     @model_validator(mode="after")
@@ -56,6 +81,14 @@ class CostTable(_Model):
 
     def specialist_cost(self, domain: str) -> float:
         return self.specialist_by_domain.get(domain, self.specialist)
+
+    def pool_cost(self, pool: str) -> float:
+        """Hourly cost of one new hire in a pool: ``generalists``, a domain, or a pair ``a+b``."""
+        if pool == "generalists":
+            return self.generalist
+        domains = pool_domains(pool)
+        dearest = max(self.specialist_cost(d) for d in domains)
+        return dearest * (1 + self.cross_training_premium * (len(domains) - 1))
 
 
 class MspOffers(_Model):
@@ -86,10 +119,43 @@ def load_costs(path: Path | str) -> CostTable:
     return load_model(path, CostTable, "costs")
 
 
+def load_existing(costs_path: Path | str, costs: CostTable, team: Path | None) -> Team | None:
+    """The staff who stay: ``--team`` if given, else ``constraints.existing_team`` (a path
+    relative to the costs file), else nobody."""
+    if team is not None:
+        return load_team(team)
+    named = costs.constraints.existing_team
+    if named is None:
+        return None
+    path = Path(costs_path).parent / named
+    if not path.exists():
+        raise ConfigError(f"{costs_path}: 'constraints.existing_team': team file {named} not found")
+    return load_team(path)
+
+
 def load_offers(path: Path | str | None) -> list[MspContract]:
     if path is None:
         return []
     return list(load_model(path, MspOffers, "MSP offers").offers)
+
+
+def with_named_offers(
+    offers: list[MspContract], named: list[tuple[str, Team]]
+) -> list[MspContract]:
+    """The offers plus every MSP contract of the named teams (designs to compare, the staff
+    who stay) not already offered: a contract the user put in a design is one they could
+    buy, so the search must be free to choose it too. A contract whose name is taken by a
+    different offer is added as ``name (from design)``."""
+    out = list(offers)
+    for design, team in named:
+        for contract in team.msp:
+            if any(o == contract for o in out):
+                continue
+            name = contract.name
+            if any(o.name == name for o in out):
+                name = f"{name} (from {design})"
+            out.append(contract.model_copy(update={"name": name}))
+    return out
 
 
 def load_designs(path: Path | str) -> list[tuple[str, Team]]:

@@ -13,12 +13,15 @@ from deskmix.sim.charts import sla_comparison
 from deskmix.sim.table import format_cell, kpi_rows
 
 HOW_TO_READ = """\
-The planner searched integer designs (generalists, specialists per domain, MSP offers bought)
-for the cheapest that meets every SLA target with 95% confidence: the lower end of the 95%
+The planner searched integer designs (generalists, specialists per domain, specialists
+cross-trained in two domains, MSP offers bought, on top of any staff who stay) for the
+cheapest that meets every SLA target with 95% confidence: the lower end of the 95%
 interval of each priority's response and resolution attainment must reach the target share.
 All candidates ran on the same seed, so they faced the same tickets. The recommendation was
 then re-simulated on a fresh seed ("verification"). Costs are per week: people on shift at
-their loaded hourly cost, plus what the MSP bills."""
+their loaded hourly cost, plus what the MSP bills. The analytic extremes (every ticket pooled
+on versatile people; every domain on its own specialists) bracket the search: options whose
+cost floor was above a feasible design already found were dropped without simulating them."""
 
 
 def verdict(evaluation: Evaluation) -> str:
@@ -49,7 +52,7 @@ def plan_report(
         meta={
             "Workload": workload.name,
             "Run": f"{run.reps} replications of {run.weeks:g} weeks per design, seed {run.seed}",
-            "Designs simulated": str(len(plan.log)),
+            "Designs simulated": f"{len(plan.log)} on {plan.backend}",
             "Verification": "holds on a fresh seed"
             if plan.verified
             else "does NOT hold on a fresh seed",
@@ -86,6 +89,23 @@ def plan_report(
             for o in plan.options
             if o.msp == plan.recommended.msp
             for b in o.bounds
+        ],
+    )
+    report.add_table(
+        "Analytic extremes per MSP option",
+        [
+            {
+                "MSP option": ", ".join(o.msp) or "in-house only",
+                "pooled: people (floor)": f"{o.extremes.pooled.people} ({o.extremes.pooled.floor})",
+                "unpooled: people": o.extremes.unpooled.people,
+                "unpooled people cost/week": f"{o.extremes.unpooled.cost_per_week:,.0f}",
+                "cost floor/week": f"{o.cost_floor:,.0f}",
+                "outcome": o.pruned
+                or o.stuck
+                or (f"best {o.best[1].cost.mean:,.0f}/week" if o.best else ""),
+            }
+            for o in plan.options
+            if o.extremes is not None
         ],
     )
     report.add_table(

@@ -1,12 +1,24 @@
 """Simulation-based search over integer designs, from the analytic start to the cheapest feasible.
 
-For each MSP option (in-house only, each offer, and combinations of up to three offers) the
-search starts at the analytic start (``bounds.py``) raised to the constraints, then:
+For each MSP option (in-house only, each useful offer, and combinations of up to three offers)
+the search starts at the analytic start (``bounds.py``) raised to the constraints, then:
 
 1. climb: while some SLA target fails, add one person to the pool that binds: generalists when
    a response target fails (they respond first), otherwise the busiest in-house pool;
-2. descend: try removing one person from each pool (dearest first) and keep the first removal
-   that still meets every target; repeat until no removal does.
+2. descend: rank the neighbours by what they save (``moves.py``: one person fewer in a pool,
+   two one-domain specialists merged into one person cross-trained in both domains, or two
+   domains' teams pooled into one cross-trained team of one fewer), simulate
+   the first ``NEIGHBOUR_BATCH`` of them at once and move to the cheapest that still meets
+   every target; a move that fails is not tried again (removing people elsewhere never makes
+   it feasible); stop when no move is left.
+
+The options advance in lockstep: each round gathers the designs every open option wants next
+and simulates them as one batch (``parallel.py``: local processes or a Dask cluster). Bounds
+narrow the search: an option whose cheapest possible cost (people at the stability floor of
+each pool, or of the pooled extreme, plus the MSP bill every covered ticket must incur) is
+already above a feasible design found is dropped unsimulated, a climb stops as soon as its
+people alone cost more than that design, and no climb goes past twice the unpooled extreme
+(``extremes.py``).
 
 Every candidate runs on the same seed (common random numbers), so two designs differ by their
 staffing, not by luck, and each design is simulated once (memoised). "Meets" means the lower end
@@ -18,22 +30,35 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from deskmix.domain.sla import SlaPolicy
-from deskmix.domain.team import MspContract
+from deskmix.domain.team import AgentKind, MspContract, Team
 from deskmix.domain.ticket import Tier
 from deskmix.domain.workload import Workload
-from deskmix.plan.bounds import PoolBound, pool_bounds
+from deskmix.errors import ConfigError
+from deskmix.plan.bounds import PoolBound, on_duty_hours, pool_bounds, reference_mean
 from deskmix.plan.design import Design, to_team
-from deskmix.plan.evaluate import Evaluation, Progress, RunSettings, evaluate_team
-from deskmix.plan.inputs import CostTable
+from deskmix.plan.evaluate import Evaluation, Progress, RunSettings, evaluate_teams
+from deskmix.plan.extremes import Extremes, extremes
+from deskmix.plan.inputs import CostTable, pair_pool, pool_domains
+from deskmix.plan.moves import Move, combined, neighbours
+from deskmix.plan.parallel import Backend, BatchRunner, make_backend
+from deskmix.plan.reasons import plan_reasons
+from deskmix.routing.base import SPECIALIST_MIN_LEVEL
 
 FRESH_SEED_OFFSET = 1_000_003  # verification seed = plan seed + this: independent streams
 MAX_OFFERS_COMBINED = 3
-MIN_BUDGET = 12  # designs each MSP option may simulate, at least
+MIN_BUDGET = 6  # designs each MSP option may simulate, at least (start, a few moves)
+CONCURRENT_OPTIONS = 2  # MSP options searched side by side (more would prune less)
+NEIGHBOUR_BATCH = 4  # descent neighbours simulated per round (fixed: same plan on any back end)
 STALL_STEPS = 3  # additions in a row that do not move the binding target: give up the option
 STALL_GAIN = 0.002  # a move smaller than this (0.2 points of attainment) counts as none
+WEEKS_PER_MONTH = 52 / 12
+
+Request = list[tuple[Design, str]]
+OptionSearch = Generator[Request, None, "OptionResult"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +77,11 @@ class OptionResult:
     msp: tuple[str, ...]
     bounds: list[PoolBound]
     best: tuple[Design, Evaluation] | None
+    extremes: Extremes | None = None
+    cost_floor: float = 0.0
     removal_blocked: dict[str, str] = field(default_factory=dict)
     stuck: str = ""  # the target the search could not reach, when it gave up
+    pruned: str = ""  # why the option was dropped by a bound, when it was
 
 
 @dataclass
@@ -66,14 +94,25 @@ class PlanResult:
     runners_up: list[tuple[Design, Evaluation]]
     reasons: list[str]
     run: RunSettings
+    backend: str = "this process"
+    existing: Team | None = None
 
     @property
     def verified(self) -> bool:
         return self.verification.feasible
 
+    @property
+    def chosen(self) -> OptionResult:
+        return next(o for o in self.options if o.msp == self.recommended.msp)
+
 
 class Planner:
-    """Holds the inputs and the memo of simulated designs for one planning question."""
+    """Holds the inputs and the memo of simulated designs for one planning question.
+
+    ``existing`` is the staff who stay: in every design, paid, never removed; the search
+    only adds hires and MSP help. Use it as a context manager (or call ``close``) to release
+    the process pool or the Dask client.
+    """
 
     def __init__(
         self,
@@ -85,9 +124,21 @@ class Planner:
         *,
         max_evaluations: int = 60,
         progress: Progress | None = None,
+        existing: Team | None = None,
+        dask: str | None = None,
+        backend: Backend | None = None,
+        neighbour_batch: int = NEIGHBOUR_BATCH,
+        concurrent_options: int = CONCURRENT_OPTIONS,
     ) -> None:
         self.workload, self.sla, self.costs, self.offers = workload, sla, costs, offers
         self.run, self.max_evaluations, self.progress = run, max_evaluations, progress
+        self.existing = existing
+        self.neighbour_batch = neighbour_batch
+        self.concurrent_options = concurrent_options
+        self.dask = dask
+        self.given_backend = backend
+        self.open_backend: Backend | None = backend
+        self.backend_description = backend.description if backend else ""
         self.domains = sorted({s.domain for s in workload.arrivals})
         self.spec_domains = sorted(
             {
@@ -96,45 +147,139 @@ class Planner:
                 if s.tier == Tier.SPECIALIST and s.tickets_per_week > 0
             }
         )
+        staying = list(existing.agents) if existing is not None else []
+        self.existing_generalists = sum(1 for a in staying if a.kind == AgentKind.GENERALIST)
+        self.existing_cover = {
+            d: sum(
+                1
+                for a in staying
+                if a.kind == AgentKind.SPECIALIST and a.level(d) >= SPECIALIST_MIN_LEVEL
+            )
+            for d in self.domains
+        }
+        self.shift_hours = on_duty_hours(list(costs.constraints.shifts))
+        self.existing_cost = sum(a.cost_per_hour * sum(a.on_duty()) for a in staying)  # per week
         self.memo: dict[Design, Evaluation] = {}
+        self.bounds_memo: dict[frozenset[str], list[PoolBound]] = {}
         self.log: list[Step] = []
 
-    # -- evaluation -------------------------------------------------------------------------
-    def evaluate(self, design: Design, why: str) -> Evaluation:
-        if design in self.memo:
-            return self.memo[design]
-        team = to_team(design, self.costs, self.domains, self.offers, name=design.label())
-        evaluation = evaluate_team(self.workload, team, self.sla, self.run, progress=self.progress)
-        self.memo[design] = evaluation
-        binding = evaluation.binding
-        self.log.append(
-            Step(
-                design,
-                why,
-                evaluation.feasible,
-                evaluation.cost.mean,
-                binding.describe() if binding else "no SLA targets",
-            )
-        )
-        return evaluation
+    @property
+    def runner(self) -> BatchRunner:
+        """The back end, started on first use (a process pool, a Dask client, or none)."""
+        if self.open_backend is None:
+            self.open_backend = make_backend(self.run.workers, self.dask)
+            self.backend_description = self.open_backend.description
+        return BatchRunner(self.open_backend, self.run.reps)
 
+    def close(self) -> None:
+        """Release the back end this planner started (one given to it stays open)."""
+        if self.open_backend is not None and self.open_backend is not self.given_backend:
+            self.open_backend.close()
+            self.open_backend = None
+
+    def __enter__(self) -> Planner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- evaluation -------------------------------------------------------------------------
+    def team(self, design: Design) -> Team:
+        return to_team(design, self.costs, self.domains, self.offers, design.label(), self.existing)
+
+    def evaluate_many(self, request: Request) -> None:
+        """Simulate the designs not seen yet, as one batch, and log them in request order."""
+        fresh: list[tuple[Design, str]] = []
+        for design, why in request:
+            if design not in self.memo and all(design != d for d, _ in fresh):
+                fresh.append((design, why))
+        if not fresh:
+            return
+        teams = [self.team(d) for d, _ in fresh]
+        evaluations = evaluate_teams(
+            self.workload, teams, self.sla, self.run, self.runner, progress=self.progress
+        )
+        for (design, why), evaluation in zip(fresh, evaluations, strict=True):
+            self.memo[design] = evaluation
+            binding = evaluation.binding
+            self.log.append(
+                Step(
+                    design,
+                    why,
+                    evaluation.feasible,
+                    evaluation.cost.mean,
+                    binding.describe() if binding else "no SLA targets",
+                )
+            )
+
+    def evaluate(self, design: Design, why: str) -> Evaluation:
+        self.evaluate_many([(design, why)])
+        return self.memo[design]
+
+    def incumbent(self) -> float:
+        """The cheapest feasible design simulated so far (infinity before the first)."""
+        return min((e.cost.mean for e in self.memo.values() if e.feasible), default=math.inf)
+
+    # -- costs and limits -------------------------------------------------------------------
     def pool_cost(self, pool: str) -> float:
-        return self.costs.generalist if pool == "generalists" else self.costs.specialist_cost(pool)
+        return self.costs.pool_cost(pool)
+
+    def people_cost(self, design: Design) -> float:
+        """People per week, exactly as the simulator bills them (paid on-shift hours)."""
+        hired = sum(design.count(p) * self.pool_cost(p) for p in design.pools())
+        return hired * self.shift_hours + self.existing_cost
+
+    def msp_floor(self, msp: tuple[str, ...]) -> float:
+        """What the bought offers must bill a week at least: every covered specialist ticket
+        goes to them (retainer, per ticket, per hour, overage on the mean volume)."""
+        covered = self.covered(msp)
+        total = 0.0
+        factor = self.run.load_factor
+        for offer in (o for o in self.offers if o.name in msp):
+            mine = [d for d in covered if offer.covers(d, Tier.SPECIALIST)]
+            tickets = hours = 0.0
+            for stream in self.workload.arrivals:
+                if stream.tier == Tier.SPECIALIST and stream.domain in mine:
+                    n = stream.tickets_per_week * factor
+                    tickets += n
+                    hours += n * reference_mean(self.workload, stream.domain, Tier.SPECIALIST)
+            p = offer.pricing
+            monthly = tickets * WEEKS_PER_MONTH
+            overage = max(0.0, monthly - p.included_tickets_per_month) / WEEKS_PER_MONTH
+            total += (
+                p.retainer_per_month / WEEKS_PER_MONTH
+                + p.per_ticket * tickets
+                + p.per_hour * hours * offer.handling_factor
+                + p.overage_per_ticket * overage
+            )
+            covered = covered - set(mine)  # the first covering contract takes the tickets
+        return total
 
     def pool_prefix(self, pool: str) -> str:
-        return "Generalist" if pool == "generalists" else f"{pool} specialist"
+        from deskmix.plan.design import hire_prefix
+
+        return hire_prefix(pool, self.existing is not None)
 
     def minimum(self, pool: str) -> int:
+        """New hires a one-domain pool needs for the constraints, given who stays."""
         c = self.costs.constraints
-        return c.min_generalists if pool == "generalists" else c.min_for(pool)
+        if pool == "generalists":
+            return max(0, c.min_generalists - self.existing_generalists)
+        return max(0, c.min_for(pool) - self.existing_cover.get(pool, 0))
+
+    def headcount_limit(self, extreme: Extremes) -> int:
+        staying = len(self.existing.agents) if self.existing is not None else 0
+        return min(self.costs.constraints.max_headcount - staying, extreme.headcount_cap)
 
     # -- options ----------------------------------------------------------------------------
+    def buyable(self) -> list[str]:
+        """Domains an MSP can take over: specialist work and no specialist who stays (the
+        router only hands work to an MSP when nobody in-house can do it)."""
+        return [d for d in self.spec_domains if self.existing_cover.get(d, 0) == 0]
+
     def msp_options(self) -> list[tuple[str, ...]]:
-        useful = [
-            o.name
-            for o in self.offers
-            if any(o.covers(d, Tier.SPECIALIST) for d in self.spec_domains)
-        ]
+        buyable = self.buyable()
+        useful = [o.name for o in self.offers if any(o.covers(d, Tier.SPECIALIST) for d in buyable)]
         options: list[tuple[str, ...]] = [()]
         for size in range(1, min(len(useful), MAX_OFFERS_COMBINED) + 1):
             options += [tuple(sorted(c)) for c in itertools.combinations(useful, size)]
@@ -145,44 +290,179 @@ class Planner:
             d
             for o in self.offers
             if o.name in msp
-            for d in self.spec_domains
+            for d in self.buyable()
             if o.covers(d, Tier.SPECIALIST)
         )
 
-    def start(self, msp: tuple[str, ...]) -> tuple[Design, list[PoolBound]]:
-        bounds = pool_bounds(
-            self.workload, self.sla, list(self.costs.constraints.shifts), self.covered(msp)
+    def in_house(self, msp: tuple[str, ...]) -> list[str]:
+        covered = self.covered(msp)
+        return [d for d in self.spec_domains if d not in covered]
+
+    def extremes(self, msp: tuple[str, ...]) -> Extremes:
+        c = self.costs.constraints
+        return extremes(
+            self.workload,
+            self.sla,
+            list(c.shifts),
+            msp_domains=self.covered(msp),
+            generalist_cost=self.costs.generalist,
+            specialist_cost=self.costs.specialist_cost,
+            bus_minimum=c.min_for,
         )
-        counts = {b.pool: max(b.start, self.minimum(b.pool)) for b in bounds}
-        generalists = counts.pop("generalists", self.minimum("generalists"))
+
+    def pool_bounds(self, msp: tuple[str, ...]) -> list[PoolBound]:
+        covered = self.covered(msp)
+        if covered not in self.bounds_memo:
+            shifts = list(self.costs.constraints.shifts)
+            self.bounds_memo[covered] = pool_bounds(self.workload, self.sla, shifts, covered)
+        return self.bounds_memo[covered]
+
+    def start(self, msp: tuple[str, ...]) -> tuple[Design, list[PoolBound]]:
+        bounds = self.pool_bounds(msp)
+        counts = {
+            b.pool: max(b.start - self.existing_cover.get(b.pool, 0), self.minimum(b.pool))
+            for b in bounds
+            if b.pool != "generalists"
+        }
+        g = next((b for b in bounds if b.pool == "generalists"), None)
+        generalists = max(
+            (g.start if g else 0) - self.existing_generalists, self.minimum("generalists")
+        )
         return Design.of(generalists, counts, msp), bounds
+
+    def floors(self, bounds: list[PoolBound]) -> dict[str, int]:
+        """People able to do each pool's work, at least (stability, bus factor), who stay
+        included; for a domain, pairs that include it count."""
+        out = {}
+        for b in bounds:
+            if b.pool == "generalists":
+                out[b.pool] = max(b.stability - self.existing_generalists, 0)
+            else:
+                out[b.pool] = max(b.stability, self.costs.constraints.min_for(b.pool))
+        out["generalists"] = max(out.get("generalists", 0), self.minimum("generalists"))
+        return out
+
+    def domain_unit_cost(self, domain: str, in_house: list[str]) -> float:
+        """The least an hour of one person able to cover ``domain`` can cost it: a one-domain
+        specialist, or half a cross-trained pair (who covers two domains at once)."""
+        own = self.costs.specialist_cost(domain)
+        if not self.costs.cross_training:
+            return own
+        shared = [self.pool_cost(pair_pool(domain, e)) / 2 for e in in_house if e != domain]
+        return min([own, *shared])
+
+    def cost_floor(self, msp: tuple[str, ...], bounds: list[PoolBound], ext: Extremes) -> float:
+        """A lower bound on the weekly cost of any design of this MSP option: the stability
+        and bus-factor floors of each pool at the least each person can cost (pairs shared
+        between two domains), or the pooled extreme's floor at the cheapest rate, whichever
+        is higher; plus the staff who stay and the MSP bill every covered ticket incurs."""
+        floors = self.floors(bounds)
+        in_house = self.in_house(msp)
+        hourly = floors["generalists"] * self.costs.generalist + sum(
+            max(floors.get(d, 0) - self.existing_cover.get(d, 0), 0)
+            * self.domain_unit_cost(d, in_house)
+            for d in in_house
+        )
+        staying = len(self.existing.agents) if self.existing is not None else 0
+        cheapest = min(
+            [self.costs.generalist, *(self.domain_unit_cost(d, in_house) for d in in_house)]
+        )
+        pooled = max(0, ext.pooled.floor - staying) * cheapest
+        return max(hourly, pooled) * self.shift_hours + self.existing_cost + self.msp_floor(msp)
 
     # -- search -----------------------------------------------------------------------------
     def search_option(self, msp: tuple[str, ...], start: Design | None = None) -> OptionResult:
+        """One option on its own (the lockstep driver of ``plan`` runs many at once)."""
+        return self.drive({msp: self.option_search(msp, start, 1)})[msp]
+
+    def drive(
+        self, searches: dict[tuple[str, ...], OptionSearch]
+    ) -> dict[tuple[str, ...], OptionResult]:
+        """Advance the options' searches in lockstep, each round one batch of designs.
+
+        At most ``concurrent_options`` run at once, in the given order (cheapest analytic
+        floor first), so the first feasible designs found can prune the dearer options
+        before they start. The batch size does not depend on the back end, so a plan is the
+        same on one core, many, or a Dask cluster."""
+        results: dict[tuple[str, ...], OptionResult] = {}
+        pending: dict[tuple[str, ...], Request] = {}
+
+        def advance(key: tuple[str, ...], first: bool) -> None:
+            try:
+                pending[key] = next(searches[key]) if first else searches[key].send(None)
+            except StopIteration as done:
+                results[key] = done.value
+                pending.pop(key, None)
+
+        waiting = list(searches)
+        while waiting or pending:
+            while waiting and len(pending) < self.concurrent_options:
+                advance(waiting.pop(0), True)
+            if not pending:
+                continue
+            batch = [item for key in pending for item in pending[key]]
+            self.evaluate_many(batch)
+            for key in list(pending):
+                advance(key, False)
+        return results
+
+    def option_search(
+        self, msp: tuple[str, ...], start: Design | None, options: int
+    ) -> OptionSearch:
         design, bounds = self.start(msp)
         if start is not None:
             design = start
-        floors = {b.pool: max(b.stability, self.minimum(b.pool)) for b in bounds}
-        option = OptionResult(msp, bounds, None)
-        current = self.evaluate(design, "analytic start" if start is None else "given start")
-        cap = self.costs.constraints.max_headcount
-        budget = len(self.memo) + max(MIN_BUDGET, self.max_evaluations // len(self.msp_options()))
+        ext = self.extremes(msp)
+        option = OptionResult(msp, bounds, None, ext, self.cost_floor(msp, bounds, ext))
+        if option.cost_floor >= self.incumbent():
+            option.pruned = (
+                f"its cheapest possible design costs at least {option.cost_floor:,.0f} a week"
+            )
+            return option
+        floors = self.floors(bounds)
+        pooled_gap = (
+            ext.pooled.floor
+            - design.headcount
+            - (len(self.existing.agents) if self.existing is not None else 0)
+        )
+        if start is None and pooled_gap > 0:  # never below the pooled extreme's floor
+            design = design.changed("generalists", pooled_gap)
+        budget = max(MIN_BUDGET, self.max_evaluations // options)
+        used = 0
+        yield [(design, "analytic start" if start is None else "given start")]
+        used += 1
+        current = self.memo[design]
+        limit = self.headcount_limit(ext)
         stalled = 0
         while not current.feasible:
             binding = current.binding
             assert binding is not None
-            if design.headcount >= cap or len(self.memo) >= budget or stalled >= STALL_STEPS:
+            floor = max(self.people_cost(design) + self.msp_floor(msp), option.cost_floor)
+            if floor >= self.incumbent():
+                option.pruned = (
+                    f"still missing {binding.describe()} with people alone costing more than "
+                    "a feasible design already found"
+                )
+                return option
+            exhausted = used >= budget and len(self.memo) >= self.max_evaluations
+            if design.headcount >= limit or exhausted or stalled >= STALL_STEPS:
                 option.stuck = binding.describe()
                 if stalled >= STALL_STEPS:
                     option.stuck += (
                         f": {STALL_STEPS} more people did not help (tickets arriving off"
                         " shift, or an MSP response time, may make it unreachable)"
                     )
+                elif design.headcount >= limit:
+                    option.stuck += f": the headcount limit ({limit}) was reached"
+                else:
+                    option.stuck += ": the design budget (--max-designs) ran out"
                 return option
-            pool, why = self.pool_to_add(design, current)
+            pool, why = self.pool_to_add(design, current, msp)
             design = design.changed(pool, +1)
             before = binding.estimate.mean
-            current = self.evaluate(design, why)
+            yield [(design, why)]
+            used += 1
+            current = self.memo[design]
             again = next(
                 (
                     c
@@ -193,47 +473,108 @@ class Planner:
             )
             improved = again is not None and again.estimate.mean > before + STALL_GAIN
             stalled = 0 if improved else stalled + 1
+        blocked: set[str] = set()
         while True:
-            removed = False
-            for pool in sorted(design.pools(), key=lambda p: -self.pool_cost(p)):
-                if design.count(pool) <= max(floors.get(pool, 0), self.minimum(pool), 0):
-                    continue
-                if len(self.memo) >= self.max_evaluations:
-                    break
-                smaller = design.changed(pool, -1)
-                trial = self.evaluate(smaller, f"one {self.pool_name(pool)} fewer")
-                if trial.feasible:
-                    design, current, removed = smaller, trial, True
-                    break
-                binding = trial.binding
-                option.removal_blocked[pool] = binding.describe() if binding else ""
-            if not removed:
+            if option.cost_floor >= self.incumbent() and current.cost.mean > self.incumbent():
+                option.pruned = (
+                    f"its cheapest possible design costs at least {option.cost_floor:,.0f} a "
+                    "week, more than a feasible design already found"
+                )
                 break
+            room = self.max_evaluations - len(self.memo)
+            if used >= budget and room <= 0:
+                break
+            moves = [m for m in neighbours(self, design, floors) if m.pool not in blocked]
+            moves = moves[: self.neighbour_batch]
+            if not moves:
+                break
+            yield [(m.design, m.why) for m in moves]
+            used += len(moves)
+            feasible = []
+            for move in moves:
+                trial = self.memo[move.design]
+                if trial.feasible:
+                    feasible.append((trial.cost.mean, move.design.headcount, move.design.label()))
+                    continue
+                # Removing more people elsewhere never makes this move feasible again.
+                blocked.add(move.pool)
+                if trial.binding is not None:
+                    option.removal_blocked[move.pool] = trial.binding.describe()
+            if not feasible:
+                continue
+            cheapest = min(feasible)
+            single = next(m.design for m in moves if m.design.label() == cheapest[2])
+            good = [m for m in moves if self.memo[m.design].feasible]
+            together = combined(self, design, good, floors)
+            if together is not None and together != single:
+                # Several moves hold on their own: try them all at once (an overstaffed
+                # start then sheds several people per round instead of one).
+                yield [(together, "the moves that held, together")]
+                used += 1
+                if self.memo[together].feasible:
+                    single = together
+            design, current = single, self.memo[single]
         option.best = (design, current)
         return option
 
-    def pool_name(self, pool: str) -> str:
-        return "generalist" if pool == "generalists" else f"{pool} specialist"
+    def neighbours(self, design: Design, floors: dict[str, int]) -> list[Move]:
+        return neighbours(self, design, floors)
 
-    def pool_to_add(self, design: Design, current: Evaluation) -> tuple[str, str]:
+    def pool_name(self, pool: str) -> str:
+        if pool == "generalists":
+            return "generalist"
+        if "+" in pool:
+            return f"{pool} cross-trained specialist"
+        return f"{pool} specialist"
+
+    def pool_members(self, team: Team, pool: str) -> list[str]:
+        if pool == "generalists":
+            return [a.name for a in team.agents if a.kind == AgentKind.GENERALIST]
+        domains = pool_domains(pool)
+        return [
+            a.name
+            for a in team.agents
+            if a.kind == AgentKind.SPECIALIST
+            and any(a.level(d) >= SPECIALIST_MIN_LEVEL for d in domains)
+        ]
+
+    def pool_to_add(
+        self, design: Design, current: Evaluation, msp: tuple[str, ...]
+    ) -> tuple[str, str]:
         binding = current.binding
         assert binding is not None
         missed = binding.describe()
-        if binding.kind == "response" or len(design.pools()) == 1:
+        candidates = sorted({*self.in_house(msp), *design.pairs()})
+        if binding.kind == "response" or not candidates:
             return "generalists", f"{missed}: generalists respond first, adding one"
-        busiest = max(design.pools(), key=lambda p: (current.utilisation(self.pool_prefix(p)), p))
-        load = current.utilisation(self.pool_prefix(busiest))
-        shown = "" if math.isnan(load) else f", {100 * load:.0f}% busy"
+
+        def load(pool: str) -> float:
+            value = current.utilisation_of(self.pool_members(current.team, pool))
+            return -1.0 if math.isnan(value) else value
+
+        busiest = max(candidates, key=lambda p: (load(p), p))
+        shown = "" if load(busiest) < 0 else f", {100 * load(busiest):.0f}% busy"
         return busiest, f"{missed}: adding a {self.pool_name(busiest)} (busiest pool{shown})"
 
     def plan(self) -> PlanResult:
-        options = [self.search_option(msp) for msp in self.msp_options()]
+        """Search every MSP option, verify the winner on a fresh seed, say why; the back end
+        is released at the end even when the caller does not close the planner."""
+        try:
+            return self._plan()
+        finally:
+            self.close()
+
+    def _plan(self) -> PlanResult:
+        keys = self.msp_options()
+        # Cheapest analytic floor first, so a good incumbent prunes the dear options early.
+        order = sorted(keys, key=lambda m: (self.cost_floor(m, *self._bounds(m)), m))
+        found_options = self.drive({m: self.option_search(m, None, len(keys)) for m in order})
+        options = [found_options[m] for m in keys]
         found = [o.best for o in options if o.best is not None]
         if not found:
-            from deskmix.errors import ConfigError
-
             stuck = "; ".join(
-                f"{'in-house only' if not o.msp else ', '.join(o.msp)}: {o.stuck}" for o in options
+                f"{'in-house only' if not o.msp else ', '.join(o.msp)}: {o.stuck or o.pruned}"
+                for o in options
             )
             raise ConfigError(
                 "no design met every SLA within the limits (max_headcount "
@@ -242,18 +583,18 @@ class Planner:
             )
         feasible = sorted(
             ((d, e) for d, e in self.memo.items() if e.feasible),
-            key=lambda de: (de[1].cost.mean, de[0].headcount),
+            key=lambda de: (de[1].cost.mean, de[0].headcount, de[0].label()),
         )
-        best_design, best = min(found, key=lambda de: (de[1].cost.mean, de[0].headcount))
-        verification = evaluate_team(
+        best_design, best = feasible[0]
+        verification = evaluate_teams(
             self.workload,
-            best.team,
+            [best.team],
             self.sla,
             self.run,
+            self.runner,
             seed=self.run.seed + FRESH_SEED_OFFSET,
             progress=self.progress,
-        )
-        chosen = next(o for o in options if o.best is not None and o.best[0] == best_design)
+        )[0]
         runners = [(d, e) for d, e in feasible if d != best_design][:3]
         return PlanResult(
             recommended=best_design,
@@ -262,41 +603,12 @@ class Planner:
             options=options,
             log=list(self.log),
             runners_up=runners,
-            reasons=self.reasons(best_design, best, chosen, options),
+            reasons=plan_reasons(self, best_design, best, options),
             run=self.run,
+            backend=self.backend_description,
+            existing=self.existing,
         )
 
-    def reasons(
-        self,
-        design: Design,
-        evaluation: Evaluation,
-        chosen: OptionResult,
-        options: list[OptionResult],
-    ) -> list[str]:
-        """Plain words: what binds, what one fewer person would break, why this MSP choice."""
-        currency = self.costs.currency
-        out = [
-            f"{design.label()} meets every SLA target at {evaluation.cost.mean:,.0f} "
-            f"{currency} a week (the lower end of each 95% interval reaches its share)."
-        ]
-        binding = evaluation.binding
-        if binding is not None:
-            out.append(f"The binding SLA is {binding.describe()}.")
-        for pool, broken in sorted(chosen.removal_blocked.items()):
-            out.append(f"One {self.pool_name(pool)} fewer would miss: {broken}.")
-        for pool in design.pools():
-            if design.count(pool) <= self.minimum(pool) and pool != "generalists":
-                out.append(f"{pool}: {design.count(pool)} specialist(s) is the bus-factor minimum.")
-        for option in options:
-            if option is chosen:
-                continue
-            name = "in-house only" if not option.msp else "buying " + ", ".join(option.msp)
-            if option.best is None:
-                out.append(f"Not {name}: no design met every SLA ({option.stuck}).")
-            else:
-                cost = option.best[1].cost.mean
-                out.append(
-                    f"Not {name}: its best design ({option.best[0].label()}) costs "
-                    f"{cost:,.0f} {currency} a week."
-                )
-        return out
+    def _bounds(self, msp: tuple[str, ...]) -> tuple[list[PoolBound], Extremes]:
+        _, bounds = self.start(msp)
+        return bounds, self.extremes(msp)

@@ -1,0 +1,96 @@
+"""The plan ``deskmix demo`` ends with: the sample desk's cheapest team, in a few seconds.
+
+The inputs mirror ``examples/plan/`` (costs, business-hour SLAs, two MSP offers), written
+here because the examples folder is not installed with the package and the demo must work
+offline on a fresh machine. Replications and weeks are fewer than the CLI's defaults to keep
+the demo quick; the plan report says so, and ``deskmix plan`` with the same files is the way
+to a firmer answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from deskmix.domain.sla import SlaPolicy
+from deskmix.domain.team import Team
+from deskmix.domain.workload import Workload
+from deskmix.plan.analysis import compare_designs
+from deskmix.plan.evaluate import Evaluation, Progress, RunSettings
+from deskmix.plan.inputs import CostTable, MspOffers, with_named_offers
+from deskmix.plan.report import plan_report
+from deskmix.plan.search import Planner, PlanResult
+from deskmix.yamlfiles import parse_yaml, validate
+
+COSTS = """\
+currency: EUR
+generalist: 40
+specialist: 60
+specialist_by_domain: {security: 72, network: 65, architecture_projects: 78, procurement_hr: 48}
+constraints:
+  min_generalists: 1
+  min_specialists: 1
+  max_headcount: 80
+  shifts: [{days: [mon, tue, wed, thu, fri], start: "08:00", end: "17:00"}]
+"""
+SLA = """\
+targets:
+  - {priority: P1, response_hours: 1,  resolution_hours: 40,  share: 0.80, clock: business}
+  - {priority: P2, response_hours: 1,  resolution_hours: 24,  share: 0.85, clock: business}
+  - {priority: P3, response_hours: 4,  resolution_hours: 24,  share: 0.90, clock: business}
+  - {priority: P4, response_hours: 8,  resolution_hours: 72,  share: 0.85, clock: business}
+  - {priority: P5, response_hours: 24, resolution_hours: 160, share: 0.80, clock: business}
+business_hours: [{days: [mon, tue, wed, thu, fri], start: "08:00", end: "17:00"}]
+"""
+OFFERS = """\
+offers:
+  - name: SecureOps MSP
+    domains: [security]
+    response_hours: 2
+    handling_factor: 1.2
+    pricing: {retainer_per_month: 1500, included_tickets_per_month: 10, overage_per_ticket: 120}
+  - name: NetCloud MSP
+    domains: [network, cloud_infra]
+    response_hours: 4
+    pricing: {per_ticket: 95}
+"""
+DEMO_RUN = RunSettings(reps=6, weeks=6, seed=0)
+DEMO_MAX_DESIGNS = 40
+PLAN_FILE = "plan.html"
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    plan: PlanResult
+    compared: list[tuple[str, Evaluation]]
+    path: Path
+
+
+def demo_inputs() -> tuple[CostTable, SlaPolicy, MspOffers]:
+    origin = "deskmix.plan.demo"
+    return (
+        validate(CostTable, parse_yaml(COSTS, origin), origin, "costs"),
+        validate(SlaPolicy, parse_yaml(SLA, origin), origin, "SLA"),
+        validate(MspOffers, parse_yaml(OFFERS, origin), origin, "MSP offers"),
+    )
+
+
+def plan_sample(
+    workload: Workload, today: Team, out: Path, progress: Progress | None = None
+) -> DemoPlan:
+    """Plan from scratch, compare with today's team, write ``plan.html`` under ``out``."""
+    costs, sla, offers = demo_inputs()
+    named = [("today's team", today)]
+    with Planner(
+        workload,
+        sla,
+        costs,
+        with_named_offers(list(offers.offers), named),
+        DEMO_RUN,
+        max_evaluations=DEMO_MAX_DESIGNS,
+        progress=progress,
+    ) as planner:
+        plan = planner.plan()
+    compared = compare_designs(workload, sla, named, DEMO_RUN, progress=progress)
+    path = plan_report(workload, plan, [], compared).write(out / PLAN_FILE)
+    return DemoPlan(plan, compared, path)

@@ -1,0 +1,136 @@
+"""The descent's moves: which neighbours of a design the search simulates next.
+
+A move saves money per hour: one person fewer in a pool, two one-domain specialists merged
+into one person cross-trained in both, or two domains' whole teams pooled into one
+cross-trained team of one person fewer. ``allowed`` keeps every move inside the constraints
+(bus factor, stability floors); ``combined`` applies several moves that held on their own at
+once.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from deskmix.plan.design import Design
+from deskmix.plan.inputs import pair_pool, pool_domains
+
+if TYPE_CHECKING:
+    from deskmix.plan.search import Planner
+
+MERGE = "merge "  # key of a merge move, apart from the pair pool's own removal
+POOL = "pool "  # key of a pooling move (two domains' teams into one cross-trained team)
+
+
+@dataclass(frozen=True)
+class Move:
+    """A neighbour in the descent: what it saves per hour, the pool it changes, the design."""
+
+    saving: float
+    pool: str
+    design: Design
+    why: str
+
+
+def combined(
+    planner: Planner, design: Design, moves: list[Move], floors: dict[str, int]
+) -> Design | None:
+    """Every move's change applied to ``design`` (skipping one that would take a pool
+    below zero or a domain below its floor); None unless two or more combine."""
+    counts = {p: design.count(p) for p in design.pools()}
+    applied = 0
+    for move in moves:
+        trial = dict(counts)
+        for pool in {*design.pools(), *move.design.pools()}:
+            trial[pool] = trial.get(pool, 0) + move.design.count(pool) - design.count(pool)
+        candidate = Design.of(
+            trial.pop("generalists"), {p: n for p, n in trial.items() if n > 0}, design.msp
+        )
+        if min(trial.values(), default=0) < 0 or not allowed(planner, candidate, floors):
+            continue
+        counts, applied = {**trial, "generalists": candidate.generalists}, applied + 1
+    if applied < 2:
+        return None
+    generalists = counts.pop("generalists")
+    return Design.of(generalists, {p: n for p, n in counts.items() if n > 0}, design.msp)
+
+
+def allowed(planner: Planner, design: Design, floors: dict[str, int]) -> bool:
+    """The constraints and the stability floors: generalists, and people per domain."""
+    if design.generalists < floors.get("generalists", 0):
+        return False
+    return all(
+        design.covering(d) + planner.existing_cover.get(d, 0)
+        >= max(floors.get(d, 0), planner.costs.constraints.min_for(d))
+        for d in planner.in_house(design.msp)
+    )
+
+
+def neighbours(planner: Planner, design: Design, floors: dict[str, int]) -> list[Move]:
+    """One person fewer in each pool the constraints allow, and merges of two one-domain
+    specialists into one cross-trained person; the largest saving first."""
+    out: list[Move] = []
+    constraints = planner.costs.constraints
+    for pool in design.pools():
+        if design.count(pool) <= 0:
+            continue
+        smaller = design.changed(pool, -1)
+        if pool == "generalists":
+            if smaller.generalists < floors.get("generalists", 0):
+                continue
+        elif any(
+            smaller.covering(d) + planner.existing_cover.get(d, 0)
+            < max(floors.get(d, 0), constraints.min_for(d))
+            for d in pool_domains(pool)
+        ):
+            continue
+        out.append(
+            Move(planner.pool_cost(pool), pool, smaller, f"one {planner.pool_name(pool)} fewer")
+        )
+    if planner.costs.cross_training:
+        singles = [p for p in design.pools() if p != "generalists" and "+" not in p]
+        for first, second in itertools.combinations(sorted(singles), 2):
+            pair = pair_pool(first, second)
+            saving = planner.pool_cost(first) + planner.pool_cost(second) - planner.pool_cost(pair)
+            if saving <= 0 or design.count(first) < 1 or design.count(second) < 1:
+                continue
+            merged = design.changed(first, -1).changed(second, -1).changed(pair, +1)
+            able = sum(n for p, n in merged.specialists if set(pool_domains(p)) & {first, second})
+            able += planner.existing_cover.get(first, 0) + planner.existing_cover.get(second, 0)
+            if able < floors.get(first, 0) + floors.get(second, 0) - 1:
+                continue  # not enough people for the two domains' load together
+            why = (
+                f"one {first} and one {second} specialist replaced by one person "
+                f"cross-trained in both (saves {saving * planner.shift_hours:,.0f} a week)"
+            )
+            out.append(Move(saving, f"{MERGE}{pair}", merged, why))
+        out += poolings(planner, design, floors)
+    return sorted(out, key=lambda m: (-m.saving, m.pool))
+
+
+def poolings(planner: Planner, design: Design, floors: dict[str, int]) -> list[Move]:
+    """For two in-house domains: everyone in their one-domain and pair pools replaced by
+    one person fewer, all cross-trained in both (the two teams pooled). A merge changes
+    one person of each domain; this reaches designs such as two pairs instead of two
+    network specialists and one security specialist, which a chain of cheaper merges
+    cannot (the merge in between may miss a target)."""
+    out = []
+    for first, second in itertools.combinations(sorted(planner.in_house(design.msp)), 2):
+        pair = pair_pool(first, second)
+        people = design.count(first) + design.count(second) + design.count(pair)
+        if people < 3 or not (design.count(first) and design.count(second)):
+            continue  # two people: the plain merge is the same move
+        counts = {p: design.count(p) for p in design.pools() if p != "generalists"}
+        counts.update({first: 0, second: 0, pair: people - 1})
+        pooled = Design.of(design.generalists, {p: n for p, n in counts.items() if n}, design.msp)
+        before = sum(design.count(p) * planner.pool_cost(p) for p in (first, second, pair))
+        saving = before - (people - 1) * planner.pool_cost(pair)
+        if saving <= 0 or not allowed(planner, pooled, floors):
+            continue
+        why = (
+            f"the {first} and {second} specialists pooled: {people - 1} people cross-trained "
+            f"in both instead of {people} (saves {saving * planner.shift_hours:,.0f} a week)"
+        )
+        out.append(Move(saving, f"{POOL}{pair}", pooled, why))
+    return out

@@ -1,0 +1,85 @@
+"""Why a plan is what it is, in plain words: what binds, what one person fewer would break,
+what cross-training saves, the bounds, and what every other MSP option would have cost."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from deskmix.plan.design import Design
+from deskmix.plan.evaluate import Evaluation
+from deskmix.plan.inputs import pool_domains
+from deskmix.plan.moves import MERGE, POOL
+
+if TYPE_CHECKING:
+    from deskmix.plan.search import OptionResult, Planner
+
+
+def plan_reasons(
+    planner: Planner, design: Design, evaluation: Evaluation, options: list[OptionResult]
+) -> list[str]:
+    """Plain words: what binds, what one fewer person would break, why this MSP choice."""
+    currency = planner.costs.currency
+    chosen = next(o for o in options if o.msp == design.msp)
+    out = [
+        f"{design.label()} meets every SLA target at {evaluation.cost.mean:,.0f} "
+        f"{currency} a week (the lower end of each 95% interval reaches its share)."
+    ]
+    if planner.existing is not None:
+        out.append(
+            f"The {len(planner.existing.agents)} people of '{planner.existing.name}' stay "
+            f"({planner.existing_cost:,.0f} {currency} a week, included); the plan adds "
+            f"{design.headcount} new hire(s)."
+        )
+    binding = evaluation.binding
+    if binding is not None:
+        out.append(f"The binding SLA is {binding.describe()}.")
+    for pool, broken in sorted(chosen.removal_blocked.items()):
+        if pool.startswith(MERGE):
+            pair = pool.removeprefix(MERGE).replace("+", " and ")
+            out.append(f"One person cross-trained in {pair} instead would miss: {broken}.")
+        elif pool.startswith(POOL):
+            pair = pool.removeprefix(POOL).replace("+", " and ")
+            out.append(f"Pooling {pair} into one cross-trained team would miss: {broken}.")
+        else:
+            out.append(f"One {planner.pool_name(pool)} fewer would miss: {broken}.")
+    for pair in design.pairs():
+        first, second = pool_domains(pair)
+        saving = (
+            planner.pool_cost(first) + planner.pool_cost(second) - planner.pool_cost(pair)
+        ) * planner.shift_hours
+        out.append(
+            f"{pair}: {design.count(pair)} person(s) cross-trained in {first} and {second} "
+            f"cover both domains' bus factor; each saves {saving:,.0f} {currency} a week "
+            "against one specialist per domain."
+        )
+    for domain in planner.in_house(design.msp):
+        able = design.covering(domain) + planner.existing_cover.get(domain, 0)
+        if 0 < able <= planner.costs.constraints.min_for(domain):
+            out.append(f"{domain}: {able} specialist(s) is the bus-factor minimum.")
+    if chosen.extremes is not None:
+        ext = chosen.extremes
+        staying = len(planner.existing.agents) if planner.existing is not None else 0
+        out.append(
+            f"Bounds for this MSP choice: pooling every in-house ticket on versatile people "
+            f"would need {ext.pooled.people} (never fewer than {ext.pooled.floor}); every "
+            f"domain on its own specialists {ext.unpooled.people} "
+            f"({ext.unpooled.cost_per_week:,.0f} {currency} a week in people). This design "
+            f"has {design.headcount + staying} people."
+        )
+    for option in options:
+        if option is chosen:
+            continue
+        name = "in-house only" if not option.msp else "buying " + ", ".join(option.msp)
+        if option.pruned:
+            out.append(
+                f"Not {name}: {option.pruned} (dropped by the bound, not simulated further)."
+            )
+        elif option.best is None:
+            out.append(f"Not {name}: no design met every SLA ({option.stuck}).")
+        else:
+            cost = option.best[1].cost.mean
+            out.append(
+                f"Not {name}: its best design ({option.best[0].label()}) costs "
+                f"{cost:,.0f} {currency} a week."
+            )
+    return out

@@ -1,0 +1,124 @@
+"""Existing staff who stay, and two-skill cross-training pairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from deskmix.plan.evaluate import RunSettings
+from deskmix.plan.inputs import DEFAULT_CROSS_TRAINING_PREMIUM, Constraints, CostTable
+from deskmix.plan.search import Planner, PlanResult
+from tests.plan.helpers import (
+    ALL_WEEK,
+    costs,
+    generalists,
+    network_msp,
+    sla,
+    two_pool_workload,
+    two_quiet_domains,
+)
+
+RUN = RunSettings(reps=6, weeks=4, workers=1)
+
+
+def _plan(planner: Planner) -> PlanResult:
+    with planner:
+        return planner.plan()
+
+
+def test_staff_who_stay_are_kept_paid_and_only_topped_up() -> None:
+    fresh = _plan(Planner(two_pool_workload(), sla(), costs(), [], RUN))
+    assert fresh.recommended.generalists >= 2
+    # Two people exactly like the planner's generalist hires: same plan, same cost, fewer hires.
+    kept = _plan(Planner(two_pool_workload(), sla(), costs(), [], RUN, existing=generalists(2)))
+    names = [a.name for a in kept.evaluation.team.agents]
+    assert names[:2] == ["Kept 1", "Kept 2"]
+    assert all(n.startswith("New ") for n in names[2:])
+    assert kept.recommended.generalists == fresh.recommended.generalists - 2
+    assert kept.evaluation.cost.mean == fresh.evaluation.cost.mean
+    assert kept.verified
+    # More people than needed: none removed, no generalist hired, and all of them paid.
+    many = _plan(Planner(two_pool_workload(), sla(), costs(), [], RUN, existing=generalists(8)))
+    assert many.recommended.generalists == 0
+    assert sum(a.name.startswith("Kept") for a in many.evaluation.team.agents) == 8
+    paid_kept = 8 * 30 * 168
+    assert many.evaluation.result["cost_people_per_week"].mean >= paid_kept
+    assert many.evaluation.cost.mean > fresh.evaluation.cost.mean
+    assert any("stay" in r and "included" in r for r in many.reasons)
+
+
+def test_a_specialist_who_stays_makes_the_msp_useless_for_that_domain() -> None:
+    from deskmix.domain.team import Agent, AgentKind, Team
+
+    network = Agent(
+        name="Nina",
+        kind=AgentKind.SPECIALIST,
+        skills={"network": 4},
+        cost_per_hour=55,
+        shifts=ALL_WEEK,
+    )
+    today = Team(name="today", agents=[network])
+    planner = Planner(
+        two_pool_workload(), sla(), costs(1), [network_msp(10.0)], RUN, existing=today
+    )
+    # The router only hands work to an MSP when nobody in-house can do it.
+    assert planner.msp_options() == [()]
+    assert planner.minimum("network") == 0  # the bus factor is met by Nina
+    plan = _plan(planner)
+    assert "Nina" in [a.name for a in plan.evaluation.team.agents]
+    assert plan.evaluation.feasible
+
+
+def _quiet_costs(cross_training: bool) -> CostTable:
+    return CostTable(
+        generalist=30,
+        specialist=50,
+        cross_training=cross_training,
+        constraints=Constraints(shifts=ALL_WEEK, min_specialists=1),
+    )
+
+
+def test_a_cross_trained_pair_is_chosen_when_it_is_cheaper() -> None:
+    pooled = _plan(Planner(two_quiet_domains(), sla(), _quiet_costs(True), [], RUN))
+    single = _plan(Planner(two_quiet_domains(), sla(), _quiet_costs(False), [], RUN))
+    # Without cross-training each quiet domain pays a whole specialist for its bus factor.
+    assert single.recommended.count("network") >= 1 and single.recommended.count("security") >= 1
+    assert single.recommended.pairs() == []
+    # With it, one person at level 3 in both covers the two domains, and it is cheaper.
+    assert pooled.recommended.pairs() == ["network+security"]
+    assert pooled.recommended.count("network") == pooled.recommended.count("security") == 0
+    assert pooled.evaluation.cost.mean < single.evaluation.cost.mean
+    assert pooled.verified
+    pair = next(a for a in pooled.evaluation.team.agents if "+" in a.name)
+    assert pair.skills == {"network": 3, "security": 3}
+    assert pair.cost_per_hour == 50 * (1 + DEFAULT_CROSS_TRAINING_PREMIUM)
+    assert any("cross-trained in network and security" in r for r in pooled.reasons)
+
+
+def test_pair_cost_is_the_dearer_domain_plus_the_premium() -> None:
+    table = CostTable(
+        generalist=40,
+        specialist=60,
+        specialist_by_domain={"security": 72},
+        cross_training_premium=0.25,
+    )
+    assert table.pool_cost("network+security") == 72 * 1.25
+    assert table.pool_cost("network") == 60 and table.pool_cost("generalists") == 40
+
+
+def test_descent_offers_merges_and_pooling_of_two_domains() -> None:
+    from deskmix.plan.design import Design
+
+    planner = Planner(two_quiet_domains(), sla(), _quiet_costs(True), [], RUN)
+    design = Design.of(2, {"network": 2, "security": 1})
+    moves = {m.design: m for m in planner.neighbours(design, {"generalists": 1})}
+    merged = Design.of(2, {"network": 1, "network+security": 1})
+    pooled = Design.of(2, {"network+security": 2})
+    assert merged in moves and pooled in moves
+    # pooling saves 2 x 50 + 50 - 2 x 55 = 40 an hour; removals never break the bus factor
+    assert moves[pooled].saving == pytest.approx(40)
+    assert Design.of(2, {"network": 2}) not in moves  # security would be left uncovered
+    assert Design.of(2, {"network": 1, "security": 1}) in moves
+    assert Design.of(1, {"network": 2, "security": 1}) in moves
+    # without cross-training only removals remain
+    single = Planner(two_quiet_domains(), sla(), _quiet_costs(False), [], RUN)
+    assert all("+" not in p for m in single.neighbours(design, {}) for p in m.design.pools())
