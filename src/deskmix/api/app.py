@@ -6,49 +6,84 @@ load benchmark, so all three exercise the same wiring.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 
 from deskmix import __version__
+from deskmix.api.auth import TokenCache
+from deskmix.api.errors import install_error_handlers
+from deskmix.api.jobs import JobRunner
+from deskmix.api.limits import BodyLimit
+from deskmix.api.routers import imports, jobs, live, people, tickets, triage
 from deskmix.api.settings import ServerSettings
-from deskmix.errors import DeskmixError
+from deskmix.api.triage_service import TriageService
+from deskmix.live import Desk
 from deskmix.store import Store, open_store
 from deskmix.web import mount_web
+
+SETTINGS_ENV = "DESKMIX_SERVE_SETTINGS"
+
+DESCRIPTION = """Import, triage, route, simulate and plan an IT support team.
+
+Writes need a bearer token (`deskmix token create --scope SCOPE`); reads are open unless the
+server runs with `--private-reads`. Errors answer `{"detail": "...", "errors": [...]}`: 422 for
+bad input (naming the field and what was expected), 401/403 for tokens, 404 for unknown ids,
+409 when the desk's state forbids the request, 413 for uploads over the limit.
+See docs/api.md."""
 
 
 def create_app(settings: ServerSettings) -> FastAPI:
     """The application for one store; the store is opened (and migrated) before serving."""
     store = open_store(settings.db)
+    runner = JobRunner(store, settings.job_threads, settings.sim_workers)
+    routing_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskmix-routing")
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        routing_thread.shutdown(wait=True)
+        runner.shutdown()
         store.dispose()
 
     app = FastAPI(
         title="deskmix",
         version=__version__,
-        description="Import, triage, route, simulate and plan an IT support team.",
+        description=DESCRIPTION,
         lifespan=lifespan,
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.routing_thread = routing_thread
+    app.state.live_desk = Desk(store, durable=settings.durable_routing)
+    app.state.triage_service = TriageService(settings.triage_model)
+    app.state.job_runner = runner
+    app.state.token_cache = TokenCache(store)
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
+    install_error_handlers(app)
 
-    @app.exception_handler(DeskmixError)
-    async def _user_error(_request: Request, exc: DeskmixError) -> JSONResponse:
-        # The same one-line message the CLI prints, so a user sees one wording everywhere.
-        return JSONResponse(status_code=422, content={"detail": str(exc)})
-
-    @app.get("/api/health", tags=["meta"])
+    @app.get("/api/health", tags=["meta"], summary="Liveness and the store in use")
     def health() -> dict[str, str]:
         """Liveness and which store this server uses (password hidden)."""
         return {"status": "ok", "version": __version__, "store": store.url}
 
+    routers = (imports, tickets, triage, live, jobs, people)
+    for module in routers:
+        app.include_router(module.router, prefix="/api")
+
     mount_web(app)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The factory uvicorn calls in each worker process of ``deskmix serve --workers N``:
+    settings travel in an environment variable because workers are fresh processes."""
+    raw = os.environ.get(SETTINGS_ENV)
+    settings = ServerSettings.model_validate_json(raw) if raw else ServerSettings()
+    return create_app(settings)
 
 
 def store_of(request: Request) -> Store:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Annotated
+
 import typer
 import uvicorn
 
-from deskmix.api.app import create_app
+from deskmix.api.app import SETTINGS_ENV, create_app
 from deskmix.api.settings import DEFAULT_MAX_UPLOAD_BYTES, ServerSettings
 from deskmix.cli.common import DbOption, console, user_errors
+from deskmix.live import Desk
+from deskmix.routing.policies import POLICIES
+from deskmix.store import open_store
+from deskmix.store.db import normalise_db_url
+from deskmix.teamfiles import load_team
 
 
 @user_errors
@@ -18,9 +27,96 @@ def serve_command(
     max_upload_mb: float = typer.Option(
         DEFAULT_MAX_UPLOAD_BYTES / 1024 / 1024, min=0.001, help="Largest accepted upload, in MiB."
     ),
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Server processes. More than one needs PostgreSQL to scale: SQLite takes one "
+            "writer at a time.",
+        ),
+    ] = 1,
+    team: Annotated[
+        Path | None,
+        typer.Option(
+            "--team", help="Load this team for live routing before serving.", show_default=False
+        ),
+    ] = None,
+    policy: Annotated[
+        str,
+        typer.Option("--policy", help=f"Live routing policy with --team: {', '.join(POLICIES)}."),
+    ] = "generalist_first",
+    private_reads: Annotated[
+        bool,
+        typer.Option(
+            "--private-reads",
+            help="Reads need a token with the 'read' scope too (writes always do).",
+        ),
+    ] = False,
+    triage_model: Annotated[
+        Path | None,
+        typer.Option(
+            "--triage-model",
+            help="Triage model folder (default: the shipped model).",
+            show_default=False,
+        ),
+    ] = None,
+    durable_routing: Annotated[
+        bool,
+        typer.Option(
+            "--durable-routing",
+            help="PostgreSQL: each routing change waits for the disk flush (slower; see "
+            "docs/api.md).",
+        ),
+    ] = False,
+    job_processes: Annotated[
+        int, typer.Option("--job-processes", min=1, max=16, help="Background jobs run at once.")
+    ] = 1,
+    sim_workers: Annotated[
+        int | None,
+        typer.Option(
+            "--sim-workers",
+            min=1,
+            help="Processes per simulation job (default: all cores).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (under /api, docs at /docs) and the web dashboard (at /)."""
-    settings = ServerSettings(db=db, max_upload_bytes=int(max_upload_mb * 1024 * 1024))
-    app = create_app(settings)
-    console.print(f"deskmix serving {app.state.store.url} on http://{host}:{port}")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    settings = ServerSettings(
+        db=normalise_db_url(db),
+        max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+        private_reads=private_reads,
+        triage_model=str(triage_model) if triage_model else None,
+        job_threads=job_processes,
+        durable_routing=durable_routing,
+        sim_workers=sim_workers,
+    )
+    store = open_store(settings.db)
+    try:
+        if team is not None:
+            snapshot = Desk(store).load_team(load_team(team), policy)
+            console.print(
+                f"live team '{snapshot.team}' ({len(snapshot.agents)} agents) under {policy}"
+            )
+        shown = store.url
+    finally:
+        store.dispose()
+    console.print(f"deskmix serving {shown} on http://{host}:{port} ({workers} worker(s))")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # Each worker is a fresh process: it rebuilds the app from settings passed in the environment.
+    os.environ[SETTINGS_ENV] = settings.model_dump_json()
+    uvicorn.run(
+        "deskmix.api.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        # Importing the app (scikit-learn, SciPy, Plotly) can take tens of seconds on a busy
+        # machine; uvicorn's default 5 s would kill workers that are merely starting.
+        timeout_worker_healthcheck=300,
+    )

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -138,3 +139,120 @@ class AgentRow(Base):
     source: Mapped[str] = mapped_column(String(20), default="in_house")
     cost_per_hour: Mapped[float | None] = mapped_column(Float)
     skills: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ApiToken(Base):
+    """A bearer token for the REST API. Only the SHA-256 of the secret is kept: a leaked
+    database does not leak working tokens, and the secret is shown once, at creation."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(String(200))  # space-separated, e.g. "route import"
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class LiveDesk(Base):
+    """The one live desk a store routes for: its team, policy and a version bumped on every
+    team load. Its single row is also the lock every routing change takes first, so changes
+    to agents and queues are applied one at a time, on SQLite and PostgreSQL alike."""
+
+    __tablename__ = "live_desk"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    queues: Mapped[int] = mapped_column(Integer, default=0)  # queue specs stored, for caches
+    team_name: Mapped[str] = mapped_column(String(200), default="")
+    policy: Mapped[str] = mapped_column(String(60), default="generalist_first")
+    policy_settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    team: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the Team as JSON (MSP too)
+    loaded_at: Mapped[datetime | None]
+
+
+class LiveAgent(Base):
+    """An agent of the live team: on shift or not, and the ticket it works on, if any."""
+
+    __tablename__ = "live_agents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, unique=True)  # AgentView.index
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    skills: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    cost_per_hour: Mapped[float] = mapped_column(Float, default=0.0)
+    on_shift: Mapped[bool] = mapped_column(default=True)
+    ticket_id: Mapped[int | None] = mapped_column(Integer, unique=True)  # one ticket at a time
+    busy_since: Mapped[datetime | None]
+
+
+class LiveQueue(Base):
+    """A waiting line a policy has used, and who may take work from it (a ``QueueSpec``)."""
+
+    __tablename__ = "live_queues"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kinds: Mapped[str] = mapped_column(String(60))  # space-separated agent kinds
+    domain: Mapped[str | None] = mapped_column(String(60))
+    tier: Mapped[str] = mapped_column(String(20))
+
+
+class LiveTicket(Base):
+    """A ticket routed live: where the policy sent it, why, and what became of it.
+
+    ``state`` is ``assigned`` (an agent works on it), ``queued``, ``msp`` (handed to a
+    contract) or ``done``. At most one assigned ticket per agent is enforced by the database
+    too (a unique partial index), not only by the routing code."""
+
+    __tablename__ = "live_tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    domain: Mapped[str] = mapped_column(String(60))
+    tier: Mapped[str] = mapped_column(String(20))
+    priority: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(20), default="new")
+    state: Mapped[str] = mapped_column(String(20))
+    agent_id: Mapped[int | None] = mapped_column(Integer)
+    queue: Mapped[str | None] = mapped_column(String(200))
+    msp: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    work_limit_hours: Mapped[float | None] = mapped_column(Float)
+    generalist_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    opened_at: Mapped[datetime]
+    queued_at: Mapped[datetime | None]
+    assigned_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_live_tickets_waiting", "state", "queue", "priority", "opened_at"),
+        Index(
+            "uq_live_tickets_one_per_agent",
+            "agent_id",
+            unique=True,
+            sqlite_where=text("state = 'assigned'"),
+            postgresql_where=text("state = 'assigned'"),
+        ),
+    )
+
+
+class JobRow(Base):
+    """A background simulation or plan: what was asked, how far it got, and its result.
+
+    Kept in the store so a job's status outlives the request and the server process."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    runner: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]

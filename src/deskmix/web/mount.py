@@ -8,12 +8,18 @@ import plotly
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from deskmix.web import overview, people, planning, simulate, triage
+from deskmix.web.desk import Dashboard
+
 STATIC_DIR = Path(__file__).parent / "static"
 PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 
 
 def mount_web(app: FastAPI) -> None:
-    """Serve the dashboard's assets and pages from ``app``."""
+    """Serve the dashboard's assets and pages from ``app`` (its store is ``app.state.store``)."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Plotly's own bundle, from the installed package: one version for reports and dashboard.
     app.mount("/vendor/plotly", StaticFiles(directory=PLOTLY_DIR), name="plotly")
+    app.state.dashboard = Dashboard(app.state.store)
+    for module in (overview, triage, simulate, planning, people):
+        app.include_router(module.router, include_in_schema=False)

@@ -1,0 +1,272 @@
+"""What a background job does, run in a worker process of its own.
+
+Jobs run in spawned processes rather than threads of the server: a simulation uses every core
+through its own process pool, and forking that pool from a single-threaded job process is safe
+where forking from the threaded server would not be. The worker opens the store from its URL
+and writes progress, result or error to the job's row itself, so status survives the request
+and the server process.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Table, select, update
+
+from deskmix.calibrate.io import parse_workload
+from deskmix.domain.sla import SlaPolicy
+from deskmix.domain.team import MspContract
+from deskmix.errors import DeskmixError
+from deskmix.plan.inputs import CostTable, MspOffers
+from deskmix.sim.kpis import Estimate
+from deskmix.sim.model import SimSettings
+from deskmix.sim.runner import SimulationResult
+from deskmix.sim.whatif import Scenario, Setup, compare
+from deskmix.store import Store, open_store
+from deskmix.store.models import JobRow
+from deskmix.teamfiles import parse_team
+from deskmix.yamlfiles import parse_yaml, validate
+
+JOBS = cast(Table, JobRow.__table__)
+log = logging.getLogger("deskmix.jobs")
+Progress = Callable[[int], None]
+
+
+def runner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SimulateParams(_Strict):
+    """A simulation: the same inputs as 'deskmix simulate', files given as YAML (or JSON) text."""
+
+    team: str = Field(min_length=1, max_length=2_000_000, description="Team YAML")
+    workload: str = Field(min_length=1, max_length=20_000_000, description="Workload YAML")
+    sla: str | None = Field(default=None, max_length=1_000_000, description="SLA YAML")
+    policy: str = "generalist_first"
+    reps: int = Field(default=10, ge=2, le=200)
+    weeks: float = Field(default=13, ge=1, le=104)
+    warmup_weeks: float = Field(default=1, ge=0, le=52)
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+    scenarios: list[Scenario] = Field(default_factory=list, max_length=20)
+
+    def setup(self) -> Setup:
+        return Setup(
+            workload=parse_workload(self.workload, "workload"),
+            team=parse_team(self.team, "team"),
+            sla=parse_sla(self.sla),
+            settings=SimSettings(weeks=self.weeks, warmup_weeks=self.warmup_weeks),
+            policy=self.policy,
+            policy_settings={},
+        )
+
+
+class PlanParams(_Strict):
+    """A plan: the same inputs as 'deskmix plan', files given as YAML (or JSON) text."""
+
+    workload: str = Field(min_length=1, max_length=20_000_000, description="Workload YAML")
+    costs: str = Field(min_length=1, max_length=1_000_000, description="Costs YAML")
+    sla: str | None = Field(default=None, max_length=1_000_000, description="SLA YAML")
+    msp: str | None = Field(default=None, max_length=1_000_000, description="MSP offers YAML")
+    reps: int = Field(default=8, ge=2, le=50)
+    weeks: float = Field(default=8, ge=1, le=52)
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+    max_designs: int = Field(default=60, ge=1, le=300)
+    existing_team: str | None = Field(
+        default=None, max_length=2_000_000, description="Team YAML of people who stay"
+    )
+
+
+def parse_sla(text: str | None) -> SlaPolicy:
+    if text is None:
+        return SlaPolicy.default()
+    return validate(SlaPolicy, parse_yaml(text, "sla"), "sla", "SLA")
+
+
+def parse_costs(text: str) -> CostTable:
+    return validate(CostTable, parse_yaml(text, "costs"), "costs", "costs")
+
+
+def parse_offers(text: str | None) -> list[MspContract]:
+    if text is None:
+        return []
+    return list(validate(MspOffers, parse_yaml(text, "msp"), "msp", "MSP offers").offers)
+
+
+def check_simulate(params: SimulateParams) -> None:
+    """Fail at submission (422) rather than in the job on input that cannot run."""
+    from deskmix.routing.policies import make_policy
+    from deskmix.sim.whatif import apply_scenario
+
+    base = params.setup()
+    make_policy(params.policy)
+    for scenario in params.scenarios:
+        apply_scenario(base, scenario)
+        if scenario.policy:
+            make_policy(scenario.policy, **scenario.policy_settings)
+
+
+def check_plan(params: PlanParams) -> None:
+    parse_workload(params.workload, "workload")
+    parse_costs(params.costs)
+    parse_sla(params.sla)
+    parse_offers(params.msp)
+    if params.existing_team:
+        parse_team(params.existing_team, "existing_team")
+
+
+def _number(value: float) -> float | None:
+    """JSON has no NaN (PostgreSQL rejects it): an undefined KPI is null."""
+    return None if math.isnan(value) or math.isinf(value) else value
+
+
+def _estimate(e: Estimate) -> dict[str, Any]:
+    return {
+        "mean": _number(e.mean),
+        "half_width": _number(e.half_width),
+        "low": _number(e.low),
+        "high": _number(e.high),
+        "n": e.n,
+    }
+
+
+def _simulation(name: str, result: SimulationResult) -> dict[str, Any]:
+    return {
+        "name": name,
+        "policy": result.policy,
+        "reps": result.reps,
+        "seed": result.seed,
+        "kpis": {k: _estimate(v) for k, v in result.summary.items()},
+        "first_decisions": [
+            {"hour": when, "ticket": ticket, "reason": why}
+            for when, ticket, why in result.decisions[:10]
+        ],
+    }
+
+
+def run_simulation(
+    params: SimulateParams, workers: int | None, progress: Progress
+) -> dict[str, Any]:
+    results = compare(
+        params.setup(),
+        list(params.scenarios),
+        reps=params.reps,
+        seed=params.seed,
+        workers=workers,
+        progress=progress,
+    )
+    return {"scenarios": [_simulation(name, r) for name, r in results]}
+
+
+def run_plan(params: PlanParams, workers: int | None, progress: Progress) -> dict[str, Any]:
+    from deskmix.plan.evaluate import Evaluation, RunSettings
+    from deskmix.plan.search import Planner
+
+    run = RunSettings(reps=params.reps, weeks=params.weeks, seed=params.seed, workers=workers)
+    existing = parse_team(params.existing_team, "existing_team") if params.existing_team else None
+    with Planner(
+        parse_workload(params.workload, "workload"),
+        parse_sla(params.sla),
+        parse_costs(params.costs),
+        parse_offers(params.msp),
+        run,
+        max_evaluations=params.max_designs,
+        progress=progress,
+        existing=existing,
+    ) as planner:
+        plan = planner.plan()
+
+    def evaluation(label: str, e: Evaluation) -> dict[str, Any]:
+        return {
+            "design": label,
+            "people": len(e.team.agents),
+            "feasible": e.feasible,
+            "cost_per_week": _estimate(e.cost),
+            "checks": [
+                {
+                    "priority": c.priority,
+                    "kind": c.kind,
+                    "target": c.share,
+                    "estimate": _estimate(c.estimate),
+                    "met": c.met,
+                }
+                for c in e.checks
+            ],
+        }
+
+    return {
+        "recommended": evaluation(plan.recommended.label(), plan.evaluation),
+        "verification": evaluation(plan.recommended.label(), plan.verification),
+        "verified": plan.verified,
+        "team": plan.evaluation.team.model_dump(mode="json"),
+        "reasons": list(plan.reasons),
+        "runners_up": [evaluation(d.label(), e) for d, e in plan.runners_up],
+        "designs_simulated": len(plan.log),
+        "run": asdict(run),
+    }
+
+
+def _set(store: Store, job_id: str, **values: Any) -> None:
+    with store.transaction() as connection:
+        connection.execute(update(JOBS).where(JOBS.c.id == job_id).values(**values))
+
+
+def run_job(db_url: str, job_id: str, workers: int | None) -> None:
+    """Entry point of a job's worker process."""
+    store = open_store(db_url, migrate=False)
+    try:
+        with store.transaction() as connection:
+            row = connection.execute(select(JOBS).where(JOBS.c.id == job_id)).one()
+        _set(store, job_id, status="running", started_at=datetime.now(UTC), runner=runner_id())
+        done = 0
+        last = 0.0
+
+        def progress(n: int) -> None:
+            nonlocal done, last
+            done += n
+            if time.monotonic() - last > 0.5:
+                last = time.monotonic()
+                _set(store, job_id, progress=done)
+
+        try:
+            if row.kind == "simulate":
+                result = run_simulation(
+                    SimulateParams.model_validate(row.params), workers, progress
+                )
+            else:
+                result = run_plan(PlanParams.model_validate(row.params), workers, progress)
+        except DeskmixError as exc:
+            _set(store, job_id, status="failed", error=str(exc), finished_at=datetime.now(UTC))
+            return
+        except Exception as exc:  # a bug: keep the server's job record honest, log the trace
+            log.exception("job %s failed", job_id)
+            _set(
+                store,
+                job_id,
+                status="failed",
+                error=f"internal error ({type(exc).__name__}); see the server log",
+                finished_at=datetime.now(UTC),
+            )
+            return
+        _set(
+            store,
+            job_id,
+            status="done",
+            result=result,
+            progress=done,
+            finished_at=datetime.now(UTC),
+        )
+    finally:
+        store.dispose()

@@ -1,0 +1,127 @@
+"""Uploading a ticket export: the CLI's import, over HTTP, as one transaction.
+
+The upload is written to a private temporary folder under its own file name (the import
+record keeps the name), read by the source's importer and written by the same
+``write_import`` the CLI uses: any bad value stops it before anything is stored.
+"""
+
+from __future__ import annotations
+
+import codecs
+import shutil
+import tempfile
+from pathlib import Path, PurePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from deskmix.api.auth import require
+from deskmix.api.errors import responses
+from deskmix.errors import ConfigError, InputError
+from deskmix.importers import IMPORTERS, read_source
+from deskmix.importers.writer import write_import
+from deskmix.store import Store
+
+router = APIRouter(tags=["import"])
+
+
+class ImportOut(BaseModel):
+    """What an import stored, or that the same file was already imported."""
+
+    import_id: int
+    already_imported: bool = Field(description="True: same file and mapping, nothing added")
+    file_name: str
+    rows_read: int
+    tickets_added: int
+    events_added: int
+    tickets_skipped: int = Field(description="Tickets already stored under the same ids, kept")
+    notes: list[str]
+    unmapped: dict[str, dict[str, int]] = Field(
+        description="Labels no mapping rule covers, per field, with their ticket counts"
+    )
+
+
+def _safe_name(name: str | None, fallback: str) -> str:
+    """The client's file name without any folders (never a path to write outside the temp
+    folder); the extension matters because readers choose by it."""
+    cleaned = "".join(c for c in (name or "") if c.isprintable()).replace("\\", "/")
+    base = PurePath(cleaned).name.strip()
+    if len(base.encode()) > 200:  # file systems stop at 255 bytes; keep the extension
+        suffix = PurePath(base).suffix[-20:]
+        base = base[:100] + suffix
+    return base if base and base not in (".", "..") else fallback
+
+
+def _save(upload: UploadFile, folder: Path, fallback: str) -> Path:
+    target = folder / _safe_name(upload.filename, fallback)
+    with target.open("wb") as out:
+        shutil.copyfileobj(upload.file, out, length=1024 * 1024)
+    return target
+
+
+@router.post(
+    "/imports",
+    response_model=ImportOut,
+    summary="Import a ticket export (one transaction: all of the file, or nothing)",
+    responses=responses(401, 403, 422) | {413: {"description": "Upload larger than the limit"}},
+)
+def import_file(
+    request: Request,
+    file: Annotated[UploadFile, File(description="The export (CSV, XLSX, JSON, .gz)")],
+    source: Annotated[
+        str,
+        Form(
+            description="The importer: " + ", ".join(IMPORTERS),
+            json_schema_extra={"enum": list(IMPORTERS)},
+        ),
+    ],
+    mapping: Annotated[
+        UploadFile | None, File(description="Mapping YAML laid over the source's defaults")
+    ] = None,
+    encoding: Annotated[str, Form(max_length=40, description="Text encoding")] = "utf-8",
+    replace: Annotated[
+        bool, Form(description="Replace tickets stored under the same ids with this file's")
+    ] = False,
+    _token: Any = Depends(require("import")),
+) -> ImportOut:
+    """Scope: import. The same rules as 'deskmix import SOURCE FILE'; bad values answer 422
+    naming the file, row and field, and nothing is written."""
+    spec = IMPORTERS.get(source)
+    if spec is None:
+        raise InputError(
+            "unknown source", field="source", value=source, expected=", ".join(IMPORTERS)
+        )
+    if spec.needs_mapping and mapping is None:
+        raise ConfigError(
+            f"the {spec.name} source needs a 'mapping' file naming your columns; start from "
+            f"'deskmix mapping show {spec.name}'"
+        )
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, ValueError) as exc:  # unknown, or not even a name (a NUL in it)
+        raise InputError(
+            "unknown text encoding",
+            field="encoding",
+            value=encoding,
+            expected="utf-8, latin-1, cp1252, ...",
+        ) from exc
+    store: Store = request.app.state.store
+    with tempfile.TemporaryDirectory(prefix="deskmix-upload-") as tmp:
+        folder = Path(tmp)
+        (folder / "mapping").mkdir()
+        path = _save(file, folder, "upload")
+        mapping_path = _save(mapping, folder / "mapping", "mapping.yaml") if mapping else None
+        batch = read_source(spec.name, path, mapping_file=mapping_path, encoding=encoding)
+        outcome = write_import(store, batch, replace=replace)
+    return ImportOut(
+        import_id=outcome.import_id,
+        already_imported=outcome.already_imported,
+        file_name=path.name,
+        rows_read=batch.rows_read,
+        tickets_added=outcome.tickets_added,
+        events_added=outcome.events_added,
+        tickets_skipped=outcome.tickets_skipped,
+        notes=list(batch.notes),
+        unmapped={k: dict(v) for k, v in batch.unmapped.items()},
+    )

@@ -1,0 +1,107 @@
+"""Triage over HTTP: domain, tier and ITIL priority from a ticket's text, one or many at once.
+
+Predicting changes nothing, so it is a read (open unless the server has private reads).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from deskmix.api.auth import read_access
+from deskmix.api.errors import responses
+from deskmix.api.routers.live import triage_of
+from deskmix.api.schemas import TargetAnswer
+from deskmix.api.triage_service import TriageService, queue_for
+
+router = APIRouter(tags=["triage"])
+
+Target = Literal["domain", "tier", "priority"]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TriageRequest(_Strict):
+    text: Text = Field(description="Title and description of the ticket")
+    threshold: float = Field(
+        default=0.5, ge=0, le=1, description="Below this confidence the answer is 'abstain'"
+    )
+    targets: list[Target] | None = Field(default=None, description="Default: all the model has")
+
+
+class BatchItem(_Strict):
+    id: str | None = Field(default=None, max_length=200)
+    text: Text
+
+
+class BatchRequest(_Strict):
+    tickets: list[BatchItem] = Field(min_length=1, max_length=1000)
+    threshold: float = Field(default=0.5, ge=0, le=1)
+    targets: list[Target] | None = None
+
+
+class TriageOut(BaseModel):
+    id: str | None = None
+    answers: dict[str, TargetAnswer]
+    abstain: bool = Field(description="True when any target is below the threshold")
+    queue: str = Field(description="'auto', or the queue where a person triages it")
+
+
+class BatchOut(BaseModel):
+    results: list[TriageOut]
+
+
+def _answers(
+    service: TriageService,
+    texts: list[str],
+    threshold: float,
+    targets: list[Target] | None,
+    ids: list[str | None],
+) -> list[TriageOut]:
+    wanted: list[str] | None = list(targets) if targets else None
+    predictions = service.predict(texts, threshold, wanted)
+    return [
+        TriageOut(
+            id=ticket_id,
+            answers={name: TargetAnswer.of(p) for name, p in answer.items()},
+            abstain=any(p.abstain for p in answer.values()),
+            queue=queue_for(answer),
+        )
+        for ticket_id, answer in zip(ids, predictions, strict=True)
+    ]
+
+
+@router.post(
+    "/triage",
+    response_model=TriageOut,
+    summary="Predict domain, tier and priority of one ticket",
+    responses=responses(401, 403, 422),
+)
+def triage_one(
+    body: TriageRequest,
+    service: TriageService = Depends(triage_of),
+    _read: Any = Depends(read_access),
+) -> TriageOut:
+    """Each answer has a calibrated confidence and the words that weighed most."""
+    return _answers(service, [body.text], body.threshold, body.targets, [None])[0]
+
+
+@router.post(
+    "/triage/batch",
+    response_model=BatchOut,
+    summary="Predict domain, tier and priority of up to 1000 tickets",
+    responses=responses(401, 403, 422),
+)
+def triage_batch(
+    body: BatchRequest,
+    service: TriageService = Depends(triage_of),
+    _read: Any = Depends(read_access),
+) -> BatchOut:
+    texts = [t.text for t in body.tickets]
+    ids = [t.id for t in body.tickets]
+    return BatchOut(results=_answers(service, texts, body.threshold, body.targets, ids))

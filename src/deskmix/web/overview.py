@@ -1,0 +1,44 @@
+"""The overview page: the desk's history at a glance (arrivals, backlog, SLA, domain mix)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from deskmix.errors import DeskmixError
+from deskmix.web import charts, forms
+from deskmix.web.desk import SLA_CHOICES, dashboard_of, sla_policy
+from deskmix.web.history import desk_history
+from deskmix.web.rendering import error_fragment, figure_div, fragment, is_htmx, page
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request) -> HTMLResponse:
+    """The whole page; changing the SLA targets re-renders only the figures (htmx)."""
+    try:
+        choice = forms.choice(request.query_params, "sla", SLA_CHOICES, "default")
+        history = desk_history(dashboard_of(request).store, sla_policy(choice))
+    except DeskmixError as exc:
+        if is_htmx(request):
+            return error_fragment(request, str(exc))
+        return page(
+            request, "overview.html", "overview", {"error": str(exc), "history": None}, status=422
+        )
+    context: dict[str, object] = {
+        "history": history,
+        "sla_choice": choice,
+        "sla_choices": SLA_CHOICES,
+        "error": None,
+    }
+    if history.tickets:
+        context["figures"] = {
+            "arrivals": figure_div(charts.arrivals_heatmap(history)),
+            "backlog": figure_div(charts.backlog_line(history)),
+            "sla": figure_div(charts.sla_bars(history)),
+            "mix": figure_div(charts.mix_bars(history)),
+        }
+    if is_htmx(request):
+        return fragment(request, "_overview_body.html", context)
+    return page(request, "overview.html", "overview", context)

@@ -1,0 +1,221 @@
+"""The people page: the desk's skills review (matrix, bus factor, hidden specialists) and the
+self-assessment form.
+
+Both only translate: query and form fields become ``deskmix.people`` settings and answers, and
+the results are shown with the charts and rows of ``deskmix.reports.people``, so the page and
+the downloadable report say the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from deskmix.errors import DeskmixError, InputError
+from deskmix.people.answers import parse_answers
+from deskmix.people.assessment import Assessment, assess
+from deskmix.people.catalogue import AssessmentData, load_assessment_data
+from deskmix.people.matrix import CoverageRule
+from deskmix.people.review import ReviewSettings, SkillsReview, review_skills
+from deskmix.reports.people import (
+    assessment_report,
+    bus_factor_bars,
+    coverage_rows,
+    finding_rows,
+    matrix_heatmap,
+    radar,
+    skills_report,
+    suggestion_rows,
+)
+from deskmix.sample import TEAM_FILE
+from deskmix.web import forms
+from deskmix.web.desk import dashboard_of
+from deskmix.web.rendering import error_fragment, figure_div, fragment, is_htmx, page
+
+router = APIRouter()
+
+DECLARED_CHOICES = {
+    "sample": "the sample desk's team file (declared levels and titles)",
+    "none": "none: evidence from resolved tickets only",
+}
+REVIEW_DEFAULTS: dict[str, Any] = {"level": 3, "min_people": 1, "declared": "sample"}
+
+
+@contextmanager
+def _declared_file(choice: str) -> Iterator[Path | None]:
+    """The shipped sample team as a real file (``review_skills`` reads declared levels from one)."""
+    if choice == "none":
+        yield None
+        return
+    with resources.as_file(resources.files("deskmix.data").joinpath("sample", TEAM_FILE)) as path:
+        yield path
+
+
+def _review(request: Request) -> tuple[SkillsReview, dict[str, Any]]:
+    query = request.query_params
+    level = forms.integer(query, "level", 3, 1, 5)
+    min_people = forms.integer(query, "min_people", 1, 1, 10)
+    choice = forms.choice(query, "declared", DECLARED_CHOICES, "sample")
+    settings = ReviewSettings(coverage=CoverageRule(level=level, min_people=min_people))
+    with _declared_file(choice) as declared:
+        review = review_skills(settings, store=dashboard_of(request).store, declared_file=declared)
+    return review, {"level": level, "min_people": min_people, "declared": choice}
+
+
+def _review_context(review: SkillsReview) -> dict[str, Any]:
+    return {
+        "review": review,
+        "people_count": len(review.matrix.people),
+        "heatmap": figure_div(matrix_heatmap(review)) if review.matrix.people else None,
+        "bus_chart": figure_div(bus_factor_bars(review)) if review.areas else None,
+        "coverage": coverage_rows(review),
+        "findings": finding_rows(review),
+        "suggestions": suggestion_rows(review),
+        "single_points": review.single_points,
+    }
+
+
+# --- the self-assessment form -----------------------------------------------------------------
+
+
+def _nested(raw: dict[str, Any], dotted: str, value: Any) -> None:
+    """``feedback.peers`` -> ``raw["feedback"]["peers"]``: the answers file's own shape."""
+    *parents, last = dotted.split(".")
+    target = raw
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[last] = value
+
+
+def read_answers(form: forms.Form, data: AssessmentData) -> dict[str, Any]:
+    """The form as the mapping an answers file holds, one question kind at a time."""
+    raw: dict[str, Any] = {}
+    for question in data.questionnaire.questions:
+        qid, kind = question.id, question.kind
+        value: Any = None
+        if kind in ("text", "role", "domain"):
+            value = forms.text(form, qid) or None
+        elif kind == "number":
+            low, high = question.min or 0, question.max or 60
+            value = forms.decimal(form, qid, 0.0, low, high)
+        elif kind == "scale":
+            low, high = question.min or 1, question.max or 5
+            value = forms.integer(form, qid, 0, low, high) if forms.text(form, qid) else None
+        elif kind in ("tasks", "certifications", "domain_list"):
+            value = forms.texts(form, qid)
+        elif kind == "domain_levels":
+            value = {}
+            for domain in data.taxonomy.names:
+                level = forms.integer(form, f"{qid}.{domain}", 0, 0, 5)
+                if level:
+                    value[domain] = level
+        if value is not None:
+            _nested(raw, qid, value)
+    return raw
+
+
+def _assess(form: forms.Form) -> Assessment:
+    data = load_assessment_data(None)
+    answers = parse_answers(read_answers(form, data), data, origin=None)
+    target = forms.text(form, "target") or None
+    if target is not None and target not in {r.id for r in data.roles}:
+        raise InputError("unknown role", field="target", value=target, expected="a role id")
+    return assess(answers, data, target)
+
+
+def _form_context() -> dict[str, Any]:
+    data = load_assessment_data(None)
+    return {"data": data, "domains": data.taxonomy.names}
+
+
+def _assessment_context(assessment: Assessment, form: forms.Form) -> dict[str, Any]:
+    pairs = form.multi_items() if hasattr(form, "multi_items") else list(form.items())
+    return {
+        "assessment": assessment,
+        "radar": figure_div(radar(assessment)),
+        "pairs": [(str(k), str(v)) for k, v in pairs],
+    }
+
+
+# --- routes -----------------------------------------------------------------------------------
+
+
+def _page_context(request: Request) -> tuple[dict[str, Any], str | None]:
+    """Everything the whole page shows, and the review's error if it could not be made."""
+    context: dict[str, Any] = {
+        **_form_context(),
+        "declared_choices": DECLARED_CHOICES,
+        "values": dict(REVIEW_DEFAULTS),
+        "review": None,
+        "review_error": None,
+        "assessment": None,
+        "assess_error": None,
+    }
+    try:
+        review, context["values"] = _review(request)
+    except DeskmixError as exc:
+        context["review_error"] = str(exc)
+        return context, str(exc)
+    context.update(_review_context(review))
+    return context, None
+
+
+@router.get("/people", response_class=HTMLResponse)
+def people_page(request: Request) -> HTMLResponse:
+    context, error = _page_context(request)
+    if is_htmx(request):
+        if error is not None:
+            return error_fragment(request, error)
+        return fragment(request, "_people_review.html", context)
+    return page(request, "people.html", "people", context, status=200 if error is None else 422)
+
+
+@router.get("/people/report", response_class=HTMLResponse)
+def people_report(request: Request) -> HTMLResponse:
+    """The skills review as a self-contained HTML report, as a download."""
+    try:
+        review, _values = _review(request)
+    except DeskmixError as exc:
+        return error_fragment(request, str(exc))
+    return HTMLResponse(
+        skills_report(review).render(),
+        headers={"Content-Disposition": 'attachment; filename="deskmix-skills-review.html"'},
+    )
+
+
+@router.post("/people/assess", response_class=HTMLResponse)
+async def people_assess(request: Request) -> HTMLResponse:
+    form = await request.form()
+    try:
+        assessment = _assess(form)
+    except DeskmixError as exc:
+        if is_htmx(request):
+            return error_fragment(request, str(exc))
+        context, _ = _page_context(request)
+        context["assess_error"] = str(exc)
+        return page(request, "people.html", "people", context, status=422)
+    if is_htmx(request):
+        return fragment(request, "_people_assessment.html", _assessment_context(assessment, form))
+    context, _ = _page_context(request)
+    context.update(_assessment_context(assessment, form))
+    return page(request, "people.html", "people", context)
+
+
+@router.post("/people/assess/report", response_class=HTMLResponse)
+async def people_assess_report(request: Request) -> HTMLResponse:
+    """The self-assessment as a self-contained HTML page to keep or share."""
+    form = await request.form()
+    try:
+        assessment = _assess(form)
+    except DeskmixError as exc:
+        return error_fragment(request, str(exc))
+    return HTMLResponse(
+        assessment_report(assessment).render(),
+        headers={"Content-Disposition": 'attachment; filename="deskmix-self-assessment.html"'},
+    )

@@ -1,0 +1,121 @@
+"""The dashboard over plain HTTP: pages, fragments, user errors as messages, local assets only."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.live_server import LiveServer
+from tests.reports.htmlcheck import Page
+
+HTMX = {"HX-Request": "true"}
+PAGES = ("/", "/triage", "/simulate", "/plan", "/people")
+QUICK_RUN = {"team": "sample", "reps": "2", "weeks": "1", "load": "1.2", "seed": "3"}
+
+
+def test_pages_are_well_formed_and_reference_only_this_server(server: LiveServer) -> None:
+    with httpx.Client(base_url=server.base_url, timeout=60) as client:
+        for path in PAGES:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert response.headers["content-type"].startswith("text/html")
+            page = Page(response.text)
+            assert page.problems == [], (path, page.problems)
+            for reference in page.references:
+                assert reference.startswith("/"), (path, reference)  # same host, no CDN
+                assert client.get(reference).status_code == 200, reference
+
+
+def test_a_wrong_choice_in_the_address_is_a_message_not_a_server_error(
+    server: LiveServer,
+) -> None:
+    response = httpx.get(f"{server.base_url}/?sla=nonsense")
+    assert response.status_code == 422
+    assert "field &#39;sla&#39;: unknown choice" in response.text
+    assert "<html" in response.text  # a page a person can read, not JSON
+
+
+def test_htmx_gets_a_fragment_and_a_plain_form_post_gets_the_whole_page(
+    server: LiveServer,
+) -> None:
+    form = {"title": "Cannot log in, password expired", "threshold": "0.5"}
+    fragment = httpx.post(f"{server.base_url}/triage", data=form, headers=HTMX)
+    whole = httpx.post(f"{server.base_url}/triage", data=form)
+    assert fragment.status_code == whole.status_code == 200
+    assert "<html" not in fragment.text and 'class="triage-result"' in fragment.text
+    assert "<html" in whole.text and 'class="triage-result"' in whole.text
+    assert 'value="Cannot log in, password expired"' in whole.text  # the form is kept
+
+
+def test_bad_form_values_name_the_field_and_what_was_expected(server: LiveServer) -> None:
+    cases = {
+        "/simulate": ({"reps": "ten"}, "field &#39;reps&#39;: not a number"),
+        "/plan": ({"weeks": "99"}, "field &#39;weeks&#39;: out of range"),
+        "/triage": ({"threshold": "2"}, "field &#39;threshold&#39;: out of range"),
+    }
+    for path, (form, message) in cases.items():
+        response = httpx.post(f"{server.base_url}{path}", data=form, headers=HTMX)
+        assert response.status_code == 422, path
+        assert message in response.text, (path, response.text)
+        assert 'role="alert"' in response.text
+
+
+def test_a_pasted_team_that_is_not_a_team_says_where(server: LiveServer) -> None:
+    form = {"team": "custom", "team_yaml": "name: tiny\nagents:\n  - {name: Ann, kind: wizard}"}
+    response = httpx.post(f"{server.base_url}/simulate", data=form, headers=HTMX)
+    assert response.status_code == 422
+    assert "pasted team: &#39;agents.0.kind&#39;" in response.text
+
+
+def test_the_downloaded_report_holds_the_numbers_shown_on_the_page(server: LiveServer) -> None:
+    shown = httpx.post(f"{server.base_url}/simulate", data=QUICK_RUN, headers=HTMX, timeout=120)
+    assert shown.status_code == 200
+    cells = Page(shown.text).cells
+    report = httpx.post(f"{server.base_url}/simulate/report", data=QUICK_RUN, timeout=120)
+    assert report.status_code == 200
+    assert report.headers["content-disposition"].startswith("attachment;")
+    document = Page(report.text)
+    assert document.references == []  # self-contained
+    figures = [c for c in cells if "±" in c]
+    assert figures, "the page shows intervals"
+    assert set(figures) <= set(document.cells)
+
+
+def test_an_empty_store_explains_what_to_do(empty_server: LiveServer) -> None:
+    overview = httpx.get(empty_server.base_url + "/")
+    assert overview.status_code == 200
+    assert "The store holds no tickets yet" in overview.text
+    simulated = httpx.post(empty_server.base_url + "/simulate", data=QUICK_RUN, headers=HTMX)
+    assert simulated.status_code == 422
+    assert "no tickets to calibrate from" in simulated.text
+    triaged = httpx.post(
+        empty_server.base_url + "/triage", data={"title": "VPN is down"}, headers=HTMX
+    )
+    assert triaged.status_code == 200  # the shipped model needs no stored tickets
+
+
+def test_people_inputs_out_of_range_are_messages(server: LiveServer) -> None:
+    review = httpx.get(f"{server.base_url}/people?level=9")
+    assert review.status_code == 422
+    assert "field &#39;level&#39;: out of range" in review.text
+    assessed = httpx.post(
+        f"{server.base_url}/people/assess", data={"experience.network": "9"}, headers=HTMX
+    )
+    assert assessed.status_code == 422
+    assert "field &#39;experience.network&#39;: out of range" in assessed.text
+    unknown = httpx.post(
+        f"{server.base_url}/people/assess", data={"certifications": "wizard_cert"}, headers=HTMX
+    )
+    assert unknown.status_code == 422
+    assert "unknown certification" in unknown.text
+
+
+def test_without_javascript_a_simulation_returns_the_page_with_results(
+    server: LiveServer,
+) -> None:
+    response = httpx.post(f"{server.base_url}/simulate", data=QUICK_RUN, timeout=120)
+    assert response.status_code == 200
+    page = Page(response.text)
+    assert page.problems == []
+    assert "<h1>Simulate a team</h1>" in response.text  # the whole page, not a fragment
+    assert 'id="kpi-table"' in response.text
+    assert 'value="1.2"' in response.text  # the what-if stays filled in
