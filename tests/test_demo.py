@@ -128,3 +128,10 @@ def test_an_out_path_that_is_a_file_is_refused_clearly(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot use it as the demo's folder"):
         run_demo(taken)
     assert taken.read_text() == "not a folder"
+
+
+def test_the_cli_names_the_demo_database_the_demo_writes() -> None:
+    from deskmix.cli import demo as demo_cli
+    from deskmix.sample import demo as sample_demo
+
+    assert demo_cli.DB_FILE == sample_demo.DB_FILE

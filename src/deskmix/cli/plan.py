@@ -4,27 +4,23 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
 from rich.table import Table
 
-from deskmix.calibrate.io import load_workload
 from deskmix.cli.common import console, progress_bar, user_errors
 from deskmix.errors import ConfigError
-from deskmix.plan.analysis import Stress, compare_designs, compared_notes, sensitivity
-from deskmix.plan.evaluate import Evaluation, RunSettings
-from deskmix.plan.inputs import (
-    load_costs,
-    load_designs,
-    load_existing,
-    load_offers,
-    with_named_offers,
-)
-from deskmix.plan.search import Planner, PlanResult
-from deskmix.sim.kpis import Estimate
-from deskmix.teamfiles import load_sla
+
+if TYPE_CHECKING:
+    from deskmix.plan.analysis import Stress
+    from deskmix.plan.evaluate import Evaluation
+    from deskmix.plan.search import PlanResult
+    from deskmix.sim.kpis import Estimate
+
+# The planner and simulator (NumPy, SciPy) are imported when a plan runs, not whenever deskmix
+# starts.
 
 
 def _money(e: Estimate) -> str:
@@ -140,6 +136,19 @@ def plan_command(
     every SLA still holds with 95% confidence. With --team (or constraints.existing_team)
     today's people stay and only hires are added. Example: deskmix plan --workload w.yaml
     --sla examples/plan/sla.yaml --costs examples/plan/costs.yaml --msp examples/plan/msp.yaml"""
+    from deskmix.calibrate.io import load_workload
+    from deskmix.plan.analysis import compare_designs, compared_notes, sensitivity
+    from deskmix.plan.evaluate import RunSettings
+    from deskmix.plan.inputs import (
+        load_costs,
+        load_designs,
+        load_existing,
+        load_offers,
+        with_named_offers,
+    )
+    from deskmix.plan.search import Planner
+    from deskmix.teamfiles import load_sla
+
     loaded = load_workload(workload)
     policy = load_sla(sla)
     table = load_costs(costs)

@@ -7,16 +7,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from deskmix.api.app import SETTINGS_ENV, create_app
 from deskmix.api.settings import DEFAULT_MAX_UPLOAD_BYTES, ServerSettings
 from deskmix.cli.common import DbOption, console, user_errors
-from deskmix.live import Desk
 from deskmix.routing.policies import POLICIES
-from deskmix.store import open_store
 from deskmix.store.db import normalise_db_url
-from deskmix.teamfiles import load_team
+
+# The application (FastAPI, scikit-learn, Plotly) is imported when the server starts, not
+# whenever deskmix starts.
 
 
 @user_errors
@@ -84,6 +82,13 @@ def serve_command(
     ] = None,
 ) -> None:
     """Serve the REST API (under /api, docs at /docs) and the web dashboard (at /)."""
+    import uvicorn
+
+    from deskmix.api.app import SETTINGS_ENV, create_app
+    from deskmix.live import Desk
+    from deskmix.store import open_store
+    from deskmix.teamfiles import load_team
+
     settings = ServerSettings(
         db=normalise_db_url(db),
         max_upload_bytes=int(max_upload_mb * 1024 * 1024),

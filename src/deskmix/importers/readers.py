@@ -4,6 +4,7 @@ with the place and the reason, before any parsing starts.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import io
@@ -56,6 +57,16 @@ def _check_text(data: bytes, path: Path, encoding: str, *, decode: bool = True) 
         raise InputError(
             "binary file, not text", file=path, expected="a CSV or JSON export (UTF-8 text)"
         )
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, ValueError) as exc:  # ValueError: a name with a NUL byte in it
+        raise InputError(
+            "unknown text encoding",
+            file=path,
+            field="encoding",
+            value=encoding,
+            expected="a Python codec name such as utf-8, latin-1 or cp1252",
+        ) from exc
     utf8 = encoding.lower().replace("_", "-") == "utf-8"
     if not decode and utf8 and data.isascii():
         return ""
@@ -69,8 +80,6 @@ def _check_text(data: bytes, path: Path, encoding: str, *, decode: bool = True) 
             row=line,
             expected=f"{encoding} text (pass --encoding latin-1 or cp1252 if the export used one)",
         ) from exc
-    except LookupError as exc:
-        raise InputError(f"unknown encoding '{encoding}'", file=path) from exc
 
 
 def read_table(

@@ -6,9 +6,9 @@ import math
 
 import plotly.graph_objects as go
 
+from deskmix.calibrate.history import DeskHistory
 from deskmix.domain.workload import DAYS
 from deskmix.plan.evaluate import Evaluation
-from deskmix.web.history import DeskHistory
 
 COMPACT = {"t": 30, "l": 50, "r": 20, "b": 50}
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from deskmix.calibrate.history import desk_history
 from deskmix.errors import DeskmixError
 from deskmix.web import charts, forms
 from deskmix.web.desk import SLA_CHOICES, dashboard_of, sla_policy
-from deskmix.web.history import desk_history
 from deskmix.web.rendering import error_fragment, figure_div, fragment, is_htmx, page
 
 router = APIRouter()

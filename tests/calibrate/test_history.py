@@ -9,10 +9,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from deskmix.calibrate.history import arrivals_by_hour, daily_backlog, desk_history, sla_attainment
 from deskmix.domain.priority import Priority
 from deskmix.domain.sla import Clock, SlaPolicy, SlaTarget
 from deskmix.store import Store
-from deskmix.web.history import arrivals_by_hour, daily_backlog, desk_history, sla_attainment
 
 MONDAY = datetime(2025, 3, 3, tzinfo=UTC)
 

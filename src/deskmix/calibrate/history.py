@@ -1,8 +1,8 @@
 """What the stored history says about a desk: when tickets arrive, how the backlog moved, and
 how often each priority's resolution target was met.
 
-These are plain aggregates of stored tickets (no web types), so they could serve a CLI or an
-API route as well; the dashboard's overview shows them next to each other.
+These are plain aggregates of stored tickets (no web types), so a CLI or an API route can
+use them as well as the dashboard, whose overview shows them next to each other.
 
 The SLA figures judge *resolution* only: a ticket's first response needs per-source status
 semantics that the store does not record uniformly, so a response attainment would be a guess.
