@@ -230,6 +230,14 @@ LevelOption = Annotated[
         "(3 = the simulator's bar for specialist work).",
     ),
 ]
+TeamOutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--team-out",
+        help="Write --team with the cross-training suggestions applied.",
+        show_default=False,
+    ),
+]
 MinPeopleOption = Annotated[
     int,
     typer.Option(
@@ -340,14 +348,7 @@ def matrix_command(
             show_default=False,
         ),
     ] = None,
-    team_out: Annotated[
-        Path | None,
-        typer.Option(
-            "--team-out",
-            help="Write --team with the cross-training suggestions applied.",
-            show_default=False,
-        ),
-    ] = None,
+    team_out: TeamOutOption = None,
     people: Annotated[int, typer.Option("--people", min=1, help="Rows to print.")] = 25,
 ) -> None:
     """The skills matrix: people x areas, from declared levels and resolved tickets.
@@ -395,14 +396,7 @@ def bus_factor_command(
     suggest: Annotated[
         int, typer.Option("--suggest", min=0, help="Cross-training suggestions to make.")
     ] = 5,
-    team_out: Annotated[
-        Path | None,
-        typer.Option(
-            "--team-out",
-            help="Write --team with the cross-training suggestions applied.",
-            show_default=False,
-        ),
-    ] = None,
+    team_out: TeamOutOption = None,
 ) -> None:
     """Coverage and bus factor per area, single points of failure, cross-training steps.
 
