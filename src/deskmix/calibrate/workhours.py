@@ -8,16 +8,18 @@ night. Counting working-status time only inside the desk's working hours turns t
 from __future__ import annotations
 
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from deskmix.domain.calendar import WeekCalendar
 from deskmix.domain.workload import DAYS
 from deskmix.errors import InputError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 DEFAULT_WORK_HOURS = "mon-fri 08-18"
 _SPEC = re.compile(r"^\s*([a-z]{3})(?:-([a-z]{3}))?\s+(\d{1,2})(?::00)?-(\d{1,2})(?::00)?\s*$")
-_EPOCH = pd.Timestamp("2000-01-03")  # a Monday
+_EPOCH = "2000-01-03"  # a Monday
 
 
 def parse_work_hours(text: str) -> WeekCalendar:
@@ -38,5 +40,8 @@ def parse_work_hours(text: str) -> WeekCalendar:
 
 def local_week_hours(times: pd.Series, timezone: str) -> pd.Series:
     """Hours since a Monday 00:00, on the wall clock of ``timezone``."""
+    # pandas is imported here, not at the top: the CLI reads this module's default at start.
+    import pandas as pd
+
     local = pd.to_datetime(times, utc=True).dt.tz_convert(timezone).dt.tz_localize(None)
-    return (local - _EPOCH) / pd.Timedelta(hours=1)
+    return (local - pd.Timestamp(_EPOCH)) / pd.Timedelta(hours=1)

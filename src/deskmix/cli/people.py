@@ -8,32 +8,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from deskmix.calibrate.loading import Selection
 from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
 from deskmix.errors import InputError
-from deskmix.people.answers import Answers, load_answers
-from deskmix.people.assessment import Assessment, assess
-from deskmix.people.catalogue import AssessmentData, load_assessment_data
-from deskmix.people.crosstrain import apply_suggestions, write_team
-from deskmix.people.evidence import EvidenceRule
-from deskmix.people.hidden import HiddenRule, tiers_for
-from deskmix.people.history import AXES, Axis
-from deskmix.people.interview import run_interview
-from deskmix.people.matrix import CoverageRule
-from deskmix.people.review import ReviewSettings, SkillsReview, review_skills
-from deskmix.reports.people import (
-    assessment_report,
-    coverage_rows,
-    finding_rows,
-    skills_report,
-    suggestion_rows,
-)
+
+if TYPE_CHECKING:
+    from deskmix.people.answers import Answers
+    from deskmix.people.assessment import Assessment
+    from deskmix.people.catalogue import AssessmentData
+    from deskmix.people.hidden import HiddenRule
+    from deskmix.people.review import ReviewSettings, SkillsReview
+
+# The people modules (pandas, SciPy) are imported by the commands that run them, not whenever
+# deskmix starts.
 
 app = typer.Typer(
     help="Skills matrix, bus factor and hidden specialists from declared levels "
@@ -60,6 +52,8 @@ def _table(title: str, rows: list[dict[str, object]], caption: str | None = None
 
 
 def _interactive(data: AssessmentData) -> Answers:
+    from deskmix.people.interview import run_interview
+
     def ask(prompt: str, default: str) -> str:
         return str(typer.prompt(prompt, default=default, show_default=bool(default)))
 
@@ -128,6 +122,11 @@ def run_assess(
     target: str | None,
     data_dir: Path | None,
 ) -> Assessment:
+    from deskmix.people.answers import load_answers
+    from deskmix.people.assessment import assess
+    from deskmix.people.catalogue import load_assessment_data
+    from deskmix.reports.people import assessment_report
+
     data = load_assessment_data(data_dir)
     if target is not None and target not in {r.id for r in data.roles}:
         raise InputError(
@@ -249,6 +248,12 @@ MinPeopleOption = Annotated[
 def _settings(
     by: str, level: int, min_people: int, suggestions: int = 5, hidden: HiddenRule | None = None
 ) -> ReviewSettings:
+    from deskmix.people.evidence import EvidenceRule
+    from deskmix.people.hidden import HiddenRule
+    from deskmix.people.history import AXES, Axis
+    from deskmix.people.matrix import CoverageRule
+    from deskmix.people.review import ReviewSettings
+
     if by not in AXES:
         raise InputError("unknown axis", field="--by", value=by, expected=" | ".join(AXES))
     axis: Axis = by
@@ -269,6 +274,9 @@ def _review(
     team: Path | None,
     declared_only: bool,
 ) -> SkillsReview:
+    from deskmix.calibrate.loading import Selection
+    from deskmix.people.review import review_skills
+
     if declared_only and team is None:
         raise InputError(
             "--declared-only needs declared levels",
@@ -292,6 +300,8 @@ def _review(
 
 
 def _team_out(review: SkillsReview, path: Path) -> None:
+    from deskmix.people.crosstrain import apply_suggestions, write_team
+
     if review.declared is None or review.declared.team is None:
         raise InputError(
             "--team-out needs a team YAML to apply the suggestions to",
@@ -312,6 +322,8 @@ def _team_out(review: SkillsReview, path: Path) -> None:
 
 
 def print_coverage(review: SkillsReview) -> None:
+    from deskmix.reports.people import coverage_rows, suggestion_rows
+
     rule = review.settings.coverage
     console.print(
         _table(
@@ -354,6 +366,8 @@ def matrix_command(
     """The skills matrix: people x areas, from declared levels and resolved tickets.
 
     Example: deskmix skills matrix --by category --report skills.html"""
+    from deskmix.reports.people import skills_report
+
     settings = _settings(by, level, min_people)
     review = _review(settings, db, source, import_id, team, declared_only)
     combined = review.matrix.combined
@@ -438,6 +452,9 @@ def hidden_command(
     """Hidden specialists: generalists whose resolved tickets show depth in one area.
 
     Example: deskmix skills hidden --by category"""
+    from deskmix.people.hidden import HiddenRule, tiers_for
+    from deskmix.reports.people import finding_rows
+
     hidden = HiddenRule(fdr=fdr, min_tickets=min_tickets, min_ratio=min_ratio)
     review = _review(_settings(by, 3, 1, 0, hidden), db, source, import_id, team, False)
     rows = finding_rows(review)

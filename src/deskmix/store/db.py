@@ -11,16 +11,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from deskmix.errors import StoreError
 from deskmix.store.models import EventRow, ImportRecord, TicketRow
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported when a store is opened, not when deskmix starts (--help, assess).
 
 ENV_VAR = "DESKMIX_DB"
 
@@ -62,6 +65,8 @@ def _sqlite_begin(connection: Connection) -> None:
 
 
 def _alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     config.attributes["connection"] = connection
@@ -98,6 +103,8 @@ class Store:
                 raw.execute("PRAGMA foreign_keys=OFF")
             try:
                 with connection.begin():
+                    from alembic import command
+
                     command.upgrade(_alembic_config(connection), "head")
             finally:
                 if sqlite:
