@@ -45,6 +45,20 @@ def _open_bytes(path: Path) -> bytes:
     return data
 
 
+def require_codec(encoding: str, path: Path | None = None) -> None:
+    """Refuse an encoding Python cannot decode with, naming it, before any bytes are read."""
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, ValueError) as exc:  # ValueError: a name with a NUL byte in it
+        raise InputError(
+            "unknown text encoding",
+            file=path,
+            field="encoding",
+            value=encoding,
+            expected="a Python codec name such as utf-8, latin-1 or cp1252",
+        ) from exc
+
+
 def _check_text(data: bytes, path: Path, encoding: str, *, decode: bool = True) -> str:
     """The text, after refusing empty, binary or wrongly encoded bytes.
 
@@ -57,16 +71,7 @@ def _check_text(data: bytes, path: Path, encoding: str, *, decode: bool = True) 
         raise InputError(
             "binary file, not text", file=path, expected="a CSV or JSON export (UTF-8 text)"
         )
-    try:
-        codecs.lookup(encoding)
-    except (LookupError, ValueError) as exc:  # ValueError: a name with a NUL byte in it
-        raise InputError(
-            "unknown text encoding",
-            file=path,
-            field="encoding",
-            value=encoding,
-            expected="a Python codec name such as utf-8, latin-1 or cp1252",
-        ) from exc
+    require_codec(encoding, path)
     utf8 = encoding.lower().replace("_", "-") == "utf-8"
     if not decode and utf8 and data.isascii():
         return ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, select
 
 from deskmix.errors import InputError
 from deskmix.store import Store
@@ -17,6 +17,17 @@ from deskmix.store.models import EventRow, ImportRecord, TicketRow
 
 CHUNK = 5000
 """Ticket ids per DELETE ... IN (...): SQLite caps bound parameters per statement."""
+
+
+def delete_tickets(conn: Connection, ticket_ids: list[int]) -> int:
+    """Delete these tickets with their events (inside the caller's transaction); returns how
+    many events went. Shared by removing an import and by an import that replaces tickets."""
+    events = 0
+    for start in range(0, len(ticket_ids), CHUNK):
+        chunk = ticket_ids[start : start + CHUNK]
+        events += conn.execute(delete(EventRow).where(EventRow.ticket_id.in_(chunk))).rowcount
+        conn.execute(delete(TicketRow).where(TicketRow.id.in_(chunk)))
+    return events
 
 
 @dataclass(frozen=True)
@@ -44,18 +55,8 @@ def remove_import(store: Store, import_id: int) -> RemovedImport:
                 expected=f"one of the stored imports ({shown}); see 'deskmix store info'",
             )
         owned = select(TicketRow.id).where(TicketRow.import_id == import_id)
-        ticket_ids = conn.scalars(owned).all()
-        events = 0
-        for start in range(0, len(ticket_ids), CHUNK):
-            chunk = ticket_ids[start : start + CHUNK]
-            events += (
-                conn.scalar(
-                    select(func.count()).select_from(EventRow).where(EventRow.ticket_id.in_(chunk))
-                )
-                or 0
-            )
-            conn.execute(delete(EventRow).where(EventRow.ticket_id.in_(chunk)))
-            conn.execute(delete(TicketRow).where(TicketRow.id.in_(chunk)))
+        ticket_ids = list(conn.scalars(owned).all())
+        events = delete_tickets(conn, ticket_ids)
         conn.execute(delete(ImportRecord).where(ImportRecord.id == import_id))
     return RemovedImport(
         import_id=import_id,

@@ -27,6 +27,7 @@ from sqlalchemy import Column, Connection, delete, func, insert, inspect, select
 
 from deskmix.importers.base import ImportBatch
 from deskmix.importers.parsing import as_object_records
+from deskmix.importers.removal import delete_tickets
 from deskmix.store.db import Store
 from deskmix.store.models import Base, EventRow, GroupRow, ImportRecord, TicketRow
 
@@ -187,11 +188,7 @@ def _delete_tickets(conn: Connection, source_systems: list[str], keys: pd.Series
         rows = conn.execute(
             select(TicketRow.id, TicketRow.key).where(TicketRow.source_system == system)
         ).all()
-        ids = [row.id for row in rows if row.key in wanted]
-        for start in range(0, len(ids), 5000):
-            chunk = ids[start : start + 5000]
-            conn.execute(delete(EventRow).where(EventRow.ticket_id.in_(chunk)))
-            conn.execute(delete(TicketRow).where(TicketRow.id.in_(chunk)))
+        delete_tickets(conn, [row.id for row in rows if row.key in wanted])
 
 
 def write_import(

@@ -7,7 +7,6 @@ record keeps the name), read by the source's importer and written by the same
 
 from __future__ import annotations
 
-import codecs
 import shutil
 import tempfile
 from pathlib import Path, PurePath
@@ -20,6 +19,7 @@ from deskmix.api.auth import require
 from deskmix.api.errors import responses
 from deskmix.errors import ConfigError, InputError
 from deskmix.importers import IMPORTERS, read_source
+from deskmix.importers.readers import require_codec
 from deskmix.importers.writer import write_import
 from deskmix.store import Store
 
@@ -97,15 +97,7 @@ def import_file(
             f"the {spec.name} source needs a 'mapping' file naming your columns; start from "
             f"'deskmix mapping show {spec.name}'"
         )
-    try:
-        codecs.lookup(encoding)
-    except (LookupError, ValueError) as exc:  # unknown, or not even a name (a NUL in it)
-        raise InputError(
-            "unknown text encoding",
-            field="encoding",
-            value=encoding,
-            expected="utf-8, latin-1, cp1252, ...",
-        ) from exc
+    require_codec(encoding)  # before the upload is saved, whatever the file's kind
     store: Store = request.app.state.store
     with tempfile.TemporaryDirectory(prefix="deskmix-upload-") as tmp:
         folder = Path(tmp)
