@@ -19,8 +19,8 @@ from deskmix.domain.taxonomy import DEFAULT_DOMAINS
 from deskmix.errors import InputError
 from deskmix.importers.csv_generic import import_csv
 from deskmix.importers.writer import write_import
-from deskmix.sample import EVENTS_FILE
-from deskmix.sample.demo import DB_FILE, run_demo
+from deskmix.sample import DB_FILE, EVENTS_FILE
+from deskmix.sample.demo import run_demo
 from deskmix.store import Store, open_store
 
 from .reports.htmlcheck import Page
@@ -128,10 +128,3 @@ def test_an_out_path_that_is_a_file_is_refused_clearly(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot use it as the demo's folder"):
         run_demo(taken)
     assert taken.read_text() == "not a folder"
-
-
-def test_the_cli_names_the_demo_database_the_demo_writes() -> None:
-    from deskmix.cli import demo as demo_cli
-    from deskmix.sample import demo as sample_demo
-
-    assert demo_cli.DB_FILE == sample_demo.DB_FILE

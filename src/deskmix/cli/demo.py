@@ -11,13 +11,10 @@ from deskmix.cli.calibrate import print_result
 from deskmix.cli.common import console, progress_bar, user_errors
 from deskmix.cli.plan import designs_table
 from deskmix.cli.simulate import results_table
+from deskmix.sample import DB_FILE
 
 if TYPE_CHECKING:
     from deskmix.sample.demo import DemoOutcome
-
-DB_FILE = "deskmix-demo.db"
-"""The demo's SQLite file (kept equal to ``deskmix.sample.demo.DB_FILE`` by a test): named
-here so ``deskmix --help`` does not import the whole demo (pandas, SciPy) to show it."""
 
 
 def _run(out: Path, db: str | None) -> DemoOutcome:

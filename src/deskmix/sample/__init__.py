@@ -18,6 +18,8 @@ SAMPLE_SOURCE = "servicenow-events"
 EVENTS_FILE = "sample_desk_events.csv.gz"
 MAPPING_FILE = "sample_mapping.yaml"
 SPEC_FILE = "sample_desk.yaml"
+DB_FILE = "deskmix-demo.db"
+"""The demo's SQLite file in its --out folder."""
 
 
 @contextmanager
@@ -43,6 +45,7 @@ def sample_team_text() -> str:
 
 
 __all__ = [
+    "DB_FILE",
     "EVENTS_FILE",
     "MAPPING_FILE",
     "SAMPLE_SOURCE",

@@ -21,7 +21,7 @@ from deskmix.importers.writer import ImportOutcome, write_import
 from deskmix.plan.demo import DemoPlan, plan_sample
 from deskmix.reports.calibration import calibration_report
 from deskmix.reports.simulation import add_simulation_sections
-from deskmix.sample import SAMPLE_SOURCE, sample_files, sample_team_text
+from deskmix.sample import DB_FILE, SAMPLE_SOURCE, sample_files, sample_team_text
 from deskmix.sample.spec import load_spec
 from deskmix.sim.model import SimSettings
 from deskmix.sim.runner import SimulationResult
@@ -29,7 +29,6 @@ from deskmix.sim.whatif import Scenario, Setup, compare
 from deskmix.store import open_store
 from deskmix.teamfiles import load_team
 
-DB_FILE = "deskmix-demo.db"
 WORKLOAD_FILE = "workload.yaml"
 TEAM_OUT_FILE = "team.yaml"
 REPORT_FILE = "report.html"
