@@ -9,7 +9,7 @@ from deskmix.calibrate.history import desk_history
 from deskmix.errors import DeskmixError
 from deskmix.web import charts, forms
 from deskmix.web.desk import SLA_CHOICES, dashboard_of, sla_policy
-from deskmix.web.rendering import error_fragment, figure_div, fragment, is_htmx, page
+from deskmix.web.rendering import figure_div, fragment, is_htmx, page, user_error
 
 router = APIRouter()
 
@@ -21,11 +21,7 @@ def overview(request: Request) -> HTMLResponse:
         choice = forms.choice(request.query_params, "sla", SLA_CHOICES, "default")
         history = desk_history(dashboard_of(request).store, sla_policy(choice))
     except DeskmixError as exc:
-        if is_htmx(request):
-            return error_fragment(request, str(exc))
-        return page(
-            request, "overview.html", "overview", {"error": str(exc), "history": None}, status=422
-        )
+        return user_error(request, str(exc), "overview.html", "overview", {"history": None})
     context: dict[str, object] = {
         "history": history,
         "sla_choice": choice,

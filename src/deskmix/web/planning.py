@@ -32,7 +32,7 @@ from deskmix.web.desk import (
     sample_team,
     sla_policy,
 )
-from deskmix.web.rendering import error_fragment, figure_div, fragment, is_htmx, page
+from deskmix.web.rendering import figure_div, fragment, is_htmx, page, user_error
 from deskmix.yamlfiles import validate
 
 router = APIRouter()
@@ -173,11 +173,7 @@ async def plan_submit(request: Request) -> HTMLResponse:
         values = inputs.values
         outcome = run_plan(inputs)
     except DeskmixError as exc:
-        if is_htmx(request):
-            return error_fragment(request, str(exc))
-        return page(
-            request, "plan.html", "plan", {**_form_context(values), "error": str(exc)}, status=422
-        )
+        return user_error(request, str(exc), "plan.html", "plan", _form_context(values))
     context = {**_form_context(values), "result": _result_context(outcome)}
     if is_htmx(request):
         return fragment(request, "_plan_result.html", context)

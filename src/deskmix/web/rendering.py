@@ -119,3 +119,13 @@ def error_fragment(request: Request, message: str) -> HTMLResponse:
     The layout tells htmx to swap 422 responses in, so the message replaces the result.
     """
     return fragment(request, "_error.html", {"message": message}, status=422)
+
+
+def user_error(
+    request: Request, message: str, name: str, active: str, context: dict[str, Any]
+) -> HTMLResponse:
+    """A user's mistake: in place of the result for htmx, else the whole page ``name`` with
+    ``context`` (the form as filled in) and the message, both with status 422."""
+    if is_htmx(request):
+        return error_fragment(request, message)
+    return page(request, name, active, {**context, "error": message}, status=422)

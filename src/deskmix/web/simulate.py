@@ -33,7 +33,7 @@ from deskmix.web.desk import (
     sla_policy,
     team_from,
 )
-from deskmix.web.rendering import error_fragment, figure_div, fragment, is_htmx, page
+from deskmix.web.rendering import figure_div, fragment, is_htmx, page, user_error
 
 router = APIRouter()
 
@@ -154,10 +154,7 @@ async def simulate_submit(request: Request) -> HTMLResponse:
         values = run.values
         results = run_simulation(run, desk)
     except DeskmixError as exc:
-        if is_htmx(request):
-            return error_fragment(request, str(exc))
-        context = {**_form_context(values), "error": str(exc)}
-        return page(request, "simulate.html", "simulate", context, status=422)
+        return user_error(request, str(exc), "simulate.html", "simulate", _form_context(values))
     context = {**_form_context(values), "result": _result_context(run, results)}
     if is_htmx(request):
         return fragment(request, "_simulate_result.html", context)

@@ -10,7 +10,7 @@ from deskmix.triage.targets import HUMAN_QUEUE
 from deskmix.triage.text import require_text, ticket_text
 from deskmix.web import forms
 from deskmix.web.desk import triage_model_of
-from deskmix.web.rendering import error_fragment, fragment, is_htmx, page
+from deskmix.web.rendering import fragment, is_htmx, page, user_error
 
 router = APIRouter()
 
@@ -51,9 +51,7 @@ async def triage_submit(request: Request) -> HTMLResponse:
             )
         answer = model.predict([text], threshold=threshold)[0]
     except DeskmixError as exc:
-        if is_htmx(request):
-            return error_fragment(request, str(exc))
-        return page(request, "triage.html", "triage", {**context, "error": str(exc)}, status=422)
+        return user_error(request, str(exc), "triage.html", "triage", context)
     abstained = any(a.abstain for a in answer.values())
     context["result"] = {
         "answers": [
