@@ -36,3 +36,10 @@ fi
 
 export UV_PYTHON_DOWNLOADS=never
 .tools/bin/uv sync --frozen --quiet --python "$PY" "$@"
+
+# The simulator's event loop is compiled by Numba once and kept on disk; do it now so the first
+# simulation does not wait for the compiler.
+if ! ls src/deskmix/sim/__pycache__/kernel.simulate_compiled-*.nbi >/dev/null 2>&1; then
+  echo "compiling the simulator's event loop (once, about 20 s)" >&2
+fi
+.venv/bin/python -c "from deskmix.sim.compiled import warm_up; warm_up()"

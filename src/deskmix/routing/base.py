@@ -13,10 +13,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from deskmix.domain.team import AgentKind, MspContract
 from deskmix.domain.ticket import Tier
+
+if TYPE_CHECKING:
+    from deskmix.routing.routes import RouteTable
 
 
 class Stage(StrEnum):
@@ -168,6 +171,18 @@ class Policy(ABC):
     def describe(self) -> str:
         """One line for reports: the policy and its settings."""
         return self.name
+
+    def routes(
+        self, team: Sequence[AgentView], contracts: Sequence[MspContract], domains: Sequence[str]
+    ) -> RouteTable | None:
+        """The policy as a table the simulator's compiled loop can apply, or None.
+
+        Optional: a policy whose choice depends on more than a fixed ranking and queue lengths
+        returns None (the default) and the simulator calls ``decide`` for every ticket, which
+        is exact but several times slower. A policy that returns a table must decide exactly
+        as the table says; the simulator's tests check the built-in ones bit for bit.
+        """
+        return None
 
 
 def hours_text(hours: float) -> str:

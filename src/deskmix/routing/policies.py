@@ -7,7 +7,7 @@ Write your own by subclassing ``Policy`` (see docs/routing.md) and registering i
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from deskmix.domain.team import AgentKind, MspContract
@@ -25,6 +25,15 @@ from deskmix.routing.base import (
     TicketView,
     hours_text,
 )
+from deskmix.routing.routes import (
+    STAGES,
+    Overflow,
+    Route,
+    Routes,
+    RouteTable,
+    able,
+    covering_index,
+)
 
 _GENERALISTS = frozenset({AgentKind.GENERALIST})
 _SPECIALISTS = frozenset({AgentKind.SPECIALIST})
@@ -33,7 +42,24 @@ _FIRST_LINE = QueueSpec("generalists", _GENERALISTS)
 
 
 def _covering(state: RoutingState, domain: str, tier: Tier) -> MspContract | None:
-    return next((c for c in state.msp if c.covers(domain, tier)), None)
+    found = covering_index(state.msp, domain, tier)
+    return None if found is None else state.msp[found]
+
+
+def _specialist_queue(domain: str) -> QueueSpec:
+    return QueueSpec(f"specialists:{domain}", _SPECIALISTS, domain, Tier.SPECIALIST)
+
+
+def _skill_queue(domain: str, tier: Tier) -> QueueSpec:
+    return QueueSpec(f"skill:{domain}:{tier}", _EVERYONE, domain, tier)
+
+
+def _rotation_queue(domain: str, tier: Tier) -> QueueSpec:
+    return QueueSpec(f"rotation:{domain}:{tier}", _EVERYONE, domain, tier)
+
+
+def _indices(agents: Sequence[AgentView]) -> tuple[int, ...]:
+    return tuple(a.index for a in agents)
 
 
 def _nobody_in_house(state: RoutingState, domain: str, tier: Tier) -> bool:
@@ -90,13 +116,29 @@ def _to_specialist(
     contract = _covering(state, domain, Tier.SPECIALIST)
     if contract is not None and not _has_specialist(state, domain):
         return _msp_decision(contract, domain, f"{why}; no in-house {domain} specialist")
-    queue = QueueSpec(f"specialists:{domain}", _SPECIALISTS, domain, Tier.SPECIALIST)
+    queue = _specialist_queue(domain)
     waiting = state.queue_length(queue.name)
     return Decision(
         queue=queue,
         reason=f"{why} to the {domain} specialists' queue: no {domain} skill >= "
         f"{SPECIALIST_MIN_LEVEL} free ({waiting} already waiting)",
     )
+
+
+def _specialist_route(
+    team: Sequence[AgentView], contracts: Sequence[MspContract], domain: str
+) -> Route:
+    """``_to_specialist`` as a table row."""
+    rank = _indices(_specialists(team, domain))
+    contract = covering_index(contracts, domain, Tier.SPECIALIST)
+    if contract is not None and not able(team, domain, Tier.SPECIALIST, AgentKind.SPECIALIST):
+        return Route(rank=rank, msp=contract)
+    return Route(rank=rank, queue=_specialist_queue(domain))
+
+
+def _same_for_every_stage(table: Routes, d_index: int, t_index: int, route: Route) -> None:
+    for stage in STAGES:
+        table[(d_index, t_index, stage)] = route
 
 
 @dataclass
@@ -168,6 +210,34 @@ class GeneralistFirst(Policy):
         direct = f", direct: {', '.join(self.direct_domains)}" if self.direct_domains else ""
         return f"generalist_first (time limit {hours_text(self.time_limit_hours)}{direct})"
 
+    def routes(
+        self, team: Sequence[AgentView], contracts: Sequence[MspContract], domains: Sequence[str]
+    ) -> RouteTable:
+        table: Routes = {}
+        for d_index, domain in enumerate(domains):
+            to_specialist = _specialist_route(team, contracts, domain)
+            has_target = (
+                able(team, domain, Tier.SPECIALIST, AgentKind.SPECIALIST)
+                or covering_index(contracts, domain, Tier.SPECIALIST) is not None
+            )
+            first_line = _indices(_strongest_generalists(team, domain))
+            for t_index, tier in enumerate(Tier):
+                first: Route
+                if not first_line or (domain in self.direct_domains and tier == Tier.SPECIALIST):
+                    first = to_specialist
+                else:
+                    limit = self.time_limit_hours if tier == Tier.SPECIALIST or has_target else None
+                    first = Route(
+                        rank=first_line,
+                        agent_limit_hours=limit,
+                        queue=_FIRST_LINE,
+                        queue_limit_hours=limit,
+                    )
+                table[(d_index, t_index, Stage.NEW)] = first
+                table[(d_index, t_index, Stage.REOPENED)] = first
+                table[(d_index, t_index, Stage.ESCALATED)] = to_specialist
+        return RouteTable(table)
+
 
 @dataclass
 class SkillsBased(Policy):
@@ -193,12 +263,28 @@ class SkillsBased(Policy):
         contract = _covering(state, domain, tier)
         if contract is not None and _nobody_in_house(state, domain, tier):
             return _msp_decision(contract, domain, f"nobody in-house can resolve {tier} work")
-        queue = QueueSpec(f"skill:{domain}:{tier}", _EVERYONE, domain, tier)
+        queue = _skill_queue(domain, tier)
         return Decision(
             queue=queue,
             reason=f"queued for {domain} ({tier}): nobody able is free "
             f"({state.queue_length(queue.name)} already waiting)",
         )
+
+    def routes(
+        self, team: Sequence[AgentView], contracts: Sequence[MspContract], domains: Sequence[str]
+    ) -> RouteTable:
+        table: Routes = {}
+        for d_index, domain in enumerate(domains):
+            for t_index, tier in enumerate(Tier):
+                rank = _indices(_spare_first(team, domain, tier))
+                contract = covering_index(contracts, domain, tier)
+                route = (
+                    Route(rank=rank, msp=contract)
+                    if contract is not None and not rank
+                    else Route(rank=rank, queue=_skill_queue(domain, tier))
+                )
+                _same_for_every_stage(table, d_index, t_index, route)
+        return RouteTable(table)
 
 
 @dataclass
@@ -234,6 +320,21 @@ class MspOverflow(Policy):
             f"{hours_text(self.max_wait_hours)})"
         )
 
+    def routes(
+        self, team: Sequence[AgentView], contracts: Sequence[MspContract], domains: Sequence[str]
+    ) -> RouteTable | None:
+        inner = self.inner.routes(team, contracts, domains)
+        if inner is None:
+            return None
+        table: Routes = {}
+        for (d_index, t_index, stage), route in inner.routes.items():
+            contract = covering_index(contracts, domains[d_index], list(Tier)[t_index])
+            if route.queue is not None and contract is not None:
+                overflow = Overflow(contract, self.max_queue, self.max_wait_hours)
+                route = replace(route, overflow=overflow)
+            table[(d_index, t_index, stage)] = route
+        return RouteTable(table, inner.rotation_start)
+
 
 @dataclass
 class RoundRobin(Policy):
@@ -251,10 +352,18 @@ class RoundRobin(Policy):
             if agent.index in free and agent.can_resolve(ticket.domain, ticket.tier):
                 self._next = (agent.index + 1) % count
                 return Decision(agent=agent, reason=f"{agent.name}: next able agent in rotation")
-        queue = QueueSpec(
-            f"rotation:{ticket.domain}:{ticket.tier}", _EVERYONE, ticket.domain, ticket.tier
-        )
+        queue = _rotation_queue(ticket.domain, ticket.tier)
         return Decision(queue=queue, reason="queued: no able agent free in the rotation")
+
+    def routes(
+        self, team: Sequence[AgentView], contracts: Sequence[MspContract], domains: Sequence[str]
+    ) -> RouteTable:
+        table: Routes = {}
+        for d_index, domain in enumerate(domains):
+            for t_index, tier in enumerate(Tier):
+                route = Route(rotation=True, queue=_rotation_queue(domain, tier))
+                _same_for_every_stage(table, d_index, t_index, route)
+        return RouteTable(table, rotation_start=self._next)
 
 
 POLICIES: dict[str, Callable[..., Policy]] = {

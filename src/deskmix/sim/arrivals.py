@@ -2,9 +2,10 @@
 
 Arrivals are a non-homogeneous Poisson process with rates constant within each hour: the count
 in each hour is Poisson, the times within it uniform, which is exact for piecewise-constant
-rates. Every per-ticket random quantity (work, first-line attempt, reopen) is drawn here in a
-fixed order from the replication's own generator: two policies run on the same seed therefore
-face the same tickets with the same draws (common random numbers), and their difference is the
+rates; each arrival belongs to a stream with probability proportional to its rate that hour.
+Every per-ticket random quantity (work, first-line attempt, reopen) is drawn here in a fixed
+order from the replication's own generator: two policies run on the same seed therefore face the
+same tickets with the same draws (common random numbers), and their difference is the
 policies', not noise.
 """
 
@@ -41,13 +42,18 @@ def draw_tickets(model: CompiledModel, rng: np.random.Generator) -> TicketDraws:
     hours = int(np.ceil(settings.horizon_hours))
     weeks = -(-hours // HOURS_PER_WEEK)
     rates = np.tile(model.stream_rates, (1, weeks))[:, :hours]
-    counts = rng.poisson(rates)
-    stream_of, hour_of = np.nonzero(counts)
-    repeat = counts[stream_of, hour_of]
-    streams = np.repeat(stream_of, repeat)
-    arrival = np.repeat(hour_of, repeat).astype(float) + rng.random(streams.size)
-    order = np.argsort(arrival, kind="stable")
-    arrival, streams = arrival[order], streams[order]
+    # The streams together are one Poisson process whose arrivals belong to each stream with
+    # probability rate / total (superposition): drawing it that way yields times already in
+    # hour order and needs one sort of values instead of sorting indices across streams.
+    total = rates.sum(axis=0)
+    counts = rng.poisson(total)
+    hour_of = np.repeat(np.arange(hours, dtype=np.int64), counts)
+    arrival = np.sort(hour_of + rng.random(hour_of.size))
+    share = np.cumsum(rates, axis=0) / np.where(total > 0, total, 1.0)
+    share[-1] = 1.0
+    bounds = (np.arange(hours)[None, :] + share).T.ravel()  # increasing: hour + cumulative share
+    picks = np.searchsorted(bounds, hour_of + rng.random(hour_of.size), side="right")
+    streams = np.minimum(picks - hour_of * len(rates), len(rates) - 1)
     n = arrival.size
     u_work = rng.random(n)
     u_attempt = rng.random(n)

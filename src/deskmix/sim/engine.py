@@ -13,6 +13,7 @@ best head among the queues it may serve (highest priority, then oldest).
 from __future__ import annotations
 
 import bisect
+import copy
 import gc
 import heapq
 from collections import deque
@@ -26,9 +27,11 @@ from deskmix.domain.team import AgentKind, MspContract
 from deskmix.domain.ticket import Tier
 from deskmix.routing.base import AgentView, Decision, Policy, QueueSpec, Stage
 from deskmix.sim.arrivals import TicketDraws, draw_tickets
+from deskmix.sim.compiled import compiled_routes, run_compiled
 from deskmix.sim.model import TIERS, CompiledModel
+from deskmix.sim.shifts import SHIFT_ON, shift_changes
 
-DONE, MSP_DONE, REOPEN, SHIFT_ON, SHIFT_OFF = range(5)
+DONE, MSP_DONE, REOPEN = range(3)
 INF = float("inf")
 
 
@@ -49,6 +52,7 @@ class SimTicket:
         "opened_at",
         "priority",
         "queued_at",
+        "queued_seq",
         "reopen_delay",
         "reopened",
         "reopens",
@@ -91,6 +95,7 @@ class SimTicket:
         self.msp_index = -1
         self.reopened = False
         self.queued_at: float | None = None
+        self.queued_seq = -1  # which push put it in its current queue; -1: not queued
 
     @property
     def id(self) -> str:
@@ -98,32 +103,39 @@ class SimTicket:
 
 
 class WaitingLine:
-    """One queue: a priority heap plus a FIFO view for 'how long has the oldest waited'."""
+    """One queue: a priority heap plus a FIFO view for 'how long has the oldest waited'.
+
+    The FIFO keeps (push sequence, ticket) and drops entries lazily: an entry is current only
+    while the ticket is still in the queue from that very push (a ticket taken, escalated and
+    queued elsewhere must not count as waiting here).
+    """
 
     __slots__ = ("fifo", "heap", "spec")
 
     def __init__(self, spec: QueueSpec) -> None:
         self.spec = spec
         self.heap: list[tuple[int, float, int, SimTicket, float | None]] = []
-        self.fifo: deque[SimTicket] = deque()
+        self.fifo: deque[tuple[int, SimTicket]] = deque()
 
     def push(self, ticket: SimTicket, limit: float | None, seq: int, now: float) -> None:
         ticket.queued_at = now
+        ticket.queued_seq = seq
         heapq.heappush(self.heap, (ticket.priority, ticket.opened_at, seq, ticket, limit))
-        self.fifo.append(ticket)
+        self.fifo.append((seq, ticket))
 
     def pop(self) -> tuple[SimTicket, float | None]:
         entry = heapq.heappop(self.heap)
         entry[3].queued_at = None
+        entry[3].queued_seq = -1
         return entry[3], entry[4]
 
     def oldest_wait(self, now: float) -> float:
         fifo = self.fifo
-        while fifo and fifo[0].queued_at is None:
+        while fifo and fifo[0][1].queued_seq != fifo[0][0]:
             fifo.popleft()
         if not fifo:
             return 0.0
-        queued = fifo[0].queued_at
+        queued = fifo[0][1].queued_at
         return now - queued if queued is not None else 0.0
 
 
@@ -207,27 +219,6 @@ class ReplicationResult:
     segments: list[tuple[int, int, float, float]] = field(default_factory=list)  # audit only
 
 
-def _shift_events(model: CompiledModel) -> tuple[list[tuple[float, int, int, Any]], list[bool]]:
-    """One event per hour and direction, naming every agent whose shift starts (or ends) then.
-
-    Desks work in shifts shared by many people: grouping keeps the event heap small.
-    """
-    available = model.available
-    initial = [bool(x) for x in available[:, 0]] if len(available) else []
-    steps = np.diff(available.astype(np.int8), axis=1)
-    groups: dict[tuple[int, int], list[int]] = {}
-    for agent, column in zip(*np.nonzero(steps), strict=True):
-        hour = int(column) + 1
-        kind = SHIFT_ON if steps[agent, column] > 0 else SHIFT_OFF
-        groups.setdefault((hour, kind), []).append(int(agent))
-    events: list[tuple[float, int, int, Any]] = [
-        (float(hour), -1 - n, kind, tuple(agents))
-        for n, ((hour, kind), agents) in enumerate(sorted(groups.items()))
-    ]
-    heapq.heapify(events)
-    return events, initial
-
-
 def run_replication(
     model: CompiledModel,
     policy: Policy,
@@ -235,34 +226,76 @@ def run_replication(
     *,
     trace: int = 0,
     audit: bool = False,
+    compiled: bool | None = None,
 ) -> ReplicationResult:
     """Simulate once.
 
     ``trace`` keeps the first N routing decisions with their reasons; ``audit`` records every
     piece of work as (agent, ticket, start, end) so tests can check the engine's invariants.
+    ``compiled`` chooses the loop: the compiled one (policies with a route table; the default
+    when there is one and no audit is asked for) or the Python one, which calls ``decide`` for
+    every ticket. Both give the same numbers bit for bit; the reasons of a traced run come from
+    replaying its first decisions through ``decide``.
     """
     rng = np.random.default_rng(seed)
     draws = draw_tickets(model, rng)
+    routes = None if audit or compiled is False else compiled_routes(model, policy)
+    if compiled and routes is None:
+        raise ValueError(f"policy {policy.name!r} has no route table to compile")
     # The loop makes one small object per ticket and per event and no reference cycles, so
     # the cyclic garbage collector only costs time here (about a fifth of the run).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _simulate(model, policy, draws, trace, audit)
+        if routes is None:
+            return _simulate(model, policy, draws, trace, audit)
+        run = run_compiled(model, routes, draws)
+        decisions = (
+            _simulate(
+                model, copy.deepcopy(policy), draws, trace, False, until_traced=True
+            ).decisions
+            if trace
+            else []
+        )
     finally:
         if collecting:
             gc.enable()
+    return ReplicationResult(
+        arrival=draws.arrival,
+        first_response=run.first_response,
+        resolved=run.resolved,
+        domain=draws.domain,
+        tier=draws.tier,
+        priority=draws.priority,
+        escalations=run.escalations,
+        msp=run.msp,
+        reopened=run.reopened,
+        busy_hours=run.busy_hours,
+        msp_hours=run.msp_hours,
+        decisions=decisions,
+    )
 
 
 def _simulate(
-    model: CompiledModel, policy: Policy, draws: TicketDraws, trace: int, audit: bool
+    model: CompiledModel,
+    policy: Policy,
+    draws: TicketDraws,
+    trace: int,
+    audit: bool,
+    *,
+    until_traced: bool = False,
 ) -> ReplicationResult:
+    """The reference loop; with ``until_traced`` it stops once ``trace`` decisions are kept
+    (their reasons are all the caller wants)."""
     settings = model.settings
     warmup, horizon, end = settings.warmup_hours, settings.horizon_hours, settings.end_hours
     agents = model.agents
     n_agents = len(agents)
     state = SimState(agents, model.msp)
-    events, initial = _shift_events(model)
+    changes = shift_changes(model)
+    events: list[tuple[float, int, int, Any]] = list(changes.groups())
+    heapq.heapify(events)
+    initial = changes.initial
     on_duty = initial[:]
     for a, duty in enumerate(on_duty):
         state.set_free(a, duty)
@@ -354,6 +387,7 @@ def _simulate(
         nonlocal seq
         if len(decisions) < trace:
             decisions.append((state.now, ticket.id, decision.reason))
+
         if decision.agent is not None:
             start(decision.agent.index, ticket, decision.work_limit_hours)
             return
@@ -402,7 +436,8 @@ def _simulate(
     i = 0
     next_arrival = arrivals[0] if count else INF
     decide = policy.decide
-    while True:
+    stop_at = trace if until_traced else -1
+    while len(decisions) != stop_at:
         if events and events[0][0] <= next_arrival:
             when, event_seq, kind, subject = heapq.heappop(events)
             if when > end:

@@ -22,25 +22,32 @@ from deskmix.sim.model import TIERS, CompiledModel
 PERCENTILES = (50, 90, 95)
 
 
-def _elapsed(
+def _sla_clock(
     model: CompiledModel,
     start: NDArray[np.float64],
-    stop: NDArray[np.float64],
+    stops: tuple[NDArray[np.float64], ...],
     business: NDArray[np.bool_],
-) -> NDArray[np.float64]:
-    """Hours on each ticket's SLA clock: business hours or calendar hours."""
-    calendar = stop - start
-    on_clock = model.business.between(start, stop)
-    out = np.where(business, on_clock, calendar)
-    out[np.isnan(stop)] = np.nan
+) -> list[NDArray[np.float64]]:
+    """Hours on each ticket's SLA clock from ``start`` to each of ``stops``: business hours
+    where the ticket's SLA counts them, calendar hours elsewhere; NaN where a stop is NaN.
+
+    The business calendar is read only for the tickets whose SLA uses it, and the start only
+    once: this runs for every replication of every design the planner tries.
+    """
+    out = [stop - start for stop in stops]
+    if business.any():
+        opened = model.business.elapsed(start[business])
+        for clock, stop in zip(out, stops, strict=True):
+            clock[business] = model.business.elapsed(stop[business]) - opened
     return out
 
 
 def _time_stats(prefix: str, values: NDArray[np.float64], out: dict[str, float]) -> None:
     done = values[~np.isnan(values)]
     out[f"{prefix}_mean"] = float(done.mean()) if done.size else math.nan
-    for p in PERCENTILES:
-        out[f"{prefix}_p{p}"] = float(np.percentile(done, p)) if done.size else math.nan
+    found = np.percentile(done, PERCENTILES) if done.size else [math.nan] * len(PERCENTILES)
+    for p, value in zip(PERCENTILES, found, strict=True):
+        out[f"{prefix}_p{p}"] = float(value)
 
 
 def replication_kpis(model: CompiledModel, result: ReplicationResult) -> dict[str, float]:
@@ -54,19 +61,19 @@ def replication_kpis(model: CompiledModel, result: ReplicationResult) -> dict[st
     priority = result.priority[measured]
     domain = result.domain[measured]
     business = model.sla_business[priority]
-    response = _elapsed(model, arrival, response_at, business)
-    resolution = _elapsed(model, arrival, resolved_at, business)
+    response, resolution = _sla_clock(model, arrival, (response_at, resolved_at), business)
     wait = response_at - arrival
     resolution_calendar = resolved_at - arrival
-    met_response = np.nan_to_num(response, nan=np.inf) <= model.sla_response[priority]
-    met_resolution = np.nan_to_num(resolution, nan=np.inf) <= model.sla_resolution[priority]
+    # NaN (never responded or resolved) compares False: a miss.
+    met_response = response <= model.sla_response[priority]
+    met_resolution = resolution <= model.sla_resolution[priority]
+    escalated = result.escalations[measured] > 0
+    ticket_tier = result.tier[measured]
     out: dict[str, float] = {
         "tickets": float(measured.sum()),
         "tickets_per_week": float(measured.sum()) / (window / 168.0),
         "unresolved": float(np.isnan(resolved_at).sum()),
-        "escalated_share": float((result.escalations[measured] > 0).mean())
-        if measured.any()
-        else 0,
+        "escalated_share": float(escalated.mean()) if measured.any() else 0,
         "msp_share": float((result.msp[measured] >= 0).mean()) if measured.any() else 0.0,
         "reopened_share": float(result.reopened[measured].mean()) if measured.any() else 0.0,
         "sla_response": float(met_response.mean()) if measured.any() else math.nan,
@@ -94,9 +101,9 @@ def replication_kpis(model: CompiledModel, result: ReplicationResult) -> dict[st
         out[f"sla_resolution/{name}"] = float(met_resolution[mask].mean())
         done = wait[mask]
         out[f"wait_mean/{name}"] = float(np.nanmean(done)) if (~np.isnan(done)).any() else math.nan
-        out[f"escalated_share/{name}"] = float((result.escalations[measured][mask] > 0).mean())
+        out[f"escalated_share/{name}"] = float(escalated[mask].mean())
     for t, tier in enumerate(TIERS):
-        mask = result.tier[measured] == t
+        mask = ticket_tier == t
         if mask.any():
             out[f"sla_resolution/{tier}"] = float(met_resolution[mask].mean())
     lo, hi = int(settings.warmup_hours), math.ceil(settings.horizon_hours)

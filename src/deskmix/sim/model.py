@@ -12,6 +12,7 @@ Generalists count at least level 2 on generalist work: breadth is their trade.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -103,6 +104,8 @@ class CompiledModel:
     sla_share: NDArray[np.float64]
     business: WeekCalendar  # the SLA's business hours (simulation hour 0 is a Monday 00:00)
     factors: NDArray[np.float64] = field(init=False)  # agents x domains x tiers
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Arrays worked out from the fields once and reused by every replication."""
 
     def __post_init__(self) -> None:
         self.factors = np.array(
