@@ -37,23 +37,36 @@ class TicketDraws:
         return len(self.arrival)
 
 
-def draw_tickets(model: CompiledModel, rng: np.random.Generator) -> TicketDraws:
-    settings = model.settings
-    hours = int(np.ceil(settings.horizon_hours))
+def _hourly_rates(model: CompiledModel) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Total tickets per hour over the run, and each hour's bounds for picking a stream (hour +
+    cumulative share of the streams). A model's own, worked out once for all replications."""
+    cached = model.derived.get("hourly rates")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    hours = int(np.ceil(model.settings.horizon_hours))
     weeks = -(-hours // HOURS_PER_WEEK)
     rates = np.tile(model.stream_rates, (1, weeks))[:, :hours]
+    total = rates.sum(axis=0)
+    share = np.cumsum(rates, axis=0) / np.where(total > 0, total, 1.0)
+    share[-1] = 1.0
+    bounds = (np.arange(hours)[None, :] + share).T.ravel()  # increasing
+    model.derived["hourly rates"] = (total, bounds)
+    return total, bounds
+
+
+def draw_tickets(model: CompiledModel, rng: np.random.Generator) -> TicketDraws:
+    settings = model.settings
+    streams_count = len(model.stream_rates)
     # The streams together are one Poisson process whose arrivals belong to each stream with
     # probability rate / total (superposition): drawing it that way yields times already in
     # hour order and needs one sort of values instead of sorting indices across streams.
-    total = rates.sum(axis=0)
+    total, bounds = _hourly_rates(model)
     counts = rng.poisson(total)
-    hour_of = np.repeat(np.arange(hours, dtype=np.int64), counts)
-    arrival = np.sort(hour_of + rng.random(hour_of.size))
-    share = np.cumsum(rates, axis=0) / np.where(total > 0, total, 1.0)
-    share[-1] = 1.0
-    bounds = (np.arange(hours)[None, :] + share).T.ravel()  # increasing: hour + cumulative share
+    hour_of = np.repeat(np.arange(total.size, dtype=np.int64), counts)
+    # Out of order only within each hour: a merge sort finds the runs (several times quicker).
+    arrival = np.sort(hour_of + rng.random(hour_of.size), kind="stable")
     picks = np.searchsorted(bounds, hour_of + rng.random(hour_of.size), side="right")
-    streams = np.minimum(picks - hour_of * len(rates), len(rates) - 1)
+    streams = np.minimum(picks - hour_of * streams_count, streams_count - 1)
     n = arrival.size
     u_work = rng.random(n)
     u_attempt = rng.random(n)
@@ -63,13 +76,18 @@ def draw_tickets(model: CompiledModel, rng: np.random.Generator) -> TicketDraws:
     tier = model.stream_tier[streams]
     work = np.empty(n)
     attempt = np.empty(n)
+    pair = domain * 2 + tier
     for (d, t), dist in model.handling.items():
-        mask = (domain == d) & (tier == t)
-        if mask.any():
-            work[mask] = dist.ppf(u_work[mask])
-        attempt_mask = domain == d
-        if t == 0 and attempt_mask.any():
-            attempt[attempt_mask] = dist.ppf(u_attempt[attempt_mask])
+        mask = pair == d * 2 + t
+        attempt_mask = domain == d if t == 0 else np.zeros(0, dtype=bool)
+        # One ppf call per distribution for both draws: scipy's per-call overhead is larger
+        # than the work on a replication's few thousand tickets.
+        u = np.concatenate((u_work[mask], u_attempt[attempt_mask]))
+        if u.size:
+            both = dist.ppf(u)
+            work[mask] = both[: int(mask.sum())]
+            if t == 0:
+                attempt[attempt_mask] = both[int(mask.sum()) :]
     # ppf(1.0) is infinite; uniforms are in [0, 1) but guard against extreme tails anyway.
     np.minimum(work, 10_000.0, out=work)
     np.minimum(attempt, 10_000.0, out=attempt)

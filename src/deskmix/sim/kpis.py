@@ -79,8 +79,10 @@ def replication_kpis(model: CompiledModel, result: ReplicationResult) -> dict[st
         "sla_response": float(met_response.mean()) if measured.any() else math.nan,
         "sla_resolution": float(met_resolution.mean()) if measured.any() else math.nan,
     }
+    before = set(out)
     _time_stats("wait", wait, out)
     _time_stats("resolution", resolution_calendar, out)
+    overall_stats = [k for k in out if k not in before]
     for p in range(1, 6):
         mask = priority == p
         if not mask.any():
@@ -89,9 +91,12 @@ def replication_kpis(model: CompiledModel, result: ReplicationResult) -> dict[st
         out[f"tickets/{key}"] = float(mask.sum())
         out[f"sla_response/{key}"] = float(met_response[mask].mean())
         out[f"sla_resolution/{key}"] = float(met_resolution[mask].mean())
-        stats_out: dict[str, float] = {}
-        _time_stats("wait", wait[mask], stats_out)
-        _time_stats("resolution", resolution_calendar[mask], stats_out)
+        if mask.all():  # one priority only: its figures are the overall ones
+            stats_out = {k: out[k] for k in overall_stats}
+        else:
+            stats_out = {}
+            _time_stats("wait", wait[mask], stats_out)
+            _time_stats("resolution", resolution_calendar[mask], stats_out)
         out.update({f"{k}/{key}": v for k, v in stats_out.items()})
     for d, name in enumerate(model.domains):
         mask = domain == d
