@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from deskmix.errors import ConfigError
 from deskmix.routing.base import Policy
 from deskmix.routing.policies import make_policy
+from deskmix.sim.compiled import warm_up
 from deskmix.sim.engine import run_replication
 from deskmix.sim.kpis import backlog, replication_kpis, summarise
 from deskmix.sim.model import CompiledModel, compile_model
@@ -115,6 +116,7 @@ class ProcessBackend(Backend):
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.description = f"{workers} local processes"
+        warm_up()  # workers fork from this process and inherit the loaded event loop
         self.pool = ProcessPoolExecutor(max_workers=workers)
 
     def run(self, tasks: list[Task], tick: Callable[[int], None] | None) -> list[Output]:

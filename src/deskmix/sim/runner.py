@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deskmix.routing.base import Policy
+from deskmix.sim.compiled import warm_up
 from deskmix.sim.engine import run_replication
 from deskmix.sim.kpis import Estimate, backlog, replication_kpis, summarise
 from deskmix.sim.model import CompiledModel
@@ -82,6 +83,9 @@ def simulate(
             if progress:
                 progress(1)
     else:
+        # Load the compiled event loop here, once: the workers fork from this process and
+        # inherit it instead of each loading it from disk (a second or so apiece).
+        warm_up()
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_install, initargs=(model, policy)
         ) as pool:
