@@ -1,10 +1,11 @@
 """The descent's moves: which neighbours of a design the search simulates next.
 
 A move saves money per hour: one person fewer in a pool, two one-domain specialists merged
-into one person cross-trained in both, or two domains' whole teams pooled into one
-cross-trained team of one person fewer. ``allowed`` keeps every move inside the constraints
-(bus factor, stability floors); ``combined`` applies several moves that held on their own at
-once.
+into one person cross-trained in both, two domains' whole teams pooled into one
+cross-trained team of one person fewer, or one cross-trained person replaced by a specialist
+in one of the two domains (so a pair formed early in the descent can be undone). ``allowed``
+keeps every move inside the constraints (bus factor, stability floors); ``combined`` applies
+several moves that held on their own at once.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 MERGE = "merge "  # key of a merge move, apart from the pair pool's own removal
 POOL = "pool "  # key of a pooling move (two domains' teams into one cross-trained team)
+NARROW = "narrow "  # key of a narrowing move (a cross-trained person kept in one domain)
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,30 @@ def neighbours(planner: Planner, design: Design, floors: dict[str, int]) -> list
             )
             out.append(Move(saving, f"{MERGE}{pair}", merged, why))
         out += poolings(planner, design, floors)
+    out += narrowings(planner, design, floors)
     return sorted(out, key=lambda m: (-m.saving, m.pool))
+
+
+def narrowings(planner: Planner, design: Design, floors: dict[str, int]) -> list[Move]:
+    """One person cross-trained in two domains replaced by a specialist in one of them.
+
+    Merges and poolings only ever add cross-training; without this move a descent that
+    pooled two domains could not reach "one pair and one specialist" from "two pairs", which
+    is cheaper when one domain needs less depth than the other.
+    """
+    out = []
+    for pair in design.pairs():
+        for keep in pool_domains(pair):
+            saving = planner.pool_cost(pair) - planner.pool_cost(keep)
+            narrowed = design.changed(pair, -1).changed(keep, +1)
+            if saving <= 0 or not allowed(planner, narrowed, floors):
+                continue
+            why = (
+                f"one person cross-trained in {pair.replace('+', ' and ')} replaced by a "
+                f"{keep} specialist (saves {saving * planner.shift_hours:,.0f} a week)"
+            )
+            out.append(Move(saving, f"{NARROW}{pair}>{keep}", narrowed, why))
+    return out
 
 
 def poolings(planner: Planner, design: Design, floors: dict[str, int]) -> list[Move]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from deskmix.plan.design import Design
 from deskmix.plan.evaluate import Evaluation
 from deskmix.plan.inputs import pool_domains
-from deskmix.plan.moves import MERGE, POOL
+from deskmix.plan.moves import MERGE, NARROW, POOL
 
 if TYPE_CHECKING:
     from deskmix.plan.search import OptionResult, Planner
@@ -37,6 +37,12 @@ def plan_reasons(
         if pool.startswith(MERGE):
             pair = pool.removeprefix(MERGE).replace("+", " and ")
             out.append(f"One person cross-trained in {pair} instead would miss: {broken}.")
+        elif pool.startswith(NARROW):
+            pair, keep = pool.removeprefix(NARROW).split(">")
+            out.append(
+                f"A {keep} specialist instead of one person cross-trained in "
+                f"{pair.replace('+', ' and ')} would miss: {broken}."
+            )
         elif pool.startswith(POOL):
             pair = pool.removeprefix(POOL).replace("+", " and ")
             out.append(f"Pooling {pair} into one cross-trained team would miss: {broken}.")
