@@ -122,3 +122,22 @@ def test_descent_offers_merges_and_pooling_of_two_domains() -> None:
     # without cross-training only removals remain
     single = Planner(two_quiet_domains(), sla(), _quiet_costs(False), [], RUN)
     assert all("+" not in p for m in single.neighbours(design, {}) for p in m.design.pools())
+
+
+def test_descent_can_narrow_a_pair_back_to_one_domain() -> None:
+    from deskmix.plan.design import Design
+
+    planner = Planner(two_quiet_domains(), sla(), _quiet_costs(True), [], RUN)
+    design = Design.of(2, {"network+security": 2})
+    moves = {m.design: m for m in planner.neighbours(design, {"generalists": 1})}
+    to_network = Design.of(2, {"network": 1, "network+security": 1})
+    to_security = Design.of(2, {"security": 1, "network+security": 1})
+    assert to_network in moves and to_security in moves
+    # a pair costs 55 an hour and a one-domain specialist 50: narrowing saves the premium
+    assert moves[to_network].saving == pytest.approx(5)
+    assert "replaced by a network specialist" in moves[to_network].why
+    # a lone pair is the only cover of both domains: narrowing it would leave one uncovered
+    alone = Design.of(2, {"network+security": 1})
+    narrowed = {m.design for m in planner.neighbours(alone, {"generalists": 1})}
+    assert Design.of(2, {"network": 1}) not in narrowed
+    assert Design.of(2, {"security": 1}) not in narrowed
