@@ -119,3 +119,11 @@ def test_without_javascript_a_simulation_returns_the_page_with_results(
     assert "<h1>Simulate a team</h1>" in response.text  # the whole page, not a fragment
     assert 'id="kpi-table"' in response.text
     assert 'value="1.2"' in response.text  # the what-if stays filled in
+
+
+def test_a_plan_that_keeps_todays_people_only_adds_hires(server: LiveServer) -> None:
+    form = {"reps": "2", "weeks": "2", "max_designs": "4", "keep": "on"}
+    response = httpx.post(f"{server.base_url}/plan", data=form, headers=HTMX, timeout=300)
+    assert response.status_code == 200, response.text
+    assert "people of" in response.text and "stay" in response.text
+    assert "new hire(s)" in response.text

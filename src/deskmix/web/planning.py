@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "min_specialists": 1,
     "max_headcount": 60,
     "msp": "on",
+    "keep": "",
     "reps": 3,
     "weeks": 3,
     "max_designs": 12,
@@ -58,6 +59,7 @@ class PlanInputs:
     sla_choice: str
     costs: CostTable
     offers: list[MspContract]
+    existing: Team | None  # today's people, kept: the plan adds hires on top
     compared: list[tuple[str, Team]]
     run: RunSettings
     max_designs: int
@@ -79,6 +81,7 @@ def read_inputs(form: forms.Form, desk: Dashboard) -> PlanInputs:
     values["min_specialists"] = forms.integer(form, "min_specialists", 1, 0, 5)
     values["max_headcount"] = forms.integer(form, "max_headcount", 60, 1, 200)
     values["msp"] = "on" if forms.flag(form, "msp") else ""
+    values["keep"] = "on" if forms.flag(form, "keep") else ""
     values["reps"] = forms.integer(form, "reps", 3, 2, 10)
     values["weeks"] = forms.integer(form, "weeks", 3, 1, 13)
     values["max_designs"] = forms.integer(form, "max_designs", DEFAULTS["max_designs"], 2, 60)
@@ -102,6 +105,7 @@ def read_inputs(form: forms.Form, desk: Dashboard) -> PlanInputs:
         sla_choice=values["sla"],
         costs=costs,
         offers=list(today.msp) if values["msp"] else [],
+        existing=Team(name=today.name, agents=today.agents) if values["keep"] else None,
         compared=[(TODAY, today)],
         run=RunSettings(reps=values["reps"], weeks=values["weeks"], seed=values["seed"], workers=1),
         max_designs=values["max_designs"],
@@ -117,7 +121,13 @@ def _plan(inputs: PlanInputs) -> PlanOutcome:
     workload = inputs.desk.workload()
     sla = sla_policy(inputs.sla_choice)
     planner = Planner(
-        workload, sla, inputs.costs, inputs.offers, inputs.run, max_evaluations=inputs.max_designs
+        workload,
+        sla,
+        inputs.costs,
+        inputs.offers,
+        inputs.run,
+        max_evaluations=inputs.max_designs,
+        existing=inputs.existing,
     )
     plan = planner.plan()
     return PlanOutcome(
