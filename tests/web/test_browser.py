@@ -133,7 +133,7 @@ def test_plan_puts_designs_side_by_side_and_offers_the_report(
 ) -> None:
     page = laptop.page
     page.goto(laptop.base_url + "/plan")
-    page.fill("#plan-reps", "2")  # a small search: in-house designs only, short runs
+    page.fill("#plan-reps", "3")  # a small search: in-house designs only, short runs
     page.fill("#plan-weeks", "3")
     page.fill("#max_designs", "10")
     page.uncheck('input[name="msp"]')
