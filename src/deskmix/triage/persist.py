@@ -47,6 +47,7 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "sklearn.pipeline.Pipeline",
         "sklearn.svm._classes.LinearSVC",
         "sklearn.linear_model._logistic.LogisticRegression",
+        "deskmix.triage.pipeline.SoftBalancedSVC",
     }
 )
 """Types a deskmix triage file may contain; anything else means it is not ours."""

@@ -99,7 +99,7 @@ def fit_target(
 ) -> TargetModel:
     """Fit one target's pipeline and attach its provenance."""
     counts = pd.Series(labels).value_counts()
-    pipeline = build_pipeline(options, len(texts), int(counts.min()))
+    pipeline = build_pipeline(options, labels)
     slim(pipeline.fit(texts, labels))
     metadata = {
         "data_hash": data_hash(texts, labels),
@@ -107,6 +107,7 @@ def fit_target(
         "examples": len(texts),
         "labels": {str(k): int(v) for k, v in sorted(counts.items())},
         "options": options.as_dict(),
+        "calibration_folds": int(pipeline.named_steps["classifier"].cv.get_n_splits()),
     }
     return TargetModel(target, pipeline, metadata)
 
