@@ -290,7 +290,7 @@ def simulate_compiled(  # type: ignore[no-untyped-def]
         # Each step sets at most one ticket to route and one freed agent to pull work, in
         # that order: the routing is written out here once, not called, because a call that
         # passes this many arrays costs more than the routing itself.
-        route_k = -1
+        route_k = np.int64(-1)
         pull_a = -1
         if counters[C_EVENTS] > 0 and ev_time[0] <= next_arrival:
             when, event_seq, kind, subject = ev_time[0], ev_int[0, 0], ev_int[0, 1], ev_int[0, 2]
@@ -353,7 +353,7 @@ def simulate_compiled(  # type: ignore[no-untyped-def]
                         agent_i[a, A_DONE_SEQ] = -1
         elif i < n:
             now = next_arrival
-            route_k = agent_queue_start[0] * 0 + i  # int64, like every other ticket index
+            route_k = np.int64(i)  # the type of every other ticket index
             i += 1
             next_arrival = arrival[i] if i < n else math.inf
         else:
