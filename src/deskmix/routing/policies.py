@@ -136,9 +136,15 @@ def _specialist_route(
     return Route(rank=rank, queue=_specialist_queue(domain))
 
 
-def _same_for_every_stage(table: Routes, d_index: int, t_index: int, route: Route) -> None:
-    for stage in STAGES:
-        table[(d_index, t_index, stage)] = route
+def _stage_blind(domains: Sequence[str], route_for: Callable[[str, Tier], Route]) -> Routes:
+    """Routes of a policy that treats new, escalated and reopened tickets alike."""
+    table: Routes = {}
+    for d_index, domain in enumerate(domains):
+        for t_index, tier in enumerate(Tier):
+            route = route_for(domain, tier)
+            for stage in STAGES:
+                table[(d_index, t_index, stage)] = route
+    return table
 
 
 @dataclass
@@ -273,18 +279,14 @@ class SkillsBased(Policy):
     def routes(
         self, team: Sequence[AgentView], contracts: Sequence[MspContract], domains: Sequence[str]
     ) -> RouteTable:
-        table: Routes = {}
-        for d_index, domain in enumerate(domains):
-            for t_index, tier in enumerate(Tier):
-                rank = _indices(_spare_first(team, domain, tier))
-                contract = covering_index(contracts, domain, tier)
-                route = (
-                    Route(rank=rank, msp=contract)
-                    if contract is not None and not rank
-                    else Route(rank=rank, queue=_skill_queue(domain, tier))
-                )
-                _same_for_every_stage(table, d_index, t_index, route)
-        return RouteTable(table)
+        def route_for(domain: str, tier: Tier) -> Route:
+            rank = _indices(_spare_first(team, domain, tier))
+            contract = covering_index(contracts, domain, tier)
+            if contract is not None and not rank:
+                return Route(rank=rank, msp=contract)
+            return Route(rank=rank, queue=_skill_queue(domain, tier))
+
+        return RouteTable(_stage_blind(domains, route_for))
 
 
 @dataclass
@@ -358,11 +360,9 @@ class RoundRobin(Policy):
     def routes(
         self, team: Sequence[AgentView], contracts: Sequence[MspContract], domains: Sequence[str]
     ) -> RouteTable:
-        table: Routes = {}
-        for d_index, domain in enumerate(domains):
-            for t_index, tier in enumerate(Tier):
-                route = Route(rotation=True, queue=_rotation_queue(domain, tier))
-                _same_for_every_stage(table, d_index, t_index, route)
+        table = _stage_blind(
+            domains, lambda domain, tier: Route(rotation=True, queue=_rotation_queue(domain, tier))
+        )
         return RouteTable(table, rotation_start=self._next)
 
 
