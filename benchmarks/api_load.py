@@ -18,7 +18,10 @@ exactly once. Targets: >= 500 route decisions/s, p99 < 50 ms, 0 double assignmen
 
 The clients speak HTTP/1.1 over asyncio streams (keep-alive, one connection each) rather than
 through an HTTP library, so the load generator's own CPU (it shares the machine with the
-server and PostgreSQL) stays small and the figures measure the server.
+server and PostgreSQL) stays small and the figures measure the server. It prints the CPU the
+client, the server's processes and PostgreSQL's processes used during the measured run (from
+/proc, Linux) and the load average: on a shared machine a low rate with a server far from a
+full core means the machine was busy, not that the server was slow.
 """
 
 from __future__ import annotations
@@ -235,6 +238,41 @@ async def run_clients(
     return time.perf_counter() - started
 
 
+def _proc_stats() -> dict[int, tuple[int, str, float]]:
+    """pid -> (parent pid, command, CPU seconds used) for every process we can read (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[int, tuple[int, str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        out[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def cpu_use(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server's process tree and by PostgreSQL's processes
+    (whoever they serve: the figure is only as clean as the machine is quiet)."""
+    stats = _proc_stats()
+    tree = {server_pid}
+    grew = True
+    while grew:
+        grew = False
+        for pid, (parent, _, _) in stats.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return {
+        "server": sum(stats[p][2] for p in tree if p in stats),
+        "postgres": sum(cpu for _, name, cpu in stats.values() if name.startswith("postgres")),
+    }
+
+
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.array(values), q)) * 1000 if values else float("nan")
 
@@ -288,9 +326,12 @@ def main(argv: list[str] | None = None) -> int:
         wait_healthy(port, server)
         # Warm-up: every worker builds its team views and connection pool.
         asyncio.run(run_clients(port, token, domains, args.clients, args.clients * 10, warm, "w"))
+        before, client_before = cpu_use(server.pid), time.process_time()
         elapsed = asyncio.run(
             run_clients(port, token, domains, args.clients, args.routes, tally, "r")
         )
+        after, client_cpu = cpu_use(server.pid), time.process_time() - client_before
+        load = os.getloadavg()
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -318,6 +359,13 @@ def main(argv: list[str] | None = None) -> int:
             f"  latency {kind:<9} p50 {percentile(values, 50):6.1f} ms   "
             f"p99 {percentile(values, 99):6.1f} ms   max {percentile(values, 100):6.1f} ms"
         )
+    used = {name: after[name] - before[name] for name in after}
+    print(
+        f"  CPU (% of one core): client {client_cpu / elapsed:.0%}, server "
+        f"{used['server'] / elapsed:.0%}, PostgreSQL {used['postgres'] / elapsed:.0%}; "
+        f"server {used['server'] / max(routes, 1) * 1000:.2f} ms per route decision; "
+        f"load average {load[0]:.2f}"
+    )
     print(f"  HTTP statuses:    {dict(sorted(tally.statuses.items()))}; 5xx: {server_errors}")
     print(f"  store checks:     {checks}")
     for line in tally.errors[:5]:

@@ -13,6 +13,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -124,3 +125,58 @@ def test_concurrent_clients_never_double_assign(served: tuple[LiveServer, str]) 
     assert failures == []
     assert len(routed) == CLIENTS * ROUTES_PER_CLIENT
     _assert_consistent(server.app.state.store, routed)
+
+
+def test_refusals_in_concurrent_batches_get_their_own_4xx(served: tuple[LiveServer, str]) -> None:
+    """Clients send good and bad routing requests at once, so batches mix them: each bad one
+    gets its own 404/409 with its message, and every good one is applied."""
+    server, token = served
+    headers = {"Authorization": f"Bearer {token}"}
+    loaded = httpx.put(
+        f"{server.base_url}/api/live/team",
+        json={"team": _team_yaml(), "policy": "skills_based", "reset": True},
+        headers=headers,
+    )
+    assert loaded.status_code == 200, loaded.text
+    answers: list[tuple[str, int, str]] = []
+    start = threading.Barrier(CLIENTS)
+
+    def client(number: int) -> None:
+        with httpx.Client(base_url=server.base_url, headers=headers, timeout=60) as http:
+            start.wait()
+            for i in range(5):
+                key = f"r{number}-{i}"
+                body = {"id": key, "domain": "security", "tier": "specialist", "priority": 2}
+                requests: list[tuple[str, str, dict[str, Any] | None]] = [
+                    ("route", "/api/route", body),
+                    ("unknown", f"/api/live/tickets/x{key}/complete", None),
+                    ("duplicate", "/api/route", body),
+                    ("complete", f"/api/live/tickets/{key}/complete", None),
+                    ("again", f"/api/live/tickets/{key}/complete", None),
+                ]
+                for kind, path, payload in requests:
+                    answer = http.post(path, json=payload)
+                    failed = answer.status_code >= 400
+                    answers.append(
+                        (kind, answer.status_code, answer.json()["detail"] if failed else "")
+                    )
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = {"route": 200, "unknown": 404, "duplicate": 409, "complete": 200, "again": 409}
+    assert len(answers) == CLIENTS * 5 * 5
+    for kind, status, detail in answers:
+        assert status == expected[kind], (kind, status, detail)
+        if kind == "unknown":
+            assert "no live ticket 'xr" in detail
+        elif kind == "duplicate":
+            assert "was already routed" in detail
+        elif kind == "again":
+            assert "is already completed" in detail
+    with server.app.state.store.transaction() as conn:
+        states = conn.execute(select(TICKETS.c.state)).scalars().all()
+    assert states == ["done"] * (CLIENTS * 5)  # security goes to the MSP; all completed
+    assert server.app.state.live_desk.batches < server.app.state.live_desk.operations

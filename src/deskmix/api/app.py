@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -40,12 +39,12 @@ def create_app(settings: ServerSettings) -> FastAPI:
     """The application for one store; the store is opened (and migrated) before serving."""
     store = open_store(settings.db)
     runner = JobRunner(store, settings.job_threads, settings.sim_workers)
-    routing_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskmix-routing")
+    desk = Desk(store, durable=settings.durable_routing)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        routing_thread.shutdown(wait=True)
+        desk.close()
         runner.shutdown()
         store.dispose()
 
@@ -57,8 +56,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     )
     app.state.store = store
     app.state.settings = settings
-    app.state.routing_thread = routing_thread
-    app.state.live_desk = Desk(store, durable=settings.durable_routing)
+    app.state.live_desk = desk
     app.state.triage_service = TriageService(settings.triage_model)
     app.state.job_runner = runner
     app.state.token_cache = TokenCache(store)

@@ -1,37 +1,45 @@
 """Live routing against the store: route, assign, complete, escalate, shifts, team loads.
 
-Every change runs in one transaction that starts by locking the single ``live_desk`` row
-(``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite a write to that row, which takes SQLite's
-one writer lock, plus a lock per process so threads queue instead of spinning on SQLITE_BUSY).
-Changes are therefore applied one after another: a policy decides against a state nobody else
-can change before the decision is written, so no agent is handed two tickets and no update is
-lost, however many requests, threads or server processes arrive at once. The database enforces
-"one assigned ticket per agent" too (unique indexes), as a second line of defence.
+Every change is applied under the single ``live_desk`` row lock (``SELECT ... FOR UPDATE`` on
+PostgreSQL; on SQLite a write to that row, which takes SQLite's one writer lock, plus a lock
+per process so threads queue instead of spinning on SQLITE_BUSY), so a policy decides against
+a state nobody else can change before the decision is written: no agent is handed two tickets
+and no update is lost, however many requests, threads or server processes arrive at once.
+The database enforces "one assigned ticket per agent" too (unique indexes), as a second line
+of defence.
 
-The lock is held for a handful of indexed statements, and the team's views and policy are
-built once per team version per process, so the serial section stays short.
+Changes are committed in groups (group commit). Requests are queued to one routing thread per
+process; while it applies a batch, new requests wait, and the next batch takes all of them:
+one lock, one read of the desk, the operations applied in memory one after another with the
+policy (``deskmix.live.batch``), a few bulk writes, one commit, then every waiting request is
+answered. Under light load a batch holds one request, as before; under heavy load the lock
+and the round trips are shared by many. Several server processes each batch their own
+requests; their batches take the lock in turn.
 """
 
 from __future__ import annotations
 
+import logging
+import queue
 import threading
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import uuid4
 
-from sqlalchemy import Connection, delete, func, insert, literal, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.engine import Row
-from sqlalchemy.exc import IntegrityError
 
 from deskmix.domain.team import AgentKind, Team
 from deskmix.domain.ticket import Tier
+from deskmix.errors import DeskmixError
+from deskmix.live.batch import AgentRow, Batch
 from deskmix.live.errors import ConflictError, NotFoundError
 from deskmix.live.results import (
-    ASSIGNED,
     DONE,
-    MSP,
     OPEN_STATES,
     QUEUED,
     AgentStatus,
@@ -41,12 +49,29 @@ from deskmix.live.results import (
     Snapshot,
     TicketState,
 )
-from deskmix.live.state import LiveState, LiveTicketView, clock_hours
 from deskmix.live.tables import AGENTS, DESK, QUEUES, TICKETS
 from deskmix.live.team import LiveTeam, build_live_team
-from deskmix.routing.base import Decision, QueueSpec, Stage
+from deskmix.routing.base import QueueSpec
 from deskmix.routing.policies import make_policy
 from deskmix.store import Store
+
+log = logging.getLogger("deskmix.live")
+T = TypeVar("T")
+
+MAX_BATCH = 256
+"""Operations per batch at most: bounds the transaction and the memory of one batch."""
+IDLE_SECONDS = 30.0
+"""The routing thread ends after this long without work (and starts again on demand)."""
+
+_NO_TEAM = (
+    "no team is loaded for live routing; load one first "
+    "(PUT /api/live/team, or 'deskmix serve --team FILE')"
+)
+
+
+def _dicts(cursor: Any) -> list[dict[str, Any]]:
+    names = [column.name for column in cursor.description or ()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _spec(row: Row[Any]) -> QueueSpec:
@@ -58,8 +83,22 @@ def _spec(row: Row[Any]) -> QueueSpec:
     )
 
 
+@dataclass(eq=False)
+class _Operation:
+    """One request waiting for a batch: the tickets it names (read with the batch) and what
+    it does to the batch."""
+
+    keys: tuple[str, ...]
+    apply: Callable[[Batch], Any]
+    future: Future[Any]
+
+
+_STOP = object()
+
+
 class Desk:
-    """The live desk of one store. Create one per server process and share it."""
+    """The live desk of one store. Create one per server process and share it; ``close``
+    stops its routing thread."""
 
     def __init__(self, store: Store, *, durable: bool = False) -> None:
         self.store = store
@@ -69,66 +108,319 @@ class Desk:
         self._team: LiveTeam | None = None
         # Queue specs, cached per (team version, number of specs): both come with the lock.
         self._specs: tuple[int, int, dict[str, QueueSpec]] = (-1, -1, {})
+        self._pending: queue.SimpleQueue[_Operation | list[_Operation] | object] = (
+            queue.SimpleQueue()
+        )
+        self._worker: threading.Thread | None = None
+        self._worker_lock = threading.Lock()
+        self._grouping = threading.local()
+        self._pg: Any = None  # the routing thread's PostgreSQL connection, made on first use
+        self.batches = 0
+        self.operations = 0
 
-    # -- the lock -------------------------------------------------------------------------
+    # -- group commit ---------------------------------------------------------------------
+    def _submit(self, keys: tuple[str, ...], apply: Callable[[Batch], T]) -> Future[T]:
+        future: Future[T] = Future()
+        operation = _Operation(keys, apply, future)
+        group: list[_Operation] | None = getattr(self._grouping, "ops", None)
+        if group is not None:
+            group.append(operation)
+            return future
+        self._pending.put(operation)
+        self._start_worker()
+        return future
+
     @contextmanager
-    def _locked(
-        self, *, durable: bool = False
-    ) -> Iterator[tuple[Connection, int, list[int] | None]]:
-        """One transaction holding the desk lock; yields the connection, the team version and
-        (on PostgreSQL) the positions of the free agents, read after the lock was granted."""
-        # Threads of one process queue on a local lock first: only one of them holds a
-        # connection waiting on (or holding) the desk row, and on SQLite none spins on BUSY.
-        local: AbstractContextManager[Any] = self._process_lock
-        with local, self.store.transaction() as connection:
-            free: list[int] | None = None
-            if self._sqlite:
-                version, queues = connection.execute(
-                    update(DESK)
-                    .where(DESK.c.id == 1)
-                    .values(version=DESK.c.version)
-                    .returning(DESK.c.version, DESK.c.queues)
-                ).one()
+    def together(self) -> Iterator[None]:
+        """Operations submitted by this thread inside the block go into one batch, in order,
+        when the block ends (however many they are). For callers with several changes at
+        once, and for tests that compare a batch with the same operations one at a time.
+        Use the ``submit_*`` methods inside: their futures resolve after the block."""
+        if getattr(self._grouping, "ops", None) is not None:
+            raise RuntimeError("Desk.together() blocks do not nest")
+        self._grouping.ops = []
+        try:
+            yield
+        finally:
+            ops: list[_Operation] = self._grouping.ops
+            self._grouping.ops = None
+        if ops:
+            self._pending.put(ops)
+            self._start_worker()
+
+    def _start_worker(self) -> None:
+        with self._worker_lock:
+            if self._worker is None:
+                self._worker = threading.Thread(
+                    target=self._work, name="deskmix-routing", daemon=True
+                )
+                self._worker.start()
+
+    def _work(self) -> None:
+        """The routing thread: take every waiting operation (up to ``MAX_BATCH``), apply
+        them as one batch, answer them, repeat."""
+        while True:
+            try:
+                first = self._pending.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                with self._worker_lock:
+                    if self._pending.empty():
+                        self._worker = None
+                        return
+                continue
+            items = [first]
+            while len(items) < MAX_BATCH:
+                try:
+                    items.append(self._pending.get_nowait())
+                except queue.Empty:
+                    break
+            stop = any(item is _STOP for item in items)
+            flat: list[_Operation] = []
+            for item in items:
+                if isinstance(item, _Operation):
+                    flat.append(item)
+                elif isinstance(item, list):  # a together() group
+                    flat += item
+            # A request whose caller gave up before its batch began is not applied.
+            ops = [op for op in flat if op.future.set_running_or_notify_cancel()]
+            if ops:
+                self._run(ops)
+            if stop:
+                with self._worker_lock:
+                    self._worker = None
+                return
+
+    def _run(self, ops: list[_Operation]) -> None:
+        try:
+            outcomes = self._commit(ops)
+        except Exception as exc:
+            if len(ops) == 1:
+                ops[0].future.set_exception(exc)
+                return
+            # Something unexpected (not a refusal) failed the batch and rolled it back: apply
+            # the operations one by one, so only the one at fault fails.
+            log.warning("a routing batch of %d failed (%s); retrying one by one", len(ops), exc)
+            for op in ops:
+                self._run([op])
+            return
+        for op, (ok, value) in zip(ops, outcomes, strict=True):
+            if ok:
+                op.future.set_result(value)
             else:
-                version, queues, free = self._lock_postgresql(connection, durable)
-            if self._specs[:2] != (version, queues):
-                specs = {r.name: _spec(r) for r in connection.execute(select(QUEUES))}
-                self._specs = (version, queues, specs)
-            yield connection, version, free
+                op.future.set_exception(value)
 
-    def _lock_postgresql(self, connection: Connection, durable: bool) -> tuple[int, int, list[int]]:
-        """Lock the desk row and read who is free, in one round trip.
+    def _commit(self, ops: list[_Operation]) -> list[tuple[bool, Any]]:
+        """Apply ``ops`` in order in one locked transaction; a refusal fails only its op."""
+        keys = sorted({key for op in ops for key in op.keys})
+        # Queue heads read at a time: more than a batch can take (each operation takes at
+        # most two tickets from queues and removes at most one), so one read is enough.
+        chunk = 3 * len(ops) + 2
+        with self._process_lock:
+            if self._sqlite:
+                with self.store.transaction() as connection:
+                    version, count, agents, waiting, rows = self._read_sqlite(connection, keys)
+                    batch, outcomes = self._apply(
+                        ops,
+                        lambda: connection,
+                        version,
+                        count,
+                        agents,
+                        waiting,
+                        rows,
+                        keys,
+                        chunk,
+                        None,
+                    )
+                    if batch is not None:
+                        batch.plan().write(connection)
+            else:
+                batch, outcomes = self._commit_postgresql(ops, keys, chunk)
+        if batch is not None:
+            self._specs = (batch.team.version, batch.queue_count, batch.specs)
+        self.batches += 1
+        self.operations += len(ops)
+        return outcomes
 
-        The statements go as one simple query: under READ COMMITTED each statement takes its
-        own snapshot, so the read after the ``FOR UPDATE`` sees every change committed before
-        the lock was granted. Unless the desk is durable, the transaction commits without
-        waiting for the WAL flush (``synchronous_commit = off``): the lock is then held for
-        the statements only, not for a disk sync; see docs/api.md for what that trades.
+    def _apply(
+        self,
+        ops: list[_Operation],
+        reader: Callable[[], Connection],
+        version: int,
+        count: int,
+        agents: list[AgentRow],
+        waiting: list[Any],
+        rows: list[dict[str, Any]],
+        keys: list[str],
+        chunk: int,
+        heads: list[dict[str, Any]] | None,
+    ) -> tuple[Batch | None, list[tuple[bool, Any]]]:
+        """The operations applied in order to the batch's memory; the batch to write."""
+        if version == 0:
+            return None, [(False, ConflictError(_NO_TEAM)) for _ in ops]
+        team = self._team_for(reader, version)
+        specs = self._specs_for(reader, version, count)
+        batch = Batch(reader, team, dict(specs), count, agents, waiting, rows, keys, chunk, heads)
+        outcomes: list[tuple[bool, Any]] = []
+        for op in ops:
+            changes = batch.changes
+            try:
+                outcomes.append((True, op.apply(batch)))
+            except DeskmixError as exc:
+                if batch.changes != changes:  # refused half-way: a bug, fail the batch
+                    raise
+                outcomes.append((False, exc))
+        return batch, outcomes
+
+    def _routing_connection(self) -> Any:
+        """The routing thread's own PostgreSQL connection, in autocommit mode (the batch
+        sends its own BEGIN and COMMIT). Kept out of the pool, so the pool never hands an
+        autocommit connection to anyone else, and no batch pays for a checkout."""
+        if self._pg is None:
+            proxied = self.store.engine.raw_connection()
+            connection: Any = proxied.driver_connection
+            proxied.detach()
+            connection.autocommit = True
+            self._pg = connection
+        return self._pg
+
+    def _drop_routing_connection(self) -> None:
+        if self._pg is not None:
+            with suppress(Exception):
+                self._pg.close()
+            self._pg = None
+
+    def _commit_postgresql(
+        self, ops: list[_Operation], keys: list[str], chunk: int
+    ) -> tuple[Batch | None, list[tuple[bool, Any]]]:
+        """A batch on PostgreSQL in two round trips: the lock with every read, then every
+        write with the commit.
+
+        The transaction is driven by hand (``BEGIN`` ... ``COMMIT`` in the statements, the
+        driver in autocommit mode) so that neither begins nor commits cost a round trip of
+        their own. Under READ COMMITTED each statement takes its own snapshot, so the reads
+        after the ``FOR UPDATE`` see every change committed before the lock was granted.
+        Unless the desk is durable, the transaction commits without waiting for the WAL
+        flush (``synchronous_commit = off``): the lock is then held for the statements only,
+        not for a disk sync; see docs/api.md for what that trades. Values are bound by
+        psycopg's client-side binding (quoted by the driver), which is what allows several
+        statements with parameters in one query.
         """
-        commit = "" if self.durable or durable else "SET LOCAL synchronous_commit TO off; "
-        raw: Any = connection.connection.dbapi_connection
-        with raw.cursor() as cursor:
-            cursor.execute(
-                commit + "SELECT version, queues FROM live_desk WHERE id = 1 FOR UPDATE; "
-                "SELECT position FROM live_agents WHERE on_shift AND ticket_id IS NULL "
-                "ORDER BY position"
-            )
-            if commit:
-                cursor.nextset()
-            version, queues = cursor.fetchone()
-            cursor.nextset()
-            free = [row[0] for row in cursor.fetchall()]
-        return int(version), int(queues), free
+        import psycopg
 
-    def _team_for(self, connection: Connection, version: int) -> LiveTeam:
+        commit = "" if self.durable else "SET LOCAL synchronous_commit TO off; "
+        raw = self._routing_connection()
+        readers: list[Connection] = []
+
+        def reader() -> Connection:
+            if not readers:
+                readers.append(self.store.engine.connect())
+            return readers[0]
+
+        try:
+            with psycopg.ClientCursor(raw) as cursor:
+                cursor.execute(
+                    "BEGIN; " + commit + "SELECT version, queues FROM live_desk "
+                    "WHERE id = 1 FOR UPDATE; "
+                    "SELECT a.position, a.on_shift, a.ticket_id, a.busy_since, t.key "
+                    "FROM live_agents a LEFT JOIN live_tickets t ON t.id = a.ticket_id "
+                    "ORDER BY a.position; "
+                    "SELECT queue, count(*), min(queued_at) FROM live_tickets "
+                    "WHERE state = 'queued' GROUP BY queue; "
+                    "SELECT * FROM live_tickets WHERE key = ANY(%(keys)s::varchar[]); "
+                    "SELECT t.* FROM live_queues q CROSS JOIN LATERAL ("
+                    "SELECT * FROM live_tickets w WHERE w.state = 'queued' "
+                    "AND w.queue = q.name ORDER BY w.priority, w.opened_at, w.id "
+                    "LIMIT %(chunk)s) t",
+                    {"keys": keys, "chunk": chunk},
+                )
+                cursor.nextset()  # BEGIN
+                if commit:
+                    cursor.nextset()
+                version, count = cursor.fetchone()  # type: ignore[misc]
+                cursor.nextset()
+                agents = cursor.fetchall()
+                cursor.nextset()
+                waiting = cursor.fetchall()
+                cursor.nextset()
+                rows = _dicts(cursor)
+                cursor.nextset()
+                heads = _dicts(cursor)
+                batch, outcomes = self._apply(
+                    ops, reader, version, count, agents, waiting, rows, keys, chunk, heads
+                )
+                statements = [] if batch is None else batch.plan().postgresql(cursor.mogrify)
+                cursor.execute("; ".join([*statements, "COMMIT"]))
+        except BaseException:
+            try:
+                raw.execute("ROLLBACK")
+            except psycopg.Error:  # the connection is broken: make a new one next time
+                self._drop_routing_connection()
+            raise
+        finally:
+            for connection in readers:
+                connection.close()
+        return batch, outcomes
+
+    def close(self) -> None:
+        """Finish the queued operations and stop the routing thread."""
+        with self._worker_lock:
+            worker = self._worker
+        if worker is not None:
+            self._pending.put(_STOP)
+            worker.join()
+        self._drop_routing_connection()
+        if self.batches:
+            log.info(
+                "live routing: %d operations in %d batches (%.1f per batch)",
+                self.operations,
+                self.batches,
+                self.operations / self.batches,
+            )
+
+    # -- reading under the lock -----------------------------------------------------------
+    def _read_sqlite(
+        self, connection: Connection, keys: list[str]
+    ) -> tuple[int, int, list[AgentRow], list[Any], list[dict[str, Any]]]:
+        """Take the desk lock, then read the agents, the queue counts and the named tickets."""
+        version, count = connection.execute(
+            update(DESK)
+            .where(DESK.c.id == 1)
+            .values(version=DESK.c.version)
+            .returning(DESK.c.version, DESK.c.queues)
+        ).one()
+        agents = connection.execute(
+            select(
+                AGENTS.c.position,
+                AGENTS.c.on_shift,
+                AGENTS.c.ticket_id,
+                AGENTS.c.busy_since,
+                TICKETS.c.key,
+            )
+            .select_from(AGENTS.outerjoin(TICKETS, TICKETS.c.id == AGENTS.c.ticket_id))
+            .order_by(AGENTS.c.position)
+        ).all()
+        waiting = connection.execute(
+            select(TICKETS.c.queue, func.count(), func.min(TICKETS.c.queued_at))
+            .where(TICKETS.c.state == QUEUED)
+            .group_by(TICKETS.c.queue)
+        ).all()
+        rows: list[dict[str, Any]] = []
+        for at in range(0, len(keys), 500):
+            rows += [
+                dict(row)
+                for row in connection.execute(
+                    select(TICKETS).where(TICKETS.c.key.in_(keys[at : at + 500]))
+                ).mappings()
+            ]
+        return int(version), int(count), [tuple(a) for a in agents], list(waiting), rows
+
+    def _team_for(self, reader: Callable[[], Connection], version: int) -> LiveTeam:
         team = self._team
         if team is not None and team.version == version:
             return team
         if version == 0:
-            raise ConflictError(
-                "no team is loaded for live routing; load one first "
-                "(PUT /api/live/team, or 'deskmix serve --team FILE')"
-            )
+            raise ConflictError(_NO_TEAM)
+        connection = reader()
         desk = connection.execute(select(DESK).where(DESK.c.id == 1)).one()
         ids = [
             row.id for row in connection.execute(select(AGENTS.c.id).order_by(AGENTS.c.position))
@@ -143,7 +435,74 @@ class Desk:
         self._team = team
         return team
 
-    # -- reading rows ---------------------------------------------------------------------
+    def _specs_for(
+        self, reader: Callable[[], Connection], version: int, count: int
+    ) -> dict[str, QueueSpec]:
+        if self._specs[:2] != (version, count):
+            specs = {r.name: _spec(r) for r in reader().execute(select(QUEUES))}
+            self._specs = (version, count, specs)
+        return self._specs[2]
+
+    @contextmanager
+    def _locked(self) -> Iterator[tuple[Connection, int]]:
+        """One transaction holding the desk lock (team loads); yields the team version."""
+        with self._process_lock, self.store.transaction() as connection:
+            if self._sqlite:
+                version = connection.execute(
+                    update(DESK)
+                    .where(DESK.c.id == 1)
+                    .values(version=DESK.c.version)
+                    .returning(DESK.c.version)
+                ).scalar_one()
+            else:
+                version = connection.execute(
+                    select(DESK.c.version).where(DESK.c.id == 1).with_for_update()
+                ).scalar_one()
+            yield connection, int(version)
+
+    # -- operations -----------------------------------------------------------------------
+    def submit_route(self, ticket: NewTicket) -> Future[Change]:
+        """Decide where a new ticket goes with the desk's policy, and apply it (in the next
+        batch; the future gives the change, or raises the refusal)."""
+        key = ticket.key or f"L-{uuid4().hex[:12]}"
+        return self._submit((key,), lambda batch: batch.route(ticket, key))
+
+    def submit_complete(self, key: str) -> Future[Change]:
+        """The ticket is resolved: its agent is freed and takes the best waiting ticket."""
+        return self._submit((key,), lambda batch: batch.complete(key))
+
+    def submit_escalate(self, key: str, hours_worked: float | None = None) -> Future[Change]:
+        """The agent could not resolve it: the policy routes it again as escalated work, then
+        the agent is freed (so it is not handed the same ticket back)."""
+        return self._submit((key,), lambda batch: batch.escalate(key, hours_worked))
+
+    def submit_assign(self, key: str, agent_name: str) -> Future[Change]:
+        """A person overrides the policy: the ticket goes to this free, on-shift agent."""
+        return self._submit((key,), lambda batch: batch.assign(key, agent_name))
+
+    def submit_shift(
+        self, agent_name: str, on_shift: bool
+    ) -> Future[tuple[AgentStatus, Change | None]]:
+        """An agent starts or ends a shift; one who starts free takes the best waiting ticket.
+        A ticket in hand at the end of a shift stays with the agent, as in the simulator."""
+        return self._submit((), lambda batch: batch.set_on_shift(agent_name, on_shift))
+
+    def route(self, ticket: NewTicket) -> Change:
+        return self.submit_route(ticket).result()
+
+    def complete(self, key: str) -> Change:
+        return self.submit_complete(key).result()
+
+    def escalate(self, key: str, hours_worked: float | None = None) -> Change:
+        return self.submit_escalate(key, hours_worked).result()
+
+    def assign(self, key: str, agent_name: str) -> Change:
+        return self.submit_assign(key, agent_name).result()
+
+    def set_on_shift(self, agent_name: str, on_shift: bool) -> tuple[AgentStatus, Change | None]:
+        return self.submit_shift(agent_name, on_shift).result()
+
+    # -- reading --------------------------------------------------------------------------
     def _ticket_row(self, connection: Connection, key: str) -> Row[Any]:
         row = connection.execute(select(TICKETS).where(TICKETS.c.key == key)).first()
         if row is None:
@@ -180,339 +539,6 @@ class Desk:
             assigned_at=row.assigned_at,
             done_at=row.done_at,
         )
-
-    def _reread(self, connection: Connection, team: LiveTeam, ticket_id: int) -> TicketState:
-        row = connection.execute(select(TICKETS).where(TICKETS.c.id == ticket_id)).one()
-        return self._state_of(connection, team, row)
-
-    # -- applying decisions ---------------------------------------------------------------
-    def _target(self, decision: Decision, team: LiveTeam, now: datetime) -> dict[str, Any]:
-        """Ticket columns for where a decision sends it."""
-        values: dict[str, Any] = {
-            "reason": decision.reason,
-            "work_limit_hours": decision.work_limit_hours,
-            "msp": None,
-            "queued_at": None,
-        }
-        if decision.agent is not None:
-            values |= {
-                "state": ASSIGNED,
-                "agent_id": team.agent_ids[decision.agent.index],
-                "assigned_at": now,
-            }
-        elif decision.msp is not None:
-            values |= {"state": MSP, "agent_id": None, "msp": decision.msp.name}
-        else:
-            assert decision.queue is not None
-            values |= {
-                "state": QUEUED,
-                "agent_id": None,
-                "queue": decision.queue.name,
-                "queued_at": now,
-            }
-        return values
-
-    def _occupy(
-        self, connection: Connection, team: LiveTeam, position: int, ticket_id: int, now: datetime
-    ) -> None:
-        taken = connection.execute(
-            update(AGENTS)
-            .where(
-                AGENTS.c.id == team.agent_ids[position],
-                AGENTS.c.ticket_id.is_(None),
-            )
-            .values(ticket_id=ticket_id, busy_since=now)
-        ).rowcount
-        if taken != 1:  # the lock makes this impossible; fail loudly rather than double-book
-            raise RuntimeError(f"agent {team.agents[position].name} was not free")
-
-    def _release(self, connection: Connection, agent_id: int) -> bool:
-        """Free an agent; returns whether the agent is on shift (and so takes more work)."""
-        on_shift = connection.execute(
-            update(AGENTS)
-            .where(AGENTS.c.id == agent_id)
-            .values(ticket_id=None, busy_since=None)
-            .returning(AGENTS.c.on_shift)
-        ).scalar_one_or_none()
-        return bool(on_shift)
-
-    def _ensure_queue(self, connection: Connection, spec: QueueSpec) -> None:
-        """Store a queue's spec the first time a policy uses it (under the lock, so the
-        cached specs, refreshed when the lock shows a new count, are complete)."""
-        version, count, specs = self._specs
-        if spec.name in specs:
-            return
-        connection.execute(
-            insert(QUEUES).values(
-                name=spec.name,
-                kinds=" ".join(sorted(k.value for k in spec.kinds)),
-                domain=spec.domain,
-                tier=spec.tier.value,
-            )
-        )
-        connection.execute(update(DESK).where(DESK.c.id == 1).values(queues=count + 1))
-        self._specs = (version, count + 1, {**specs, spec.name: spec})
-
-    def _pull(
-        self, connection: Connection, team: LiveTeam, position: int, now: datetime
-    ) -> TicketState | None:
-        """The freed agent takes the best waiting ticket among the queues it may serve:
-        highest priority, then the oldest (as in the simulator)."""
-        agent = team.agents[position]
-        names = [name for name, spec in self._specs[2].items() if spec.admits(agent)]
-        if not names:
-            return None
-        head = (
-            select(TICKETS.c.id)
-            .where(TICKETS.c.state == QUEUED, TICKETS.c.queue.in_(names))
-            .order_by(TICKETS.c.priority, TICKETS.c.opened_at, TICKETS.c.id)
-            .limit(1)
-            .scalar_subquery()
-        )
-        # Find and take the head in one statement (the desk lock keeps it the head).
-        taken = connection.execute(
-            update(TICKETS)
-            .where(TICKETS.c.id == head)
-            .values(
-                state=ASSIGNED,
-                agent_id=team.agent_ids[position],
-                assigned_at=now,
-                reason=literal(f"{agent.name} became free and took it from the ")
-                + TICKETS.c.queue
-                + literal(" queue (highest priority, then oldest)"),
-            )
-            .returning(*TICKETS.c)
-        ).first()
-        if taken is None:
-            return None
-        self._occupy(connection, team, position, taken.id, now)
-        return self._state_of(connection, team, taken)
-
-    def _after_queueing(
-        self,
-        connection: Connection,
-        team: LiveTeam,
-        state: LiveState,
-        spec: QueueSpec,
-        now: datetime,
-    ) -> list[TicketState]:
-        """Work conservation: a free agent able to serve the queue takes its head at once."""
-        for agent in state.free_agents():
-            if spec.admits(agent):
-                taken = self._pull(connection, team, agent.index, now)
-                return [taken] if taken is not None else []
-        return []
-
-    def _decide_and_apply(
-        self,
-        connection: Connection,
-        team: LiveTeam,
-        view: LiveTicketView,
-        now: datetime,
-        write: Any,
-        free: list[int] | None,
-    ) -> tuple[Decision, LiveState, list[TicketState]]:
-        state = LiveState.read(connection, team, clock_hours(now), free)
-        decision = team.policy.decide(view, state)
-        ticket_id = write(self._target(decision, team, now))
-        handed: list[TicketState] = []
-        if decision.agent is not None:
-            self._occupy(connection, team, decision.agent.index, ticket_id, now)
-        elif decision.queue is not None:
-            self._ensure_queue(connection, decision.queue)
-            handed = self._after_queueing(connection, team, state, decision.queue, now)
-        return decision, state, handed
-
-    # -- operations -----------------------------------------------------------------------
-    def route(self, ticket: NewTicket) -> Change:
-        """Decide where a new ticket goes with the desk's policy, and apply it."""
-        key = ticket.key or f"L-{uuid4().hex[:12]}"
-        with self._locked() as (connection, version, free):
-            now = datetime.now(UTC)  # after the lock: times follow the order of changes
-            opened = ticket.opened_at or now
-            team = self._team_for(connection, version)
-            view = LiveTicketView(
-                key, ticket.domain, ticket.tier, ticket.priority, Stage.NEW, clock_hours(opened)
-            )
-
-            inserted: list[Row[Any]] = []
-
-            def write(values: dict[str, Any]) -> int:
-                try:
-                    row = connection.execute(
-                        insert(TICKETS)
-                        .values(
-                            key=key,
-                            domain=ticket.domain,
-                            tier=ticket.tier.value,
-                            priority=ticket.priority,
-                            stage=Stage.NEW.value,
-                            generalist_hours=0.0,
-                            opened_at=opened,
-                            **values,
-                        )
-                        .returning(*TICKETS.c)
-                    ).one()
-                except IntegrityError as exc:
-                    raise ConflictError(
-                        f"ticket '{key}' was already routed; complete or escalate it instead"
-                    ) from exc
-                inserted.append(row)
-                new_id: int = row.id
-                return new_id
-
-            _, _, handed = self._decide_and_apply(connection, team, view, now, write, free)
-            # Queued, it may have been taken at once by a free agent (work conservation).
-            final = next((t for t in handed if t.key == key), None)
-            if final is None:
-                final = self._state_of(connection, team, inserted[0])
-            return Change(final, team.policy_name, handed)
-
-    def complete(self, key: str) -> Change:
-        """The ticket is resolved: its agent is freed and takes the best waiting ticket."""
-        with self._locked() as (connection, version, _free):
-            now = datetime.now(UTC)  # after the lock: times follow the order of changes
-            team = self._team_for(connection, version)
-            done = connection.execute(
-                update(TICKETS)
-                .where(TICKETS.c.key == key, TICKETS.c.state != DONE)
-                .values(state=DONE, done_at=now)
-                .returning(*TICKETS.c)
-            ).first()
-            if done is None:
-                self._ticket_row(connection, key)  # 404 when unknown
-                raise ConflictError(f"ticket '{key}' is already completed")
-            handed: list[TicketState] = []
-            # The agent holding it, if any (an assigned ticket is held by exactly one agent).
-            holder = connection.execute(
-                update(AGENTS)
-                .where(AGENTS.c.ticket_id == done.id)
-                .values(ticket_id=None, busy_since=None)
-                .returning(AGENTS.c.position, AGENTS.c.on_shift)
-            ).first()
-            if holder is not None and holder.on_shift:
-                taken = self._pull(connection, team, holder.position, now)
-                handed = [taken] if taken is not None else []
-            return Change(self._state_of(connection, team, done), team.policy_name, handed)
-
-    def escalate(self, key: str, hours_worked: float | None = None) -> Change:
-        """The agent could not resolve it: the policy routes it again as escalated work, then
-        the agent is freed (so it is not handed the same ticket back)."""
-        with self._locked() as (connection, version, free):
-            now = datetime.now(UTC)  # after the lock: times follow the order of changes
-            team = self._team_for(connection, version)
-            row = self._ticket_row(connection, key)
-            if row.state != ASSIGNED or row.agent_id is None:
-                raise ConflictError(
-                    f"ticket '{key}' is {row.state}, not with an agent; only assigned tickets "
-                    "are escalated"
-                )
-            position = team.position_of(row.agent_id)
-            worked = hours_worked
-            if worked is None:
-                started = row.assigned_at or now
-                worked = max(0.0, (now - started).total_seconds() / 3600.0)
-            generalist = position is not None and (
-                team.agents[position].kind == AgentKind.GENERALIST
-            )
-            spent = row.generalist_hours + (worked if generalist else 0.0)
-            view = LiveTicketView(
-                key,
-                row.domain,
-                Tier(row.tier),
-                row.priority,
-                Stage.ESCALATED,
-                clock_hours(row.opened_at),
-                spent,
-            )
-            on_shift = False
-
-            def write(values: dict[str, Any]) -> int:
-                nonlocal on_shift
-                on_shift = self._release(connection, row.agent_id)
-                connection.execute(
-                    update(TICKETS)
-                    .where(TICKETS.c.id == row.id)
-                    .values(stage=Stage.ESCALATED.value, generalist_hours=spent, **values)
-                )
-                ticket_id: int = row.id
-                return ticket_id
-
-            _, _, handed = self._decide_and_apply(connection, team, view, now, write, free)
-            if on_shift and position is not None:
-                taken = self._pull(connection, team, position, now)
-                if taken is not None:
-                    handed.append(taken)
-            return Change(self._reread(connection, team, row.id), team.policy_name, handed)
-
-    def assign(self, key: str, agent_name: str) -> Change:
-        """A person overrides the policy: the ticket goes to this free, on-shift agent."""
-        with self._locked() as (connection, version, _free):
-            now = datetime.now(UTC)  # after the lock: times follow the order of changes
-            team = self._team_for(connection, version)
-            row = self._ticket_row(connection, key)
-            if row.state == DONE:
-                raise ConflictError(f"ticket '{key}' is already completed")
-            position = team.positions.get(agent_name)
-            if position is None:
-                raise NotFoundError(f"no agent named '{agent_name}' in team '{team.name}'")
-            agent_id = team.agent_ids[position]
-            if row.state == ASSIGNED and row.agent_id == agent_id:
-                return Change(self._state_of(connection, team, row), team.policy_name)
-            agent = connection.execute(select(AGENTS).where(AGENTS.c.id == agent_id)).one()
-            if not agent.on_shift:
-                raise ConflictError(f"{agent_name} is off shift")
-            if agent.ticket_id is not None:
-                busy = connection.execute(
-                    select(TICKETS.c.key).where(TICKETS.c.id == agent.ticket_id)
-                ).scalar_one_or_none()
-                raise ConflictError(f"{agent_name} is busy with ticket '{busy}'")
-            previous = row.agent_id if row.state == ASSIGNED else None
-            previous_on_shift = (
-                self._release(connection, previous) if previous is not None else False
-            )
-            connection.execute(
-                update(TICKETS)
-                .where(TICKETS.c.id == row.id)
-                .values(
-                    state=ASSIGNED,
-                    agent_id=agent_id,
-                    assigned_at=now,
-                    msp=None,
-                    queued_at=None,
-                    reason=f"assigned to {agent_name} by hand",
-                )
-            )
-            self._occupy(connection, team, position, row.id, now)
-            handed: list[TicketState] = []
-            previous_position = team.position_of(previous)
-            if previous_on_shift and previous_position is not None:
-                taken = self._pull(connection, team, previous_position, now)
-                handed = [taken] if taken is not None else []
-            return Change(self._reread(connection, team, row.id), team.policy_name, handed)
-
-    def set_on_shift(self, agent_name: str, on_shift: bool) -> tuple[AgentStatus, Change | None]:
-        """An agent starts or ends a shift; one who starts free takes the best waiting ticket.
-        A ticket in hand at the end of a shift stays with the agent, as in the simulator."""
-        with self._locked() as (connection, version, _free):
-            now = datetime.now(UTC)  # after the lock: times follow the order of changes
-            team = self._team_for(connection, version)
-            position = team.positions.get(agent_name)
-            if position is None:
-                raise NotFoundError(f"no agent named '{agent_name}' in team '{team.name}'")
-            row = connection.execute(
-                update(AGENTS)
-                .where(AGENTS.c.id == team.agent_ids[position])
-                .values(on_shift=on_shift)
-                .returning(AGENTS.c.ticket_id)
-            ).one()
-            change: Change | None = None
-            if on_shift and row.ticket_id is None:
-                taken = self._pull(connection, team, position, now)
-                if taken is not None:
-                    change = Change(taken, team.policy_name, [taken])
-            status = self._agent_statuses(connection, team.agent_ids[position])[0]
-            return status, change
 
     def ticket(self, key: str) -> TicketState:
         with self.store.transaction() as connection:
@@ -586,7 +612,7 @@ class Desk:
         are still open this is refused unless ``reset`` says to discard them."""
         settings = dict(policy_settings or {})
         make_policy(policy, **dict(settings))  # a bad name or setting fails before any change
-        with self._locked(durable=True) as (connection, version, _free):
+        with self._locked() as (connection, version):
             now = datetime.now(UTC)  # after the lock: times follow the order of changes
             still_open = connection.execute(
                 select(func.count()).select_from(TICKETS).where(TICKETS.c.state.in_(OPEN_STATES))
@@ -629,4 +655,5 @@ class Desk:
                 )
             )
         self._team = None
+        self._specs = (-1, -1, {})
         return self.snapshot()

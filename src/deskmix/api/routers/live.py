@@ -6,12 +6,11 @@ Handlers only translate: ``deskmix.live.Desk`` holds the state rules and the loc
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
-from functools import partial
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Body, Depends, Path, Request
+from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -156,14 +155,20 @@ async def triage_of(request: Request) -> TriageService:
     return service
 
 
-async def serially(request: Request, work: Callable[..., T], *args: Any) -> T:
-    """Run a routing change on the process's one routing thread.
+def answer(change: ChangeOut) -> Response:
+    """The change as JSON, serialised once. Routing answers are the hot path of the API:
+    handing FastAPI the model would validate it a second time against ``response_model``
+    before serialising it (the schema in the OpenAPI document is the same)."""
+    return Response(change.model_dump_json(), media_type="application/json")
 
-    Routing changes are applied one at a time anyway (the desk lock); queueing them on the
-    event loop instead of in many threads keeps the thread holding the lock from fighting
-    the others for the GIL, and the event loop stays free for other requests meanwhile."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(request.app.state.routing_thread, partial(work, *args))
+
+async def applied(future: Future[T]) -> T:
+    """Wait, without holding a thread, for the batch that applies a routing change.
+
+    ``Desk`` applies changes in batches on its routing thread (group commit, see
+    ``deskmix.live.desk``); the handler only waits on the event loop for its answer, so many
+    requests can wait for one batch at no cost."""
+    return await asyncio.wrap_future(future)
 
 
 @router.put(
@@ -219,12 +224,11 @@ def _triaged(
     responses=responses(401, 403, 409, 422),
 )
 async def route(
-    request: Request,
     body: RouteRequest,
     desk: Desk = Depends(desk_of),
     triage: TriageService = Depends(triage_of),
     _token: Any = Depends(require("route")),
-) -> ChangeOut:
+) -> Response:
     """Decide with the loaded team's policy, against the agents and queues now, and apply it
     (scope: route). Missing domain, tier or priority are filled in by triage from ``text``;
     where triage is unsure its best guess is used and its answers are returned."""
@@ -233,8 +237,8 @@ async def route(
     else:
         domain, tier, priority, shown = body.domain, body.tier, body.priority, None
     ticket = NewTicket(domain, tier, priority, key=body.id, opened_at=body.opened_at)
-    change = await serially(request, desk.route, ticket)
-    return ChangeOut.of(change, shown)
+    change = await applied(desk.submit_route(ticket))
+    return answer(ChangeOut.of(change, shown))
 
 
 @router.get(
@@ -256,14 +260,13 @@ def live_ticket(
     responses=responses(401, 403, 404, 409),
 )
 async def complete(
-    request: Request,
     ticket_id: TicketId,
     desk: Desk = Depends(desk_of),
     _token: Any = Depends(require("route")),
-) -> ChangeOut:
+) -> Response:
     """Scope: route. ``handed`` holds the ticket the freed agent took from a queue (highest
     priority first, then the oldest), if any."""
-    return ChangeOut.of(await serially(request, desk.complete, ticket_id))
+    return answer(ChangeOut.of(await applied(desk.submit_complete(ticket_id))))
 
 
 @router.post(
@@ -273,16 +276,15 @@ async def complete(
     responses=responses(401, 403, 404, 409, 422),
 )
 async def escalate(
-    request: Request,
     ticket_id: TicketId,
     body: Annotated[EscalateRequest | None, Body()] = None,
     desk: Desk = Depends(desk_of),
     _token: Any = Depends(require("route")),
-) -> ChangeOut:
+) -> Response:
     """Scope: route. The policy decides again with the ticket's stage 'escalated' and the
     generalists' time spent on it; then the agent is freed and takes waiting work."""
     hours = body.hours_worked if body is not None else None
-    return ChangeOut.of(await serially(request, desk.escalate, ticket_id, hours))
+    return answer(ChangeOut.of(await applied(desk.submit_escalate(ticket_id, hours))))
 
 
 @router.post(
@@ -292,15 +294,14 @@ async def escalate(
     responses=responses(401, 403, 404, 409, 422),
 )
 async def assign(
-    request: Request,
     ticket_id: TicketId,
     body: AssignRequest,
     desk: Desk = Depends(desk_of),
     _token: Any = Depends(require("route")),
-) -> ChangeOut:
+) -> Response:
     """Scope: route. The agent must be on shift and free (409 otherwise); an agent the
     ticket leaves takes waiting work."""
-    return ChangeOut.of(await serially(request, desk.assign, ticket_id, body.agent))
+    return answer(ChangeOut.of(await applied(desk.submit_assign(ticket_id, body.agent))))
 
 
 @router.put(
@@ -310,7 +311,6 @@ async def assign(
     responses=responses(401, 403, 404, 422),
 )
 async def shift(
-    request: Request,
     agent_name: AgentName,
     body: ShiftRequest,
     desk: Desk = Depends(desk_of),
@@ -318,7 +318,7 @@ async def shift(
 ) -> ShiftOut:
     """Scope: route. Starting free, the agent takes the best waiting ticket; a ticket in hand
     at the end of a shift stays with the agent."""
-    status, change = await serially(request, desk.set_on_shift, agent_name, body.on_shift)
+    status, change = await applied(desk.submit_shift(agent_name, body.on_shift))
     return ShiftOut(
         agent=AgentOut(**vars(status)), took=ChangeOut.of(change) if change is not None else None
     )
