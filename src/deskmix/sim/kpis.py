@@ -50,6 +50,25 @@ def _time_stats(prefix: str, values: NDArray[np.float64], out: dict[str, float])
         out[f"{prefix}_p{p}"] = float(value)
 
 
+def _team_figures(
+    model: CompiledModel,
+) -> tuple[NDArray[np.float64], float, list[tuple[AgentKind, list[int]]]]:
+    """On-shift hours per agent in the measured window, the people cost of the window, and
+    the agents of each kind: the same for every replication of a model, so worked out once."""
+    cached = model.derived.get("kpi team figures")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    settings = model.settings
+    lo, hi = int(settings.warmup_hours), math.ceil(settings.horizon_hours)
+    available = model.available[:, lo:hi].sum(axis=1).astype(float)
+    paid = model.paid[:, lo:hi].sum(axis=1).astype(float)
+    rates = np.array([a.cost_per_hour for a in model.agents])
+    people = float((paid * rates).sum()) if len(rates) else 0.0
+    kinds = [(kind, [a.index for a in model.agents if a.kind == kind]) for kind in AgentKind]
+    model.derived["kpi team figures"] = (available, people, kinds)
+    return available, people, kinds
+
+
 def replication_kpis(model: CompiledModel, result: ReplicationResult) -> dict[str, float]:
     """Flat ``{name: value}``; names read ``metric[/group]`` such as ``sla_resolution/P2``."""
     settings = model.settings
@@ -111,11 +130,8 @@ def replication_kpis(model: CompiledModel, result: ReplicationResult) -> dict[st
         mask = ticket_tier == t
         if mask.any():
             out[f"sla_resolution/{tier}"] = float(met_resolution[mask].mean())
-    lo, hi = int(settings.warmup_hours), math.ceil(settings.horizon_hours)
-    available = model.available[:, lo:hi].sum(axis=1).astype(float)
-    paid = model.paid[:, lo:hi].sum(axis=1).astype(float)
-    for kind in AgentKind:
-        members = [a.index for a in model.agents if a.kind == kind]
+    available, people, kinds = _team_figures(model)
+    for kind, members in kinds:
         if members:
             capacity = available[members].sum()
             busy = result.busy_hours[members].sum()
@@ -125,8 +141,6 @@ def replication_kpis(model: CompiledModel, result: ReplicationResult) -> dict[st
         out[f"utilisation/agent:{agent.name}"] = (
             float(result.busy_hours[agent.index] / cap) if cap else math.nan
         )
-    rates = np.array([a.cost_per_hour for a in model.agents])
-    people = float((paid * rates).sum()) if len(rates) else 0.0
     months = window / (24 * 365.25 / 12)
     msp_cost = 0.0
     for c, contract in enumerate(model.msp):
