@@ -231,7 +231,7 @@ def _resolve(t_f, t_i, reopens, reopen_delay, counters, ev_time, ev_int, k, now)
         _event_push(ev_time, ev_int, counters, now + reopen_delay[k], counters[C_SEQ], REOPEN, k)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def simulate_compiled(  # type: ignore[no-untyped-def]
     arrival, domain, tier, priority, work, attempt, reopens, reopen_delay, settings,
     on_duty, shift_time, shift_seq, shift_kind, shift_start, shift_members, can, factors,
