@@ -251,8 +251,50 @@ def test_plan_jobs_report_the_design_or_why_none_fits(api: Api) -> None:
         instant = easy.replace("response_hours: 72", "response_hours: 0.001")
         impossible = {**body, "sla": instant.replace("share: 0.3", "share: 1.0"), "max_designs": 3}
         failed = _wait(http, http.post("/api/jobs/plan", json=impossible).json()["id"])
-    assert done["status"] == "done", done
+    assert done["status"] == "done", done.get("error")
     result = done["result"]
     assert isinstance(result, dict) and result["recommended"]["feasible"]
     assert result["team"]["agents"] and result["reasons"]
     assert failed["status"] == "failed" and "no design met every SLA" in str(failed["error"])
+
+
+def test_a_server_started_with_dask_plans_on_the_cluster(tmp_path: Path) -> None:
+    """``deskmix serve --dask``: a plan job's candidates run on a real Dask scheduler."""
+    from distributed import LocalCluster
+
+    from deskmix.api.tokens import create_token
+    from tests.live_server import serve_in_thread
+
+    body = {
+        "workload": dump_workload(two_domains(40, 8)),
+        "costs": "generalist: 30\nspecialist: 60\n",
+        "sla": "targets:\n"
+        "  - {priority: P2, response_hours: 72, resolution_hours: 120, share: 0.3}\n"
+        "  - {priority: P3, response_hours: 72, resolution_hours: 120, share: 0.3}\n",
+        "reps": 3,
+        "weeks": 2,
+        "max_designs": 10,
+    }
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=1, threads_per_worker=2, processes=False, protocol="tcp", dashboard_address=None
+    ) as cluster:
+        settings = ServerSettings(
+            db=str(tmp_path / "dask.db"), dask=cluster.scheduler_address, sim_workers=1
+        )
+        app = create_app(settings)
+        token = create_token(app.state.store, "planner", ["jobs"])[0]
+        with (
+            serve_in_thread(app) as server,
+            httpx.Client(
+                base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=60
+            ) as http,
+        ):
+            done = _wait(http, http.post("/api/jobs/plan", json=body).json()["id"])
+        ran_there = set(cluster.scheduler.task_prefixes)  # kinds of task the scheduler ran
+    assert done["status"] == "done", done.get("error")
+    result = done["result"]
+    assert isinstance(result, dict)
+    assert "Dask" in str(result["simulated_on"]) and cluster.scheduler_address in str(
+        result["simulated_on"]
+    )
+    assert any("run_task" in name for name in ran_there), ran_there

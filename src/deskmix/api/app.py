@@ -38,7 +38,7 @@ See docs/api.md."""
 def create_app(settings: ServerSettings) -> FastAPI:
     """The application for one store; the store is opened (and migrated) before serving."""
     store = open_store(settings.db)
-    runner = JobRunner(store, settings.job_threads, settings.sim_workers)
+    runner = JobRunner(store, settings.job_threads, settings.sim_workers, settings.dask)
     desk = Desk(store, durable=settings.durable_routing)
 
     @asynccontextmanager

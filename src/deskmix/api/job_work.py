@@ -170,7 +170,9 @@ def run_simulation(
     return {"scenarios": [_simulation(name, r) for name, r in results]}
 
 
-def run_plan(params: PlanParams, workers: int | None, progress: Progress) -> dict[str, Any]:
+def run_plan(
+    params: PlanParams, workers: int | None, progress: Progress, dask: str | None = None
+) -> dict[str, Any]:
     from deskmix.plan.evaluate import Evaluation, RunSettings
     from deskmix.plan.search import Planner
 
@@ -185,6 +187,7 @@ def run_plan(params: PlanParams, workers: int | None, progress: Progress) -> dic
         max_evaluations=params.max_designs,
         progress=progress,
         existing=existing,
+        dask=dask,
     ) as planner:
         plan = planner.plan()
 
@@ -214,6 +217,7 @@ def run_plan(params: PlanParams, workers: int | None, progress: Progress) -> dic
         "reasons": list(plan.reasons),
         "runners_up": [evaluation(d.label(), e) for d, e in plan.runners_up],
         "designs_simulated": len(plan.log),
+        "simulated_on": plan.backend,
         "run": asdict(run),
     }
 
@@ -223,7 +227,7 @@ def _set(store: Store, job_id: str, **values: Any) -> None:
         connection.execute(update(JOBS).where(JOBS.c.id == job_id).values(**values))
 
 
-def run_job(db_url: str, job_id: str, workers: int | None) -> None:
+def run_job(db_url: str, job_id: str, workers: int | None, dask: str | None = None) -> None:
     """Entry point of a job's worker process."""
     store = open_store(db_url, migrate=False)
     try:
@@ -246,7 +250,7 @@ def run_job(db_url: str, job_id: str, workers: int | None) -> None:
                     SimulateParams.model_validate(row.params), workers, progress
                 )
             else:
-                result = run_plan(PlanParams.model_validate(row.params), workers, progress)
+                result = run_plan(PlanParams.model_validate(row.params), workers, progress, dask)
         except DeskmixError as exc:
             _set(store, job_id, status="failed", error=str(exc), finished_at=datetime.now(UTC))
             return

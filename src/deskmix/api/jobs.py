@@ -71,9 +71,12 @@ def _gone(runner: str) -> bool:
 class JobRunner:
     """Runs jobs in a small pool of spawned worker processes."""
 
-    def __init__(self, store: Store, processes: int, sim_workers: int | None) -> None:
+    def __init__(
+        self, store: Store, processes: int, sim_workers: int | None, dask: str | None = None
+    ) -> None:
         self.store = store
         self.sim_workers = sim_workers
+        self.dask = dask
         self.db_url = store.engine.url.render_as_string(hide_password=False)
         self._processes = processes
         self._pool: ProcessPoolExecutor | None = None
@@ -99,7 +102,7 @@ class JobRunner:
                     created_at=datetime.now(UTC),
                 )
             )
-        self._executor().submit(run_job, self.db_url, job_id, self.sim_workers)
+        self._executor().submit(run_job, self.db_url, job_id, self.sim_workers, self.dask)
         return self.get(job_id)
 
     def get(self, job_id: str) -> JobInfo:

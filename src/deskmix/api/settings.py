@@ -27,3 +27,5 @@ class ServerSettings(BaseModel):
     docs/api.md). Off: a database crash may lose the last moment of routing changes."""
     sim_workers: int | None = Field(default=None, ge=1)
     """Processes per simulation job (default: all cores)."""
+    dask: str | None = None
+    """Dask scheduler address: plan jobs simulate their candidate designs on that cluster."""

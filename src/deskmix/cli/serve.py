@@ -80,6 +80,14 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Dask scheduler address (tcp://HOST:PORT): plan jobs simulate candidates there.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (under /api, docs at /docs) and the web dashboard (at /)."""
     import uvicorn
@@ -97,6 +105,7 @@ def serve_command(
         job_threads=job_processes,
         durable_routing=durable_routing,
         sim_workers=sim_workers,
+        dask=dask,
     )
     store = open_store(settings.db)
     try:
