@@ -39,10 +39,7 @@ class TicketDraws:
 
 def _hourly_rates(model: CompiledModel) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Total tickets per hour over the run, and each hour's bounds for picking a stream (hour +
-    cumulative share of the streams). A model's own, worked out once for all replications."""
-    cached = model.derived.get("hourly rates")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    cumulative share of the streams). A model's own: see ``CompiledModel.once``."""
     hours = int(np.ceil(model.settings.horizon_hours))
     weeks = -(-hours // HOURS_PER_WEEK)
     rates = np.tile(model.stream_rates, (1, weeks))[:, :hours]
@@ -50,7 +47,6 @@ def _hourly_rates(model: CompiledModel) -> tuple[NDArray[np.float64], NDArray[np
     share = np.cumsum(rates, axis=0) / np.where(total > 0, total, 1.0)
     share[-1] = 1.0
     bounds = (np.arange(hours)[None, :] + share).T.ravel()  # increasing
-    model.derived["hourly rates"] = (total, bounds)
     return total, bounds
 
 
@@ -60,7 +56,7 @@ def draw_tickets(model: CompiledModel, rng: np.random.Generator) -> TicketDraws:
     # The streams together are one Poisson process whose arrivals belong to each stream with
     # probability rate / total (superposition): drawing it that way yields times already in
     # hour order and needs one sort of values instead of sorting indices across streams.
-    total, bounds = _hourly_rates(model)
+    total, bounds = model.once(_hourly_rates)
     counts = rng.poisson(total)
     hour_of = np.repeat(np.arange(total.size, dtype=np.int64), counts)
     # Out of order only within each hour: a merge sort finds the runs (several times quicker).

@@ -122,13 +122,10 @@ class _TeamArrays:
 
 
 def _team_arrays(model: CompiledModel) -> _TeamArrays:
-    """Worked out once per model: the planner runs hundreds of replications of each."""
-    cached = model.derived.get("compiled team")
-    if isinstance(cached, _TeamArrays):
-        return cached
+    """The model's arrays for the compiled loop (worked out once: ``CompiledModel.once``)."""
     agents, settings = model.agents, model.settings
-    shifts = shift_changes(model)
-    built = _TeamArrays(
+    shifts = model.once(shift_changes)
+    return _TeamArrays(
         shifts=shifts,
         on_duty=np.array(shifts.initial, dtype=np.int64),
         can=np.array(
@@ -148,14 +145,12 @@ def _team_arrays(model: CompiledModel) -> _TeamArrays:
             ]
         ),
     )
-    model.derived["compiled team"] = built
-    return built
 
 
 def run_compiled(model: CompiledModel, routes: CompiledRoutes, draws: TicketDraws) -> CompiledRun:
     from deskmix.sim import kernel  # Numba loads with the first compiled run
 
-    static = _team_arrays(model)
+    static = model.once(_team_arrays)
     changes = static.shifts
     arrived, ticket_f, ticket_i, agent_f, msp_hours = kernel.simulate_compiled(
         draws.arrival,

@@ -28,10 +28,10 @@ from deskmix.domain.ticket import Tier
 from deskmix.routing.base import AgentView, Decision, Policy, QueueSpec, Stage
 from deskmix.sim.arrivals import TicketDraws, draw_tickets
 from deskmix.sim.compiled import compiled_routes, run_compiled
+from deskmix.sim.events import DONE, MSP_DONE, REOPEN, SHIFT_ON
 from deskmix.sim.model import TIERS, CompiledModel
-from deskmix.sim.shifts import SHIFT_ON, shift_changes
+from deskmix.sim.shifts import shift_changes
 
-DONE, MSP_DONE, REOPEN = range(3)
 INF = float("inf")
 
 
@@ -292,7 +292,7 @@ def _simulate(
     agents = model.agents
     n_agents = len(agents)
     state = SimState(agents, model.msp)
-    changes = shift_changes(model)
+    changes = model.once(shift_changes)
     events: list[tuple[float, int, int, Any]] = list(changes.groups())
     heapq.heapify(events)
     initial = changes.initial
@@ -387,7 +387,6 @@ def _simulate(
         nonlocal seq
         if len(decisions) < trace:
             decisions.append((state.now, ticket.id, decision.reason))
-
         if decision.agent is not None:
             start(decision.agent.index, ticket, decision.work_limit_hours)
             return

@@ -16,8 +16,10 @@ import math
 import numpy as np
 from numba import njit
 
-DONE, MSP_DONE, REOPEN, SHIFT_ON, SHIFT_OFF = 0, 1, 2, 3, 4
-NEW, ESCALATED, REOPENED = 0, 1, 2
+from deskmix.sim.events import DONE, MSP_DONE, REOPEN, SHIFT_ON
+
+# Stages as numbered in a route table (``routes.STAGES``); a ticket starts at 0, new.
+ESCALATED, REOPENED = 1, 2
 
 # ticket float columns
 T_WORK, T_ATTEMPT, T_GENERALIST_HOURS, T_FIRST_RESPONSE, T_DONE_AT, T_QUEUED_AT = range(6)

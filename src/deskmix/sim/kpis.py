@@ -54,10 +54,7 @@ def _team_figures(
     model: CompiledModel,
 ) -> tuple[NDArray[np.float64], float, list[tuple[AgentKind, list[int]]]]:
     """On-shift hours per agent in the measured window, the people cost of the window, and
-    the agents of each kind: the same for every replication of a model, so worked out once."""
-    cached = model.derived.get("kpi team figures")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    the agents of each kind: the same for every replication of a model (``CompiledModel.once``)."""
     settings = model.settings
     lo, hi = int(settings.warmup_hours), math.ceil(settings.horizon_hours)
     available = model.available[:, lo:hi].sum(axis=1).astype(float)
@@ -65,7 +62,6 @@ def _team_figures(
     rates = np.array([a.cost_per_hour for a in model.agents])
     people = float((paid * rates).sum()) if len(rates) else 0.0
     kinds = [(kind, [a.index for a in model.agents if a.kind == kind]) for kind in AgentKind]
-    model.derived["kpi team figures"] = (available, people, kinds)
     return available, people, kinds
 
 
@@ -130,7 +126,7 @@ def replication_kpis(model: CompiledModel, result: ReplicationResult) -> dict[st
         mask = ticket_tier == t
         if mask.any():
             out[f"sla_resolution/{tier}"] = float(met_resolution[mask].mean())
-    available, people, kinds = _team_figures(model)
+    available, people, kinds = model.once(_team_figures)
     for kind, members in kinds:
         if members:
             capacity = available[members].sum()

@@ -11,8 +11,9 @@ Generalists count at least level 2 on generalist work: breadth is their trade.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,6 +26,8 @@ from deskmix.domain.ticket import Tier
 from deskmix.domain.workload import HOURS_PER_WEEK, HandlingFit, Workload
 from deskmix.errors import ConfigError
 from deskmix.routing.base import AgentView
+
+T = TypeVar("T")
 
 TIERS: tuple[Tier, Tier] = (Tier.GENERALIST, Tier.SPECIALIST)
 SKILL_STEP = 1.25
@@ -105,7 +108,7 @@ class CompiledModel:
     business: WeekCalendar  # the SLA's business hours (simulation hour 0 is a Monday 00:00)
     factors: NDArray[np.float64] = field(init=False)  # agents x domains x tiers
     derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
-    """Arrays worked out from the fields once and reused by every replication."""
+    """What ``once`` has worked out, by builder."""
 
     def __post_init__(self) -> None:
         self.factors = np.array(
@@ -115,6 +118,15 @@ class CompiledModel:
             ],
             dtype=float,
         ).reshape(len(self.agents), len(self.domains), 2)
+
+    def once(self, build: Callable[[CompiledModel], T]) -> T:
+        """``build(self)``, worked out on the first call and kept: the planner runs hundreds
+        of replications of one model, and what depends only on the model need not be redone
+        for each. Builders must read only the model's fields."""
+        key = f"{build.__module__}.{build.__qualname__}"
+        if key not in self.derived:
+            self.derived[key] = build(self)
+        return self.derived[key]  # type: ignore[no-any-return]
 
 
 def _handling(workload: Workload, domains: list[str]) -> dict[tuple[int, int], stats.rv_continuous]:

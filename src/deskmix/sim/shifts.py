@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from deskmix.sim.events import SHIFT_OFF, SHIFT_ON
 from deskmix.sim.model import CompiledModel
-
-SHIFT_ON, SHIFT_OFF = 3, 4
 
 
 @dataclass(frozen=True)
