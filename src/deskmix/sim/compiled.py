@@ -16,6 +16,7 @@ from deskmix.domain.team import AgentKind
 from deskmix.routing.base import Policy
 from deskmix.routing.routes import STAGES, RouteTable
 from deskmix.sim.arrivals import TicketDraws
+from deskmix.sim.kernel import N_STAGES, N_TIERS, route_entry
 from deskmix.sim.model import TIERS, CompiledModel
 from deskmix.sim.shifts import ShiftChanges, shift_changes
 
@@ -36,7 +37,8 @@ class CompiledRoutes:
 
 def compile_routes(model: CompiledModel, table: RouteTable) -> CompiledRoutes:
     agents = model.agents
-    entries = len(model.domains) * len(TIERS) * len(STAGES)
+    assert (len(TIERS), len(STAGES)) == (N_TIERS, N_STAGES), "kernel's route layout is stale"
+    entries = len(model.domains) * N_TIERS * N_STAGES
     routes_i = np.full((entries, 8), -1, dtype=np.int64)
     routes_f = np.full((entries, 3), math.nan)
     rank_agents: list[int] = []
@@ -47,7 +49,7 @@ def compile_routes(model: CompiledModel, table: RouteTable) -> CompiledRoutes:
         for t_index, tier in enumerate(TIERS):
             for s_index, stage in enumerate(STAGES):
                 route = table.routes[(d_index, t_index, stage)]
-                e = (d_index * len(TIERS) + t_index) * len(STAGES) + s_index
+                e = route_entry(d_index, t_index, s_index)
                 routes_i[e, 0] = len(rank_agents)
                 rank_agents.extend(route.rank)
                 routes_i[e, 1] = len(rank_agents)

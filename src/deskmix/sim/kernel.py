@@ -20,6 +20,7 @@ from deskmix.sim.events import DONE, MSP_DONE, REOPEN, SHIFT_ON
 
 # Stages as numbered in a route table (``routes.STAGES``); a ticket starts at 0, new.
 ESCALATED, REOPENED = 1, 2
+N_TIERS, N_STAGES = 2, 3  # ``model.TIERS`` and ``routes.STAGES``; compiled.py checks both
 
 # ticket float columns
 T_WORK, T_ATTEMPT, T_GENERALIST_HOURS, T_FIRST_RESPONSE, T_DONE_AT, T_QUEUED_AT = range(6)
@@ -41,6 +42,13 @@ R_AGENT_LIMIT, R_QUEUE_LIMIT, R_MAX_WAIT = range(3)
 
 
 # --- the event heap: (time, seq) keys in parallel arrays --------------------------------------
+
+
+@njit(cache=True, inline="always")
+def route_entry(domain: int, tier: int, stage: int) -> int:
+    """A (domain, tier, stage) triple's row in the route arrays: the one layout
+    ``compiled.compile_routes`` writes and the loop reads."""
+    return (domain * N_TIERS + tier) * N_STAGES + stage
 
 
 @njit(cache=True, inline="always")
@@ -364,7 +372,7 @@ def simulate_compiled(  # type: ignore[no-untyped-def]
         if route_k >= 0:  # the route: first free agent in the ranking, else queue or MSP
             k = route_k
             d, t = domain[k], tier[k]
-            e = (d * 2 + t) * 3 + t_i[k, T_STAGE]
+            e = route_entry(d, t, t_i[k, T_STAGE])
             chosen = -1
             if routes_i[e, R_ROTATION]:
                 start_at = counters[C_ROTATION]
