@@ -15,6 +15,7 @@ from deskmix.api.settings import ServerSettings
 from deskmix.calibrate.io import dump_workload
 from deskmix.cli.app import app as cli
 from deskmix.importers.servicenow import import_servicenow
+from deskmix.triage.text import ticket_text
 from tests.api.conftest import UPLOAD_LIMIT, Api
 from tests.live.test_desk import TEAM
 from tests.live_server import serve_in_thread
@@ -134,6 +135,23 @@ def test_triage_one_and_many(api: Api) -> None:
         assert empty.status_code == 422 and "row 2" in empty.json()["detail"]
         too_many = http.post("/api/triage/batch", json={"tickets": []})
         assert too_many.status_code == 422
+
+
+def test_triage_reads_title_and_description_as_training_did(api: Api) -> None:
+    title, body = "VPN keeps dropping", "since this morning the client disconnects at home"
+    with api.client() as http:
+        split = http.post("/api/triage", json={"title": title, "description": body})
+        joined = http.post("/api/triage", json={"text": ticket_text(title, body)})
+        assert split.status_code == 200, split.text
+        assert split.json() == joined.json()
+        batch = http.post(
+            "/api/triage/batch", json={"tickets": [{"title": title}, {"description": body}]}
+        )
+        assert batch.status_code == 200, batch.text
+        both = http.post("/api/triage", json={"text": title, "title": title})
+        assert both.status_code == 422 and "not both" in both.text
+        neither = http.post("/api/triage", json={"threshold": 0.5})
+        assert neither.status_code == 422 and "'title'" in neither.text
 
 
 def test_simulation_job_runs_and_its_status_outlives_the_server(api: Api, tmp_path: Path) -> None:

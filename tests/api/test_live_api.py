@@ -59,6 +59,13 @@ def test_triage_fills_in_what_the_request_leaves_out(api: Api) -> None:
     assert data["triage"]["domain"]["label"] == "end_user"
     assert 0 < data["triage"]["domain"]["confidence"] <= 1
     assert data["ticket"]["agent"] in ("Gina", "Gus")
+    with api.client("route") as http:
+        split = http.post(
+            "/api/route",
+            json={"title": "Printer jammed", "description": "floor 2 printer shows paper jam"},
+        )
+    assert split.status_code == 200, split.text
+    assert split.json()["ticket"]["domain"] == "end_user"
 
 
 def test_queue_hand_over_and_manual_assignment(api: Api) -> None:

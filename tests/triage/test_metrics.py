@@ -32,3 +32,15 @@ def test_ticket_text_is_clean_and_stable(title: str, body: str) -> None:
     text = ticket_text(title, body)
     assert text == clean_text(text)
     assert "_x000d_" not in text
+
+
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_ticket_text_weighs_the_title_twice_only_beside_a_body(title: str, body: str) -> None:
+    head, rest = clean_text(title), clean_text(body)
+    text = ticket_text(title, body)
+    if head and rest and head != rest:
+        assert text == f"{head} {head} {rest}"
+    else:
+        assert text == (head or rest)
+    assert ticket_text(title, None) == head
+    assert ticket_text(None, body) == rest

@@ -3,11 +3,63 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from deskmix.live.results import Change, TicketState
 from deskmix.triage.model import TargetPrediction
+from deskmix.triage.text import ticket_text
+
+
+class TicketWords(BaseModel):
+    """A ticket's words: one ``text``, or the ``title`` and ``description`` an ITSM tool keeps.
+
+    The two fields let triage read a ticket the way it learnt from history, the title weighed
+    twice beside a body (``triage.text.ticket_text``); a single text is read as it comes.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20_000,
+        description="Title and description as one text",
+    )
+    title: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2_000,
+        description="Short description, subject or summary (instead of text)",
+    )
+    description: str | None = Field(
+        default=None, min_length=1, max_length=20_000, description="The body (instead of text)"
+    )
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Self:
+        if self.text is not None and (self.title is not None or self.description is not None):
+            raise ValueError("give 'text', or 'title' and 'description', not both")
+        return self
+
+    def words(self) -> str | None:
+        """The text triage reads, or None when the request brought no words."""
+        if self.text is not None:
+            return self.text
+        if self.title is None and self.description is None:
+            return None
+        return ticket_text(self.title, self.description)
+
+
+class RequiredTicketWords(TicketWords):
+    """``TicketWords`` where the words are the point of the request (triage)."""
+
+    @model_validator(mode="after")
+    def _has_words(self) -> Self:
+        if self.words() is None:
+            raise ValueError("give 'text', or a 'title' and/or 'description'")
+        return self
 
 
 class TargetAnswer(BaseModel):

@@ -21,18 +21,28 @@ def clean_text(text: str) -> str:
 
 
 def ticket_text(title: object, description: object = None) -> str:
-    """Title and description joined: the title names the problem, the body adds cues.
+    """The title twice, then the description: the title names the problem, the body adds cues.
 
-    Missing parts (``None``, NaN, ``<NA>``) are skipped; the title is left out of the body when
-    a source repeats it there (some exports keep one text in both fields).
+    Why twice: a short description is the one line someone wrote to say what is wrong, while a
+    body carries e-mail headers, signatures and what was tried; counting the title's words and
+    character n-grams twice weighs them above the body's (as search engines boost a title
+    field). Cross-validated on the ServiceNow training split (5 folds, calibrated model):
+    0.7466 accuracy against 0.7429 with the title once (every fold gained) and 0.7454 with it
+    three times; see docs/benchmarks.md. A ticket with only one of the two keeps that one text
+    as it is, so a one-line ticket reads the same whether it came as a title or a body.
+
+    Missing parts (``None``, NaN, ``<NA>``) are skipped; the body is left out when a source
+    repeats the title there (some exports keep one text in both fields).
     """
-    parts: list[str] = []
-    for part in (title, description):
-        if isinstance(part, str) and part.strip():
-            cleaned = clean_text(part)
-            if cleaned not in parts:
-                parts.append(cleaned)
-    return " ".join(parts)
+    head = _cleaned(title)
+    body = _cleaned(description)
+    if head and body and body != head:
+        return f"{head} {head} {body}"
+    return head or body
+
+
+def _cleaned(part: object) -> str:
+    return clean_text(part) if isinstance(part, str) else ""
 
 
 def require_text(text: str, *, row: int | None = None, file: str | None = None) -> str:

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from deskmix.api.auth import read_access, require
 from deskmix.api.errors import responses
-from deskmix.api.schemas import ChangeOut, LiveTicketOut, TargetAnswer
+from deskmix.api.schemas import ChangeOut, LiveTicketOut, TargetAnswer, TicketWords
 from deskmix.api.triage_service import TriageService
 from deskmix.domain.ticket import Tier
 from deskmix.errors import InputError
@@ -67,8 +67,8 @@ class TeamLoad(_Strict):
     )
 
 
-class RouteRequest(_Strict):
-    """A ticket to route. Give domain, tier and priority, or a text for triage to fill them."""
+class RouteRequest(TicketWords):
+    """A ticket to route. Give domain, tier and priority, or its words for triage to fill them."""
 
     id: str | None = Field(
         default=None, min_length=1, max_length=200, description="Your ticket id (else one is made)"
@@ -76,9 +76,6 @@ class RouteRequest(_Strict):
     domain: str | None = Field(default=None, min_length=1, max_length=60)
     tier: Tier | None = None
     priority: int | None = Field(default=None, ge=1, le=5, description="1 (P1) .. 5 (P5)")
-    text: str | None = Field(
-        default=None, min_length=1, max_length=20_000, description="Title and description"
-    )
     opened_at: AwareDatetime | None = Field(
         default=None, description="When the ticket was opened (default: now)"
     )
@@ -202,14 +199,18 @@ def _triaged(
 ) -> tuple[str, Tier, int, dict[str, TargetAnswer] | None]:
     if body.domain is not None and body.tier is not None and body.priority is not None:
         return body.domain, body.tier, body.priority, None
-    if body.text is None:
+    words = body.words()
+    if words is None:
         missing = [n for n in ("domain", "tier", "priority") if getattr(body, n) is None]
         raise InputError(
             f"missing {', '.join(missing)}",
             field=missing[0],
-            expected="domain, tier and priority, or a 'text' for triage to fill them in",
+            expected=(
+                "domain, tier and priority, or a 'text' (or 'title' and 'description') "
+                "for triage to fill them in"
+            ),
         )
-    answer = triage.predict([body.text])[0]
+    answer = triage.predict([words])[0]
     shown = {name: TargetAnswer.of(p) for name, p in answer.items()}
     domain = body.domain or answer[DOMAIN].best_guess
     tier = body.tier or Tier(answer[TIER].best_guess)

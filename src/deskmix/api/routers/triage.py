@@ -5,7 +5,7 @@ Predicting changes nothing, so it is a read (open unless the server has private 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,30 +13,27 @@ from pydantic import BaseModel, ConfigDict, Field
 from deskmix.api.auth import read_access
 from deskmix.api.errors import responses
 from deskmix.api.routers.live import triage_of
-from deskmix.api.schemas import TargetAnswer
+from deskmix.api.schemas import RequiredTicketWords, TargetAnswer
 from deskmix.api.triage_service import TriageService, queue_for
 
 router = APIRouter(tags=["triage"])
 
 Target = Literal["domain", "tier", "priority"]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class TriageRequest(_Strict):
-    text: Text = Field(description="Title and description of the ticket")
+class TriageRequest(RequiredTicketWords):
     threshold: float = Field(
         default=0.5, ge=0, le=1, description="Below this confidence the answer is 'abstain'"
     )
     targets: list[Target] | None = Field(default=None, description="Default: all the model has")
 
 
-class BatchItem(_Strict):
+class BatchItem(RequiredTicketWords):
     id: str | None = Field(default=None, max_length=200)
-    text: Text
 
 
 class BatchRequest(_Strict):
@@ -54,6 +51,12 @@ class TriageOut(BaseModel):
 
 class BatchOut(BaseModel):
     results: list[TriageOut]
+
+
+def _words(ticket: RequiredTicketWords) -> str:
+    words = ticket.words()
+    assert words is not None  # RequiredTicketWords refused the request otherwise
+    return words
 
 
 def _answers(
@@ -88,7 +91,7 @@ def triage_one(
     _read: Any = Depends(read_access),
 ) -> TriageOut:
     """Each answer has a calibrated confidence and the words that weighed most."""
-    return _answers(service, [body.text], body.threshold, body.targets, [None])[0]
+    return _answers(service, [_words(body)], body.threshold, body.targets, [None])[0]
 
 
 @router.post(
@@ -102,6 +105,6 @@ def triage_batch(
     service: TriageService = Depends(triage_of),
     _read: Any = Depends(read_access),
 ) -> BatchOut:
-    texts = [t.text for t in body.tickets]
+    texts = [_words(t) for t in body.tickets]
     ids = [t.id for t in body.tickets]
     return BatchOut(results=_answers(service, texts, body.threshold, body.targets, ids))
