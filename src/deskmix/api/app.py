@@ -38,7 +38,13 @@ See docs/api.md."""
 def create_app(settings: ServerSettings) -> FastAPI:
     """The application for one store; the store is opened (and migrated) before serving."""
     store = open_store(settings.db)
-    runner = JobRunner(store, settings.job_threads, settings.sim_workers, settings.dask)
+    runner = JobRunner(
+        store,
+        settings.job_threads,
+        settings.sim_workers,
+        settings.dask,
+        heartbeat_seconds=settings.job_heartbeat_seconds,
+    )
     desk = Desk(store, durable=settings.durable_routing)
 
     @asynccontextmanager

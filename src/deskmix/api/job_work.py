@@ -22,6 +22,7 @@ from typing import Any, cast
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Table, select, update
 
+from deskmix.api.heartbeat import Heartbeat
 from deskmix.calibrate.io import parse_workload
 from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import MspContract
@@ -227,50 +228,68 @@ def _set(store: Store, job_id: str, **values: Any) -> None:
         connection.execute(update(JOBS).where(JOBS.c.id == job_id).values(**values))
 
 
-def run_job(db_url: str, job_id: str, workers: int | None, dask: str | None = None) -> None:
+def run_job(
+    db_url: str,
+    job_id: str,
+    workers: int | None,
+    dask: str | None = None,
+    heartbeat_seconds: float = 10.0,
+) -> None:
     """Entry point of a job's worker process."""
     store = open_store(db_url, migrate=False)
+    heartbeat: Heartbeat | None = None
     try:
         with store.transaction() as connection:
             row = connection.execute(select(JOBS).where(JOBS.c.id == job_id)).one()
-        _set(store, job_id, status="running", started_at=datetime.now(UTC), runner=runner_id())
-        done = 0
-        last = 0.0
+        now = datetime.now(UTC)
+        _set(store, job_id, status="running", started_at=now, heartbeat_at=now, runner=runner_id())
+        heartbeat = Heartbeat(
+            lambda: _set(store, job_id, heartbeat_at=datetime.now(UTC)),
+            heartbeat_seconds,
+            name=f"job-{job_id}",
+        ).start()
+        _work(store, job_id, row.kind, row.params, workers, dask)
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
+        store.dispose()
 
-        def progress(n: int) -> None:
-            nonlocal done, last
-            done += n
-            if time.monotonic() - last > 0.5:
-                last = time.monotonic()
-                _set(store, job_id, progress=done)
 
-        try:
-            if row.kind == "simulate":
-                result = run_simulation(
-                    SimulateParams.model_validate(row.params), workers, progress
-                )
-            else:
-                result = run_plan(PlanParams.model_validate(row.params), workers, progress, dask)
-        except DeskmixError as exc:
-            _set(store, job_id, status="failed", error=str(exc), finished_at=datetime.now(UTC))
-            return
-        except Exception as exc:  # a bug: keep the server's job record honest, log the trace
-            log.exception("job %s failed", job_id)
-            _set(
-                store,
-                job_id,
-                status="failed",
-                error=f"internal error ({type(exc).__name__}); see the server log",
-                finished_at=datetime.now(UTC),
-            )
-            return
+def _work(
+    store: Store,
+    job_id: str,
+    kind: str,
+    params: dict[str, Any],
+    workers: int | None,
+    dask: str | None,
+) -> None:
+    """Run the job and write how it ended: done with its result, or failed and why."""
+    done = 0
+    last = 0.0
+
+    def progress(n: int) -> None:
+        nonlocal done, last
+        done += n
+        if time.monotonic() - last > 0.5:
+            last = time.monotonic()
+            _set(store, job_id, progress=done)
+
+    try:
+        if kind == "simulate":
+            result = run_simulation(SimulateParams.model_validate(params), workers, progress)
+        else:
+            result = run_plan(PlanParams.model_validate(params), workers, progress, dask)
+    except DeskmixError as exc:
+        _set(store, job_id, status="failed", error=str(exc), finished_at=datetime.now(UTC))
+        return
+    except Exception as exc:  # a bug: keep the server's job record honest, log the trace
+        log.exception("job %s failed", job_id)
         _set(
             store,
             job_id,
-            status="done",
-            result=result,
-            progress=done,
+            status="failed",
+            error=f"internal error ({type(exc).__name__}); see the server log",
             finished_at=datetime.now(UTC),
         )
-    finally:
-        store.dispose()
+        return
+    _set(store, job_id, status="done", result=result, progress=done, finished_at=datetime.now(UTC))

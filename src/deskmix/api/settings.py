@@ -29,3 +29,6 @@ class ServerSettings(BaseModel):
     """Processes per simulation job (default: all cores)."""
     dask: str | None = None
     """Dask scheduler address: plan jobs simulate their candidate designs on that cluster."""
+    job_heartbeat_seconds: float = Field(default=10.0, gt=0, le=3600)
+    """How often a job's holder writes a sign of life. A job silent for six intervals is marked
+    failed by whichever server reads it, so servers sharing a database should agree on it."""

@@ -88,6 +88,16 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
+    job_heartbeat: Annotated[
+        float,
+        typer.Option(
+            "--job-heartbeat",
+            min=0.1,
+            max=3600,
+            help="Seconds between a job's signs of life; a job silent six times as long is "
+            "marked failed (use one value on every server sharing a database).",
+        ),
+    ] = 10.0,
 ) -> None:
     """Serve the REST API (under /api, docs at /docs) and the web dashboard (at /)."""
     import uvicorn
@@ -106,6 +116,7 @@ def serve_command(
         durable_routing=durable_routing,
         sim_workers=sim_workers,
         dask=dask,
+        job_heartbeat_seconds=job_heartbeat,
     )
     store = open_store(settings.db)
     try:

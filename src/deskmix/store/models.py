@@ -256,3 +256,6 @@ class JobRow(Base):
     created_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    """Last sign of life from whoever holds the job: the server while it waits, the worker
+    while it runs (``api.heartbeat``)."""
