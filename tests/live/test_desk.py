@@ -124,6 +124,31 @@ def test_two_desks_on_one_store_see_each_others_changes(tmp_path: Path) -> None:
         two.dispose()
 
 
+def test_round_robin_continues_one_rotation_across_server_processes(store: Store) -> None:
+    """Round robin's turn is the desk's, not each process's: two Desk objects (two server
+    processes) taking turns route exactly as one desk does alone."""
+    url = store.engine.url.render_as_string(hide_password=False)
+    other = open_store(url)
+    try:
+        a, b = _desk(store, "round_robin"), Desk(other)
+        shared = []
+        for n in range(6):
+            desk = (a, b)[n % 2]
+            change = desk.route(NewTicket("end_user", Tier.GENERALIST, 3, key=f"S{n}"))
+            shared.append(change.ticket.agent)
+            desk.complete(f"S{n}")
+        a.load_team(TEAM, "round_robin")  # a new team starts the rotation again
+        alone = []
+        for n in range(6):
+            change = a.route(NewTicket("end_user", Tier.GENERALIST, 3, key=f"A{n}"))
+            alone.append(change.ticket.agent)
+            a.complete(f"A{n}")
+    finally:
+        other.dispose()
+    assert shared == alone
+    assert shared == ["Gina", "Gus"] * 3  # Nora does no end_user work: skipped
+
+
 # -- invariants under any sequence of operations -------------------------------------------
 
 Operation = tuple[str, int, int]

@@ -246,11 +246,14 @@ class Batch:
         keys: Iterable[str],
         chunk: int,
         heads: Iterable[Mapping[str, Any]] | None = None,
+        memory: int = 0,
     ) -> None:
         self.reader = reader
         """Where the rare reads during a batch go (the committed state equals the state under
         the lock: every live change takes the lock, and the batch writes only at the end)."""
         self.team = team
+        team.policy.recall(memory)
+        self.stored_memory = memory
         self.specs = specs
         self.queue_count = queue_count
         self.new_specs: list[QueueSpec] = []
@@ -724,6 +727,7 @@ class Batch:
             {"id": ids[p], "on_shift": on_shift, "key": key, "since": since}
             for p, (on_shift, key, since) in final.items()
         ]
+        memory = self.team.policy.memory()
         return WritePlan(
             leaving=[r.params() for r in changed if r.state != ASSIGNED],
             moving=[
@@ -748,6 +752,7 @@ class Batch:
                 for s in self.new_specs
             ],
             queue_count=self.queue_count,
+            policy_memory=None if memory == self.stored_memory else memory,
         )
 
 
@@ -763,6 +768,7 @@ class WritePlan:
     agents: list[dict[str, Any]]  # agents' new state; the ticket by key
     specs: list[dict[str, Any]]  # queue specs used for the first time
     queue_count: int
+    policy_memory: int | None = None  # the policy's memory, when the batch changed it
 
     def write(self, connection: Connection) -> None:
         """Apply the plan with SQLAlchemy (one statement per group, executemany)."""
@@ -812,6 +818,10 @@ class WritePlan:
         if self.specs:
             connection.execute(insert(QUEUES), self.specs)
             connection.execute(update(DESK).where(DESK.c.id == 1).values(queues=self.queue_count))
+        if self.policy_memory is not None:
+            connection.execute(
+                update(DESK).where(DESK.c.id == 1).values(policy_memory=self.policy_memory)
+            )
 
     def postgresql(self, bind: Callable[[str, dict[str, Any]], str]) -> list[str]:
         """The plan as SQL text for PostgreSQL, values bound by the driver (``bind`` is
@@ -855,5 +865,12 @@ class WritePlan:
             ]
             out.append(
                 bind("UPDATE live_desk SET queues = %(n)s WHERE id = 1", {"n": self.queue_count})
+            )
+        if self.policy_memory is not None:
+            out.append(
+                bind(
+                    "UPDATE live_desk SET policy_memory = %(m)s WHERE id = 1",
+                    {"m": self.policy_memory},
+                )
             )
         return out

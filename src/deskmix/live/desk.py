@@ -218,12 +218,15 @@ class Desk:
         with self._process_lock:
             if self._sqlite:
                 with self.store.transaction() as connection:
-                    version, count, agents, waiting, rows = self._read_sqlite(connection, keys)
+                    version, count, memory, agents, waiting, rows = self._read_sqlite(
+                        connection, keys
+                    )
                     batch, outcomes = self._apply(
                         ops,
                         lambda: connection,
                         version,
                         count,
+                        memory,
                         agents,
                         waiting,
                         rows,
@@ -247,6 +250,7 @@ class Desk:
         reader: Callable[[], Connection],
         version: int,
         count: int,
+        memory: int,
         agents: list[AgentRow],
         waiting: list[Any],
         rows: list[dict[str, Any]],
@@ -254,12 +258,17 @@ class Desk:
         chunk: int,
         heads: list[dict[str, Any]] | None,
     ) -> tuple[Batch | None, list[tuple[bool, Any]]]:
-        """The operations applied in order to the batch's memory; the batch to write."""
+        """The operations applied in order to the batch's memory; the batch to write.
+
+        ``memory`` is the policy's stored memory (``Policy.memory``): the policy object is this
+        process's, but its rotation is the desk's, shared by every process."""
         if version == 0:
             return None, [(False, ConflictError(_NO_TEAM)) for _ in ops]
         team = self._team_for(reader, version)
         specs = self._specs_for(reader, version, count)
-        batch = Batch(reader, team, dict(specs), count, agents, waiting, rows, keys, chunk, heads)
+        batch = Batch(
+            reader, team, dict(specs), count, agents, waiting, rows, keys, chunk, heads, memory
+        )
         outcomes: list[tuple[bool, Any]] = []
         for op in ops:
             changes = batch.changes
@@ -319,7 +328,7 @@ class Desk:
         try:
             with psycopg.ClientCursor(raw) as cursor:
                 cursor.execute(
-                    "BEGIN; " + commit + "SELECT version, queues FROM live_desk "
+                    "BEGIN; " + commit + "SELECT version, queues, policy_memory FROM live_desk "
                     "WHERE id = 1 FOR UPDATE; "
                     "SELECT a.position, a.on_shift, a.ticket_id, a.busy_since, t.key "
                     "FROM live_agents a LEFT JOIN live_tickets t ON t.id = a.ticket_id "
@@ -336,7 +345,7 @@ class Desk:
                 cursor.nextset()  # BEGIN
                 if commit:
                     cursor.nextset()
-                version, count = cursor.fetchone()  # type: ignore[misc]
+                version, count, memory = cursor.fetchone()  # type: ignore[misc]
                 cursor.nextset()
                 agents = cursor.fetchall()
                 cursor.nextset()
@@ -346,7 +355,7 @@ class Desk:
                 cursor.nextset()
                 heads = _dicts(cursor)
                 batch, outcomes = self._apply(
-                    ops, reader, version, count, agents, waiting, rows, keys, chunk, heads
+                    ops, reader, version, count, memory, agents, waiting, rows, keys, chunk, heads
                 )
                 statements = [] if batch is None else batch.plan().postgresql(cursor.mogrify)
                 cursor.execute("; ".join([*statements, "COMMIT"]))
@@ -380,13 +389,13 @@ class Desk:
     # -- reading under the lock -----------------------------------------------------------
     def _read_sqlite(
         self, connection: Connection, keys: list[str]
-    ) -> tuple[int, int, list[AgentRow], list[Any], list[dict[str, Any]]]:
+    ) -> tuple[int, int, int, list[AgentRow], list[Any], list[dict[str, Any]]]:
         """Take the desk lock, then read the agents, the queue counts and the named tickets."""
-        version, count = connection.execute(
+        version, count, memory = connection.execute(
             update(DESK)
             .where(DESK.c.id == 1)
             .values(version=DESK.c.version)
-            .returning(DESK.c.version, DESK.c.queues)
+            .returning(DESK.c.version, DESK.c.queues, DESK.c.policy_memory)
         ).one()
         agents = connection.execute(
             select(
@@ -412,7 +421,14 @@ class Desk:
                     select(TICKETS).where(TICKETS.c.key.in_(keys[at : at + 500]))
                 ).mappings()
             ]
-        return int(version), int(count), [tuple(a) for a in agents], list(waiting), rows
+        return (
+            int(version),
+            int(count),
+            int(memory),
+            [tuple(a) for a in agents],
+            list(waiting),
+            rows,
+        )
 
     def _team_for(self, reader: Callable[[], Connection], version: int) -> LiveTeam:
         team = self._team
@@ -651,6 +667,7 @@ class Desk:
                     policy=policy,
                     policy_settings=settings,
                     team=team.model_dump(mode="json"),
+                    policy_memory=0,
                     loaded_at=now,
                 )
             )

@@ -172,6 +172,19 @@ class Policy(ABC):
         """One line for reports: the policy and its settings."""
         return self.name
 
+    def memory(self) -> int:
+        """The policy's own memory as one number (round robin: whose turn is next); 0 for a
+        policy without one.
+
+        A live desk served by several processes keeps it in the store and hands it to
+        ``recall`` before each batch, so all of them continue one rotation, as the simulator's
+        single policy object does.
+        """
+        return 0
+
+    def recall(self, memory: int) -> None:  # noqa: B027 - optional: most policies keep none
+        """Continue from a memory another process stored (see ``memory``)."""
+
     def routes(
         self, team: Sequence[AgentView], contracts: Sequence[MspContract], domains: Sequence[str]
     ) -> RouteTable | None:

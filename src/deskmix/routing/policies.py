@@ -337,6 +337,12 @@ class MspOverflow(Policy):
             table[(d_index, t_index, stage)] = route
         return RouteTable(table, inner.rotation_start)
 
+    def memory(self) -> int:
+        return self.inner.memory()
+
+    def recall(self, memory: int) -> None:
+        self.inner.recall(memory)
+
 
 @dataclass
 class RoundRobin(Policy):
@@ -364,6 +370,12 @@ class RoundRobin(Policy):
             domains, lambda domain, tier: Route(rotation=True, queue=_rotation_queue(domain, tier))
         )
         return RouteTable(table, rotation_start=self._next)
+
+    def memory(self) -> int:
+        return self._next
+
+    def recall(self, memory: int) -> None:
+        self._next = memory
 
 
 POLICIES: dict[str, Callable[..., Policy]] = {

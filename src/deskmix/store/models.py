@@ -170,6 +170,9 @@ class LiveDesk(Base):
     policy_settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     team: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the Team as JSON (MSP too)
     loaded_at: Mapped[datetime | None]
+    policy_memory: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """The policy's own memory (``Policy.memory``: round robin's next turn), kept here so
+    every server process continues one rotation."""
 
 
 class LiveAgent(Base):
