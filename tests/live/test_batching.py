@@ -23,7 +23,7 @@ from deskmix.domain.ticket import Tier
 from deskmix.errors import DeskmixError
 from deskmix.live import ConflictError, Desk, NotFoundError
 from deskmix.live.results import Change, NewTicket
-from deskmix.live.tables import AGENTS, TICKETS
+from deskmix.live.tables import AGENTS, QUEUES, TICKETS
 from deskmix.store import Store, open_store
 from tests.live.test_desk import TEAM
 
@@ -101,7 +101,7 @@ def _outcome(future: Future[Any]) -> Any:
     ]
 
 
-def _stored(store: Store) -> tuple[list[Any], list[Any]]:
+def _stored(store: Store) -> tuple[list[Any], list[Any], list[Any]]:
     with store.transaction() as conn:
         tickets = conn.execute(
             select(
@@ -120,7 +120,8 @@ def _stored(store: Store) -> tuple[list[Any], list[Any]]:
             .select_from(AGENTS.outerjoin(TICKETS, TICKETS.c.id == AGENTS.c.ticket_id))
             .order_by(AGENTS.c.position)
         ).all()
-    return [tuple(t) for t in tickets], [tuple(a) for a in agents]
+        queues = conn.execute(select(QUEUES.c.name, QUEUES.c.waiting).order_by(QUEUES.c.name))
+    return [tuple(t) for t in tickets], [tuple(a) for a in agents], [tuple(q) for q in queues]
 
 
 @pytest.mark.parametrize("policy", ["generalist_first", "skills_based", "msp_overflow"])
@@ -151,12 +152,13 @@ def test_one_batch_decides_as_one_at_a_time(
         for desk in (alone, together):
             with desk.store.transaction() as conn:
                 names[id(desk)] = dict(conn.execute(select(AGENTS.c.id, AGENTS.c.name)).all())
-        tickets_a, agents_a = _stored(other)
-        tickets_b, agents_b = _stored(store)
+        tickets_a, agents_a, queues_a = _stored(other)
+        tickets_b, agents_b, queues_b = _stored(store)
         rename_a = [(*t[:2], names[id(alone)].get(t[2]), *t[3:]) for t in tickets_a]
         rename_b = [(*t[:2], names[id(together)].get(t[2]), *t[3:]) for t in tickets_b]
         assert rename_b == rename_a
         assert agents_b == agents_a
+        assert queues_b == queues_a  # queue lengths kept alike by one batch and by many
         alone.close()
         together.close()
     finally:
@@ -187,7 +189,7 @@ def test_a_refused_operation_fails_alone(store: Store) -> None:
     with pytest.raises(NotFoundError, match="no agent named 'Zed'"):
         nobody.result()
     assert second.result().ticket.agent == "Nora"
-    tickets, agents = _stored(store)
+    tickets, agents, _ = _stored(store)
     assert [(t[0], t[1]) for t in tickets] == [("A", "done"), ("B", "assigned")]
     assert {a[0]: a[2] for a in agents} == {"Gina": None, "Gus": None, "Nora": "B"}
     desk.close()

@@ -3,6 +3,7 @@ the desk applies, and the state stays consistent through any sequence of operati
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -175,7 +176,11 @@ def _check_invariants(desk: Desk) -> None:
             )
             for q in conn.execute(select(QUEUES))
         }
+        lengths = {q.name: q.waiting for q in conn.execute(select(QUEUES))}
     assigned = [t for t in tickets if t.state == "assigned"]
+    # Each queue's stored length is the number of tickets queued in it.
+    queued = Counter(t.queue for t in tickets if t.state == "queued")
+    assert lengths == {name: queued.get(name, 0) for name in lengths}
     # One ticket per agent at most, and the two sides of the assignment agree.
     assert len({t.agent_id for t in assigned}) == len(assigned)
     held = {a.id: a.ticket_id for a in agents if a.ticket_id is not None}

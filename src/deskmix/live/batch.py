@@ -241,7 +241,7 @@ class Batch:
         specs: dict[str, QueueSpec],
         queue_count: int,
         agents: Iterable[AgentRow],
-        waiting: Iterable[tuple[str | None, int, datetime | None]],
+        waiting: Iterable[tuple[str, int]],
         tickets: Iterable[Mapping[str, Any]],
         keys: Iterable[str],
         chunk: int,
@@ -275,7 +275,8 @@ class Batch:
                 self.free.add(position)
         self._free_views: list[AgentView] | None = None
         self.changed_agents: set[int] = set()
-        self.waiting = {name: (n, utc(o)) for name, n, o in waiting if name is not None}
+        self.waiting = {name: int(n) for name, n in waiting}
+        """Queue lengths as stored when the batch began (``live_queues.waiting``)."""
         self.lines: dict[str, Line] = {}
         self.tickets: dict[str, Record] = {}
         for row in tickets:
@@ -337,8 +338,9 @@ class Batch:
     def line(self, name: str) -> Line:
         line = self.lines.get(name)
         if line is None:
-            count, oldest = self.waiting.get(name, (0, None))
-            line = self.lines[name] = Line(count, oldest, complete=count == 0)
+            count = self.waiting.get(name, 0)
+            # The oldest is read only if a policy asks (msp_overflow's wait limit).
+            line = self.lines[name] = Line(count, None, oldest_stale=count > 0, complete=count == 0)
         return line
 
     def oldest(self, name: str) -> datetime | None:
@@ -752,6 +754,11 @@ class Batch:
                 for s in self.new_specs
             ],
             queue_count=self.queue_count,
+            queue_lengths=[
+                {"name": name, "waiting": line.length}
+                for name, line in sorted(self.lines.items())
+                if line.length != self.waiting.get(name, 0)
+            ],
             policy_memory=None if memory == self.stored_memory else memory,
         )
 
@@ -768,6 +775,7 @@ class WritePlan:
     agents: list[dict[str, Any]]  # agents' new state; the ticket by key
     specs: list[dict[str, Any]]  # queue specs used for the first time
     queue_count: int
+    queue_lengths: list[dict[str, Any]]  # queues whose length the batch changed
     policy_memory: int | None = None  # the policy's memory, when the batch changed it
 
     def write(self, connection: Connection) -> None:
@@ -818,6 +826,13 @@ class WritePlan:
         if self.specs:
             connection.execute(insert(QUEUES), self.specs)
             connection.execute(update(DESK).where(DESK.c.id == 1).values(queues=self.queue_count))
+        if self.queue_lengths:  # after the specs: a queue may be new in this batch
+            connection.execute(
+                update(QUEUES)
+                .where(QUEUES.c.name == bindparam("b_name", type_=QUEUES.c.name.type))
+                .values(waiting=bindparam("b_waiting", type_=QUEUES.c.waiting.type)),
+                [{"b_name": q["name"], "b_waiting": q["waiting"]} for q in self.queue_lengths],
+            )
         if self.policy_memory is not None:
             connection.execute(
                 update(DESK).where(DESK.c.id == 1).values(policy_memory=self.policy_memory)
@@ -866,6 +881,10 @@ class WritePlan:
             out.append(
                 bind("UPDATE live_desk SET queues = %(n)s WHERE id = 1", {"n": self.queue_count})
             )
+        out += [
+            bind("UPDATE live_queues SET waiting = %(waiting)s WHERE name = %(name)s", q)
+            for q in self.queue_lengths
+        ]
         if self.policy_memory is not None:
             out.append(
                 bind(

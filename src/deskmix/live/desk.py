@@ -333,8 +333,7 @@ class Desk:
                     "SELECT a.position, a.on_shift, a.ticket_id, a.busy_since, t.key "
                     "FROM live_agents a LEFT JOIN live_tickets t ON t.id = a.ticket_id "
                     "ORDER BY a.position; "
-                    "SELECT queue, count(*), min(queued_at) FROM live_tickets "
-                    "WHERE state = 'queued' GROUP BY queue; "
+                    "SELECT name, waiting FROM live_queues WHERE waiting > 0; "
                     "SELECT * FROM live_tickets WHERE key = ANY(%(keys)s::varchar[]); "
                     "SELECT t.* FROM live_queues q CROSS JOIN LATERAL ("
                     "SELECT * FROM live_tickets w WHERE w.state = 'queued' "
@@ -409,9 +408,7 @@ class Desk:
             .order_by(AGENTS.c.position)
         ).all()
         waiting = connection.execute(
-            select(TICKETS.c.queue, func.count(), func.min(TICKETS.c.queued_at))
-            .where(TICKETS.c.state == QUEUED)
-            .group_by(TICKETS.c.queue)
+            select(QUEUES.c.name, QUEUES.c.waiting).where(QUEUES.c.waiting > 0)
         ).all()
         rows: list[dict[str, Any]] = []
         for at in range(0, len(keys), 500):

@@ -200,6 +200,9 @@ class LiveQueue(Base):
     kinds: Mapped[str] = mapped_column(String(60))  # space-separated agent kinds
     domain: Mapped[str | None] = mapped_column(String(60))
     tier: Mapped[str] = mapped_column(String(20))
+    waiting: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Tickets queued here now, kept by every routing batch: counting them instead made each
+    batch slower in proportion to the backlog (9 ms a decision at 20,000 queued tickets)."""
 
 
 class LiveTicket(Base):
@@ -230,7 +233,9 @@ class LiveTicket(Base):
     done_at: Mapped[datetime | None]
 
     __table_args__ = (
-        Index("ix_live_tickets_waiting", "state", "queue", "priority", "opened_at"),
+        # Queue order to the last key, so a queue's head is read from the index, not sorted.
+        Index("ix_live_tickets_queue_order", "state", "queue", "priority", "opened_at", "id"),
+        Index("ix_live_tickets_queued_since", "state", "queue", "queued_at"),
         Index(
             "uq_live_tickets_one_per_agent",
             "agent_id",
