@@ -49,11 +49,18 @@ def test_predict_text_file_and_stdin(model_dir: Path, tmp_path: Path) -> None:
     tickets = tmp_path / "t.jsonl"
     tickets.write_text(
         '{"id": "A-1", "text": "reset my password"}\n\n{"id": "A-2", "title": "printer jammed"}\n'
+        '{"id": "A-3", "title": "Printer jammed", "description": "tray 2 on floor 3"}\n'
     )
     many = runner.invoke(
         app, ["triage", "predict", "-f", str(tickets), "-m", str(model_dir), "--target", "domain"]
     )
-    assert [r["id"] for r in lines(many.output)] == ["A-1", "A-2"]
+    assert [r["id"] for r in lines(many.output)] == ["A-1", "A-2", "A-3"]
+    # The echo is the ticket as written (the model reads the title twice beside a body).
+    assert lines(many.output)[2]["text"] == "printer jammed tray 2 on floor 3"
+    both = tmp_path / "both.jsonl"
+    both.write_text('{"text": "vpn", "title": "vpn down"}\n')
+    refused = runner.invoke(app, ["triage", "predict", "-f", str(both), "-m", str(model_dir)])
+    assert refused.exit_code != 0 and "not both" in refused.output and "row 1" in refused.output
     assert next(set(r) for r in lines(many.output)) == {"id", "text", "domain", "abstain", "queue"}
     piped = runner.invoke(
         app,

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deskmix.triage.metrics import accuracy_at_coverage, score
-from deskmix.triage.text import clean_text, ticket_text
+from deskmix.triage.text import clean_text, readable_text, ticket_text
 
 
 def test_perfect_and_known_scores() -> None:
@@ -44,3 +44,5 @@ def test_ticket_text_weighs_the_title_twice_only_beside_a_body(title: str, body:
         assert text == (head or rest)
     assert ticket_text(title, None) == head
     assert ticket_text(None, body) == rest
+    shown = readable_text(title, body)
+    assert shown == (f"{head} {rest}" if head and rest and head != rest else head or rest)

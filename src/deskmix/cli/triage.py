@@ -17,7 +17,7 @@ from rich.table import Table
 from deskmix.cli.common import DbOption, console, err_console, progress_bar, store_for, user_errors
 from deskmix.errors import InputError
 from deskmix.triage.targets import CLI_TARGETS, HUMAN_QUEUE, LEARNT_TARGETS
-from deskmix.triage.text import require_text, ticket_text
+from deskmix.triage.text import readable_text, require_text, ticket_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -205,10 +205,19 @@ def _tickets_from_lines(lines: list[str], file: str | None) -> list[dict[str, An
                 raise InputError(f"not JSON: {exc.msg}", file=file, row=row) from exc
             if not isinstance(record, dict):
                 raise InputError("not a JSON object", file=file, row=row, expected='{"text": ...}')
-            text = ticket_text(record.get("text") or record.get("title"), record.get("description"))
-            out.append({"id": record.get("id"), "text": require_text(text, row=row, file=file)})
+            if record.get("text") and (record.get("title") or record.get("description")):
+                raise InputError(
+                    "give 'text', or 'title' and 'description', not both",
+                    file=file,
+                    row=row,
+                    field="text",
+                )
+            title, body = record.get("text") or record.get("title"), record.get("description")
+            text = require_text(ticket_text(title, body), row=row, file=file)
+            out.append({"id": record.get("id"), "text": text, "shown": readable_text(title, body)})
         else:
-            out.append({"id": None, "text": require_text(line, row=row, file=file)})
+            text = require_text(line, row=row, file=file)
+            out.append({"id": None, "text": text, "shown": text})
     return out
 
 
@@ -216,7 +225,8 @@ def _read_tickets(text: str | None, file: Path | None, encoding: str) -> list[di
     if text is not None and file is not None:
         raise InputError("give a TEXT or --file, not both")
     if text is not None:
-        return [{"id": None, "text": require_text(text)}]
+        cleaned = require_text(text)
+        return [{"id": None, "text": cleaned, "shown": cleaned}]
     if file is not None:
         from deskmix.triage.sources import read_text_file
 
@@ -295,7 +305,7 @@ def predict_command(
     )
     for ticket, answer in zip(tickets, answers, strict=True):
         record: dict[str, Any] = {"id": ticket["id"]} if ticket["id"] is not None else {}
-        record["text"] = ticket["text"]
+        record["text"] = ticket["shown"]  # as written, the title once
         record.update({name: a.as_json() for name, a in answer.items()})
         abstained = any(a.abstain for a in answer.values())
         record["abstain"] = abstained

@@ -34,15 +34,24 @@ def ticket_text(title: object, description: object = None) -> str:
     Missing parts (``None``, NaN, ``<NA>``) are skipped; the body is left out when a source
     repeats the title there (some exports keep one text in both fields).
     """
-    head = _cleaned(title)
-    body = _cleaned(description)
-    if head and body and body != head:
-        return f"{head} {head} {body}"
-    return head or body
+    head, body = _parts(title, description)
+    return f"{head} {head} {body}" if body else head
 
 
-def _cleaned(part: object) -> str:
-    return clean_text(part) if isinstance(part, str) else ""
+def readable_text(title: object, description: object = None) -> str:
+    """The same ticket as a person reads it, the title once: what a tool shows back."""
+    head, body = _parts(title, description)
+    return f"{head} {body}" if head and body else head or body
+
+
+def _parts(title: object, description: object) -> tuple[str, str]:
+    """Cleaned title and body; the body is empty when it is missing or repeats the title, and
+    a lone body takes the title's place."""
+    head = clean_text(title) if isinstance(title, str) else ""
+    body = clean_text(description) if isinstance(description, str) else ""
+    if not head:
+        return body, ""
+    return head, "" if body == head else body
 
 
 def require_text(text: str, *, row: int | None = None, file: str | None = None) -> str:
