@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import random
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -159,6 +159,8 @@ def test_one_batch_decides_as_one_at_a_time(
         assert rename_b == rename_a
         assert agents_b == agents_a
         assert queues_b == queues_a  # queue lengths kept alike by one batch and by many
+        queued = Counter(t[3] for t in tickets_b if t[1] == "queued")  # t[3]: the queue
+        assert dict(queues_b) == {name: queued.get(name, 0) for name, _ in queues_b}
         alone.close()
         together.close()
     finally:
