@@ -17,7 +17,7 @@ import yaml
 from sqlalchemy import insert, select
 
 from deskmix.api.app import create_app
-from deskmix.api.job_work import JOBS
+from deskmix.api.job_work import JOBS, run_job
 from deskmix.api.settings import ServerSettings
 from deskmix.api.tokens import create_token
 from deskmix.calibrate.io import dump_workload
@@ -113,6 +113,39 @@ def test_a_killed_worker_fails_its_job_and_later_jobs_still_run(
         assert after.status_code == 202, after.text
         for later in (waiting, after.json()["id"]):
             assert _finished(http, later)["status"] == "done"
+        # A worker killed while idle also breaks its pool, with no job to notice it: the next
+        # submission gets a new pool instead of a 500 and a row left waiting forever.
+        idle = int(_row(store, after.json()["id"]).runner.rpartition(":")[2])
+        os.kill(idle, signal.SIGKILL)
+        time.sleep(1.0)  # the pool's manager notices the death and marks the pool broken
+        again = http.post("/api/jobs/simulate", json=_simulation(reps=2, weeks=1))
+        assert again.status_code == 202, again.text
+        assert _finished(http, again.json()["id"])["status"] == "done"
+
+
+def test_a_worker_never_revives_a_job_another_server_failed(
+    server: tuple[LiveServer, str],
+) -> None:
+    store = _store(server)
+    now = datetime.now(UTC)
+    with store.transaction() as connection:
+        connection.execute(
+            insert(JOBS).values(
+                id="failed-elsewhere",
+                kind="simulate",
+                status="failed",
+                params=_simulation(reps=2, weeks=1),
+                progress=0,
+                runner="elsewhere.example:4242",
+                created_at=now,
+                error="interrupted: no sign of life",
+                finished_at=now,
+            )
+        )
+    db_url = store.engine.url.render_as_string(hide_password=False)
+    run_job(db_url, "failed-elsewhere", workers=1)  # a late worker, in this process
+    row = _row(store, "failed-elsewhere")
+    assert (row.status, row.result, row.started_at) == ("failed", None, None)
 
 
 def _finished(http: httpx.Client, job_id: str) -> Any:

@@ -61,6 +61,11 @@ def test_predict_text_file_and_stdin(model_dir: Path, tmp_path: Path) -> None:
     both.write_text('{"text": "vpn", "title": "vpn down"}\n')
     refused = runner.invoke(app, ["triage", "predict", "-f", str(both), "-m", str(model_dir)])
     assert refused.exit_code != 0 and "not both" in refused.output and "row 1" in refused.output
+    # 'text' with a 'description' (accepted before titles had a field of their own) still works.
+    text_and_body = tmp_path / "text-body.jsonl"
+    text_and_body.write_text('{"text": "Printer jammed", "description": "tray 2"}\n')
+    kept = runner.invoke(app, ["triage", "predict", "-f", str(text_and_body), "-m", str(model_dir)])
+    assert kept.exit_code == 0 and lines(kept.output)[0]["text"] == "printer jammed tray 2"
     assert next(set(r) for r in lines(many.output)) == {"id", "text", "domain", "abstain", "queue"}
     piped = runner.invoke(
         app,

@@ -22,7 +22,7 @@ class Heartbeat:
     """Calls ``beat`` every ``every`` seconds until ``stop``; a failed beat is logged, not fatal
     (a database that is briefly unreachable should not end the job it is reporting on)."""
 
-    def __init__(self, beat: Callable[[], None], every: float, name: str) -> None:
+    def __init__(self, beat: Callable[[], object], every: float, name: str) -> None:
         self._beat = beat
         self._every = every
         self._stopped = threading.Event()

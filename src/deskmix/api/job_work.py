@@ -223,9 +223,33 @@ def run_plan(
     }
 
 
-def _set(store: Store, job_id: str, **values: Any) -> None:
+def _set(store: Store, job_id: str, **values: Any) -> bool:
+    """Write to the job's row while this worker still holds it; False once it does not.
+
+    Another server may have marked the job failed (silent too long) and the user may have
+    submitted it again: a worker that comes back must not turn that row into "done" too.
+    """
     with store.transaction() as connection:
-        connection.execute(update(JOBS).where(JOBS.c.id == job_id).values(**values))
+        written = connection.execute(
+            update(JOBS)
+            .where(JOBS.c.id == job_id, JOBS.c.status == "running", JOBS.c.runner == runner_id())
+            .values(**values)
+        )
+        return written.rowcount > 0
+
+
+def _start(store: Store, job_id: str) -> Any:
+    """Take the job if it is still waiting (the row, or None: failed or taken meanwhile)."""
+    now = datetime.now(UTC)
+    with store.transaction() as connection:
+        taken = connection.execute(
+            update(JOBS)
+            .where(JOBS.c.id == job_id, JOBS.c.status == "queued")
+            .values(status="running", started_at=now, heartbeat_at=now, runner=runner_id())
+        )
+        if taken.rowcount == 0:
+            return None
+        return connection.execute(select(JOBS).where(JOBS.c.id == job_id)).one()
 
 
 def run_job(
@@ -239,10 +263,10 @@ def run_job(
     store = open_store(db_url, migrate=False)
     heartbeat: Heartbeat | None = None
     try:
-        with store.transaction() as connection:
-            row = connection.execute(select(JOBS).where(JOBS.c.id == job_id)).one()
-        now = datetime.now(UTC)
-        _set(store, job_id, status="running", started_at=now, heartbeat_at=now, runner=runner_id())
+        row = _start(store, job_id)
+        if row is None:
+            log.warning("job %s is no longer waiting; not started", job_id)
+            return
         heartbeat = Heartbeat(
             lambda: _set(store, job_id, heartbeat_at=datetime.now(UTC)),
             heartbeat_seconds,
@@ -292,4 +316,14 @@ def _work(
             finished_at=datetime.now(UTC),
         )
         return
-    _set(store, job_id, status="done", result=result, progress=done, finished_at=datetime.now(UTC))
+    finished = _set(
+        store,
+        job_id,
+        status="done",
+        result=result,
+        progress=done,
+        error=None,
+        finished_at=datetime.now(UTC),
+    )
+    if not finished:
+        log.warning("job %s finished after another server had failed it; result dropped", job_id)

@@ -18,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from uuid import uuid4
 
@@ -29,6 +30,9 @@ from deskmix.live.errors import NotFoundError
 from deskmix.store import Store
 
 OPEN = ("queued", "running")
+MAX_LAUNCHES = 2
+"""A waiting job whose pool broke is started again in a new pool; a job that broke two pools
+before its worker even marked it running is failed rather than tried forever."""
 log = logging.getLogger("deskmix.jobs")
 
 
@@ -109,9 +113,12 @@ class JobRunner:
         self._heartbeat: Heartbeat | None = None
         self._lock = threading.Lock()
         self._closed = False
+        self._launches: dict[str, int] = {}  # jobs handed to the pool, and how many times
 
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
+            if self._closed:
+                raise RuntimeError("the job runner is shut down")
             if self._pool is None:  # started on first use: a server without jobs spawns nothing
                 self._pool = ProcessPoolExecutor(
                     max_workers=self._processes, mp_context=multiprocessing.get_context("spawn")
@@ -122,38 +129,43 @@ class JobRunner:
                 ).start()
             return self._pool
 
+    def _drop(self, pool: ProcessPoolExecutor) -> None:
+        """Forget a broken pool; the next launch makes a new one. (A broken pool has already
+        stopped its processes and failed its futures: nothing is left to shut down.)"""
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+
     def _launch(self, job_id: str) -> None:
-        pool = self._executor()
-        future = pool.submit(
-            run_job, self.db_url, job_id, self.sim_workers, self.dask, self.heartbeat_seconds
-        )
-        future.add_done_callback(lambda f: self._ended(job_id, pool, f))
-
-    def _ended(self, job_id: str, pool: ProcessPoolExecutor, future: Future[None]) -> None:
-        """A worker wrote its own job's outcome unless the pool itself failed it.
-
-        A worker killed from outside (out of memory, an operator) breaks the whole pool: the
-        job it ran is marked failed, jobs still waiting start again in a fresh pool, and later
-        submissions get that fresh pool instead of an error.
-        """
-        if future.cancelled() or self._closed:  # the server is shutting down
+        """Hand the job to a worker; a pool that broke while idle (a worker killed between
+        jobs) is replaced once. A job that cannot be started is marked failed, not left
+        waiting: nothing would ever run it."""
+        with self._lock:
+            launches = self._launches[job_id] = self._launches.get(job_id, 0) + 1
+        if launches > MAX_LAUNCHES:
+            self._settle(job_id)
+            reason = "its worker process stopped before starting it, twice; submit it again"
+            self._fail(job_id, f"interrupted: {reason}")
             return
-        error = future.exception()
-        if error is None:
+        args = (self.db_url, job_id, self.sim_workers, self.dask, self.heartbeat_seconds)
+        for _ in range(2):
+            pool = self._executor()
+            try:
+                future = pool.submit(run_job, *args)
+            except BrokenProcessPool:
+                self._drop(pool)
+                continue
+            future.add_done_callback(partial(self._ended, job_id, pool))
             return
-        if isinstance(error, BrokenProcessPool):
-            with self._lock:
-                if self._pool is pool:
-                    self._pool = None
-            with self.store.transaction() as connection:
-                status = connection.scalar(select(JOBS.c.status).where(JOBS.c.id == job_id))
-            if status == "queued":
-                self._launch(job_id)
-                return
-            reason = "interrupted: its worker process was stopped; submit it again"
-        else:
-            reason = f"internal error ({type(error).__name__}); see the server log"
-            log.error("job %s: the worker failed", job_id, exc_info=error)
+        self._settle(job_id)
+        self._fail(job_id, "could not start a worker process; submit it again")
+
+    def _settle(self, job_id: str) -> None:
+        """The job is no longer this server's to hold (ended, failed or never started)."""
+        with self._lock:
+            self._launches.pop(job_id, None)
+
+    def _fail(self, job_id: str, reason: str) -> None:
         with self.store.transaction() as connection:
             connection.execute(
                 update(JOBS)
@@ -161,13 +173,47 @@ class JobRunner:
                 .values(status="failed", error=reason, finished_at=datetime.now(UTC))
             )
 
+    def _ended(self, job_id: str, pool: ProcessPoolExecutor, future: Future[None]) -> None:
+        """A worker wrote its own job's outcome unless the pool itself failed it.
+
+        A worker killed from outside (out of memory, an operator) breaks the whole pool: the
+        job it ran is marked failed, jobs still waiting start again in a fresh pool (at most
+        ``MAX_LAUNCHES`` times each), and later submissions get a fresh pool too. Runs in the
+        pool's management thread, where an exception would only be logged: every path ends
+        with the job's row settled.
+        """
+        if future.cancelled() or self._closed:  # the server is shutting down
+            self._settle(job_id)
+            return
+        error = future.exception()
+        try:
+            if isinstance(error, BrokenProcessPool):
+                self._drop(pool)
+                with self.store.transaction() as connection:
+                    status = connection.scalar(select(JOBS.c.status).where(JOBS.c.id == job_id))
+                if status == "queued" and not self._closed:
+                    self._launch(job_id)  # keeps its launch count
+                    return
+                self._fail(job_id, "interrupted: its worker process was stopped; submit it again")
+            elif error is not None:
+                log.error("job %s: the worker failed", job_id, exc_info=error)
+                self._fail(job_id, f"internal error ({type(error).__name__}); see the server log")
+        except Exception:
+            log.exception("job %s: could not settle its row", job_id)
+        self._settle(job_id)
+
     def _waiting_jobs_alive(self) -> None:
-        """Jobs still in this server's queue: their worker has not started, the server holds
-        them (a job running elsewhere beats for itself)."""
+        """A sign of life for the jobs this server has handed to its pool and whose worker
+        has not started them yet (a running job's worker beats for itself). Only jobs it
+        really holds: a row this server wrote but could not hand over must fall silent."""
+        with self._lock:
+            held = list(self._launches)
+        if not held:
+            return
         with self.store.transaction() as connection:
             connection.execute(
                 update(JOBS)
-                .where(JOBS.c.status == "queued", JOBS.c.runner == runner_id())
+                .where(JOBS.c.status == "queued", JOBS.c.id.in_(held))
                 .values(heartbeat_at=datetime.now(UTC))
             )
 

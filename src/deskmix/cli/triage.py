@@ -205,9 +205,9 @@ def _tickets_from_lines(lines: list[str], file: str | None) -> list[dict[str, An
                 raise InputError(f"not JSON: {exc.msg}", file=file, row=row) from exc
             if not isinstance(record, dict):
                 raise InputError("not a JSON object", file=file, row=row, expected='{"text": ...}')
-            if record.get("text") and (record.get("title") or record.get("description")):
+            if record.get("text") and record.get("title"):
                 raise InputError(
-                    "give 'text', or 'title' and 'description', not both",
+                    "give 'text' or 'title', not both",
                     file=file,
                     row=row,
                     field="text",
@@ -305,7 +305,7 @@ def predict_command(
     )
     for ticket, answer in zip(tickets, answers, strict=True):
         record: dict[str, Any] = {"id": ticket["id"]} if ticket["id"] is not None else {}
-        record["text"] = ticket["shown"]  # as written, the title once
+        record["text"] = ticket["shown"]  # cleaned, the title once (not the model's doubling)
         record.update({name: a.as_json() for name, a in answer.items()})
         abstained = any(a.abstain for a in answer.values())
         record["abstain"] = abstained

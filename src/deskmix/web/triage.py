@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from deskmix.errors import DeskmixError, InputError
 from deskmix.triage.targets import HUMAN_QUEUE
-from deskmix.triage.text import require_text, ticket_text
+from deskmix.triage.text import readable_text, require_text, ticket_text
 from deskmix.web import forms
 from deskmix.web.desk import triage_model_of
 from deskmix.web.rendering import fragment, is_htmx, page, user_error
@@ -43,7 +43,7 @@ async def triage_submit(request: Request) -> HTMLResponse:
         threshold = forms.decimal(form, "threshold", 0.5, 0.0, 1.0)
         context["threshold"] = threshold
         text = require_text(ticket_text(title, description))
-        if len(text) > MAX_TEXT:
+        if len(readable_text(title, description)) > MAX_TEXT:  # what was typed, title once
             raise InputError(
                 "ticket text too long",
                 field="description",
