@@ -19,10 +19,8 @@ kept in the queue rows and a queue's head is read from an index.
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -31,15 +29,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
-from sqlalchemy import create_engine, text
 
+from api_load import DEFAULT_PG, drop_schema, fresh_schema  # this folder: run as a script
 from deskmix.domain.ticket import Tier
 from deskmix.live import Desk
 from deskmix.live.results import NewTicket
 from deskmix.store import open_store
 from deskmix.teamfiles import parse_team
 
-DEFAULT_PG = os.environ.get("DESKMIX_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TEAM = parse_team(
     """
 name: one person
@@ -51,17 +48,12 @@ agents:
 
 @contextmanager
 def fresh_postgresql(url: str) -> Iterator[str]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    """A fresh schema for the run (``api_load``'s helpers), dropped afterwards."""
+    schema, schema_url = fresh_schema(url)
     try:
-        sep = "&" if "?" in url else "?"
-        yield f"{url}{sep}options=-csearch_path%3D{schema}"
+        yield schema_url
     finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        drop_schema(url, schema)
 
 
 def ms_per_route(desk: Desk, routes: int, prefix: str) -> float:
