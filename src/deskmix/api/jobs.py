@@ -22,7 +22,7 @@ from functools import partial
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from deskmix.api.heartbeat import SILENT_BEATS, Heartbeat
 from deskmix.api.job_work import JOBS, run_job, runner_id
@@ -90,6 +90,15 @@ def _interrupted(row: Row[Any], now: datetime, silent_after: timedelta) -> str |
             "host stopped); submit it again"
         )
     return None
+
+
+def _fail_open(connection: Connection, job_id: str, reason: str, now: datetime) -> None:
+    """Mark the job failed with ``reason`` unless it has already ended."""
+    connection.execute(
+        update(JOBS)
+        .where(JOBS.c.id == job_id, JOBS.c.status.in_(OPEN))
+        .values(status="failed", error=reason, finished_at=now)
+    )
 
 
 class JobRunner:
@@ -167,11 +176,7 @@ class JobRunner:
 
     def _fail(self, job_id: str, reason: str) -> None:
         with self.store.transaction() as connection:
-            connection.execute(
-                update(JOBS)
-                .where(JOBS.c.id == job_id, JOBS.c.status.in_(OPEN))
-                .values(status="failed", error=reason, finished_at=datetime.now(UTC))
-            )
+            _fail_open(connection, job_id, reason, datetime.now(UTC))
 
     def _ended(self, job_id: str, pool: ProcessPoolExecutor, future: Future[None]) -> None:
         """A worker wrote its own job's outcome unless the pool itself failed it.
@@ -245,11 +250,7 @@ class JobRunner:
             silent_after = timedelta(seconds=SILENT_BEATS * self.heartbeat_seconds)
             reason = _interrupted(row, now, silent_after) if row.status in OPEN else None
             if reason is not None:
-                connection.execute(
-                    update(JOBS)
-                    .where(JOBS.c.id == job_id, JOBS.c.status.in_(OPEN))
-                    .values(status="failed", error=reason, finished_at=now)
-                )
+                _fail_open(connection, job_id, reason, now)
                 row = connection.execute(select(JOBS).where(JOBS.c.id == job_id)).one()
             return _info(row)
 
