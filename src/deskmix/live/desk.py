@@ -27,7 +27,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from uuid import uuid4
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -94,6 +94,20 @@ class _Operation:
 
 
 _STOP = object()
+
+
+class _Locked(NamedTuple):
+    """What a batch reads under the desk lock, on either database."""
+
+    version: int  # the team's version; 0: no team loaded
+    queues: int  # queue specs stored
+    memory: int
+    """The policy's stored memory (``Policy.memory``): the policy object is this process's,
+    but its rotation is the desk's, shared by every process."""
+    agents: list[AgentRow]
+    waiting: list[Any]  # (queue, length) of the queues with tickets waiting
+    tickets: list[dict[str, Any]]  # the tickets the batch's operations name
+    heads: list[dict[str, Any]] | None = None  # queue heads, read up front on PostgreSQL
 
 
 class Desk:
@@ -218,22 +232,8 @@ class Desk:
         with self._process_lock:
             if self._sqlite:
                 with self.store.transaction() as connection:
-                    version, count, memory, agents, waiting, rows = self._read_sqlite(
-                        connection, keys
-                    )
-                    batch, outcomes = self._apply(
-                        ops,
-                        lambda: connection,
-                        version,
-                        count,
-                        memory,
-                        agents,
-                        waiting,
-                        rows,
-                        keys,
-                        chunk,
-                        None,
-                    )
+                    locked = self._read_sqlite(connection, keys)
+                    batch, outcomes = self._apply(ops, lambda: connection, locked, keys, chunk)
                     if batch is not None:
                         batch.plan().write(connection)
             else:
@@ -248,26 +248,27 @@ class Desk:
         self,
         ops: list[_Operation],
         reader: Callable[[], Connection],
-        version: int,
-        count: int,
-        memory: int,
-        agents: list[AgentRow],
-        waiting: list[Any],
-        rows: list[dict[str, Any]],
+        locked: _Locked,
         keys: list[str],
         chunk: int,
-        heads: list[dict[str, Any]] | None,
     ) -> tuple[Batch | None, list[tuple[bool, Any]]]:
-        """The operations applied in order to the batch's memory; the batch to write.
-
-        ``memory`` is the policy's stored memory (``Policy.memory``): the policy object is this
-        process's, but its rotation is the desk's, shared by every process."""
-        if version == 0:
+        """The operations applied in order to the batch's memory; the batch to write."""
+        if locked.version == 0:
             return None, [(False, ConflictError(_NO_TEAM)) for _ in ops]
-        team = self._team_for(reader, version)
-        specs = self._specs_for(reader, version, count)
+        team = self._team_for(reader, locked.version)
+        specs = self._specs_for(reader, locked.version, locked.queues)
         batch = Batch(
-            reader, team, dict(specs), count, agents, waiting, rows, keys, chunk, heads, memory
+            reader,
+            team,
+            dict(specs),
+            locked.queues,
+            locked.agents,
+            locked.waiting,
+            locked.tickets,
+            keys,
+            chunk,
+            locked.heads,
+            locked.memory,
         )
         outcomes: list[tuple[bool, Any]] = []
         for op in ops:
@@ -353,9 +354,8 @@ class Desk:
                 rows = _dicts(cursor)
                 cursor.nextset()
                 heads = _dicts(cursor)
-                batch, outcomes = self._apply(
-                    ops, reader, version, count, memory, agents, waiting, rows, keys, chunk, heads
-                )
+                locked = _Locked(version, count, memory, agents, waiting, rows, heads)
+                batch, outcomes = self._apply(ops, reader, locked, keys, chunk)
                 statements = [] if batch is None else batch.plan().postgresql(cursor.mogrify)
                 cursor.execute("; ".join([*statements, "COMMIT"]))
         except BaseException:
@@ -386,10 +386,8 @@ class Desk:
             )
 
     # -- reading under the lock -----------------------------------------------------------
-    def _read_sqlite(
-        self, connection: Connection, keys: list[str]
-    ) -> tuple[int, int, int, list[AgentRow], list[Any], list[dict[str, Any]]]:
-        """Take the desk lock, then read the agents, the queue counts and the named tickets."""
+    def _read_sqlite(self, connection: Connection, keys: list[str]) -> _Locked:
+        """Take the desk lock, then read the agents, the queue lengths and the named tickets."""
         version, count, memory = connection.execute(
             update(DESK)
             .where(DESK.c.id == 1)
@@ -418,13 +416,8 @@ class Desk:
                     select(TICKETS).where(TICKETS.c.key.in_(keys[at : at + 500]))
                 ).mappings()
             ]
-        return (
-            int(version),
-            int(count),
-            int(memory),
-            [tuple(a) for a in agents],
-            list(waiting),
-            rows,
+        return _Locked(
+            int(version), int(count), int(memory), [tuple(a) for a in agents], list(waiting), rows
         )
 
     def _team_for(self, reader: Callable[[], Connection], version: int) -> LiveTeam:
