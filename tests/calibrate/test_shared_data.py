@@ -41,7 +41,19 @@ def test_the_uci_log_calibrates(shared_data: Path, sqlite_store: Store) -> None:
     assert week[:5, 8:17].mean() > 3 * week[:5, 0:5].mean()
 
     assert workload.handling
-    assert all(h.basis.startswith("touch time from events") for h in workload.handling)
+    assert all(h.basis.startswith("effort from events") for h in workload.handling)
+    # Effort, not open time: the desk's weekly effort fits in the on-shift hours of the agents
+    # seen working, and is far below the time tickets sat "Active".
+    assert result.effort is not None
+    weekly = result.effort.weekly
+    steady = weekly[weekly["agents"] >= 100]
+    assert len(steady) >= 10
+    assert (steady["effort_hours"] <= steady["on_shift_hours"]).all()
+    for h in workload.handling:
+        assert h.status_time_mean_hours is not None
+        assert h.mean_hours < 0.5 * h.status_time_mean_hours
+    # No ticket dropped: those without measurable work are imputed, not left out.
+    assert sum(h.observed for h in workload.handling) > 0.99 * workload.tickets
     for h in workload.handling:
         assert h.chosen.aic == min(c.aic for c in h.candidates)
         assert len(h.candidates) == 4
@@ -52,7 +64,7 @@ def test_the_uci_log_calibrates(shared_data: Path, sqlite_store: Store) -> None:
     assert all(e.reassignment_rate is not None for e in stats)
     text = "\n".join(workload.missing)
     assert "'-100'" in text  # the five raw state values are reported, not silently dropped
-    assert "zero-length durations" in text
+    assert "had no measurable work" in "\n".join(workload.notes)
 
 
 REPO = Path(__file__).resolve().parents[2]

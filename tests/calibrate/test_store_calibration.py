@@ -99,19 +99,26 @@ def test_escalation_fcr_reopen_and_reassignment_rates(store: Store) -> None:
     assert format_cell("tier_split", rows["end_user"]["tier_split"]) == "50/50"
 
 
-def test_handling_uses_touch_time_from_events(store: Store) -> None:
+def test_handling_uses_effort_from_events(store: Store) -> None:
     store_rows(store, NETWORK_TICKETS, NETWORK_EVENTS)
-    result = calibrate_store(store, name="touch", work_hours="always")
+    result = calibrate_store(store, name="effort", work_hours="always")
     (generalist,) = [h for h in result.workload.handling if h.tier == Tier.GENERALIST]
-    assert generalist.basis.startswith("touch time from events")
+    assert generalist.basis.startswith("effort from events")
     assert "servicenow: Active" in generalist.basis
-    # N1 (specialist) was active 1 h with L1, then 4 h with L2: only its own tier's 4 h count.
-    # N2 0.75 h; N3 1 h + 1 h; N4 2 h. Two per cell, four in all: far below the pooling
-    # threshold, so every cell is fitted on all four, and says so.
-    assert sorted(result.durations[("network", "generalist")].tolist()) == [0.75, 2.0, 2.0, 4.0]
+    # No event names a person, so each group is one holder whose time is shared among the
+    # tickets it holds at once. Network L2 holds N1 over 2-6 h and N4 over 3-5 h: the two
+    # shared hours count half to each, so N1 gets 3 h of L2 work (its hour with the Service
+    # Desk is the first line's, not its own tier's) and N4 1 h. The Service Desk holds N1 and
+    # N2 together over 1.25-2 h: N2 gets 0.375 h. N3 1 h + 1 h. Two per cell, four in all: far
+    # below the pooling threshold, so every cell is fitted on all four, and says so.
+    assert sorted(result.durations[("network", "generalist")].tolist()) == [0.375, 1.0, 2.0, 3.0]
     assert (generalist.pooled_from, generalist.own_observations) == ("all tickets", 2)
     assert generalist.observed == 4
-    assert generalist.mean_hours == pytest.approx(2.1875)
+    assert generalist.mean_hours == pytest.approx(1.59375)
+    # The naive figure, time in a working status, stays beside it: N2 0.75 h, N3 2 h.
+    assert generalist.status_time_mean_hours == pytest.approx(1.375)
+    assert result.effort is not None
+    assert result.effort.hours[result.effort.hours.index[0]] == pytest.approx(3.625)
     assert any("fitted on only 4 durations" in m for m in result.workload.missing)
 
 
@@ -186,8 +193,9 @@ def test_no_priority_defaults_to_p3_and_says_so(store: Store) -> None:
 def test_touch_time_counts_only_work_hours(store: Store) -> None:
     """A status left Active outside the desk's hours is not work."""
     store_rows(store, NETWORK_TICKETS, NETWORK_EVENTS)
-    # at(0) is Monday 08:00 UTC. Inside 08:00-12:00: N1's L2 work 10-12 (2 h of 4), N2's
-    # 09:15-10:00, N3's 10-11 (its 16-17 is outside), N4's 11-12 (1 h of 2).
+    # at(0) is Monday 08:00 UTC. Inside 08:00-12:00: N1's L2 work 10-12 (shared with N4 over
+    # 11-12: 1.5 h), N2's 09:15-10:00 (shared with N1: 0.375 h), N3's 10-11 (its 16-17 is
+    # outside), N4's 11-12 (shared: 0.5 h).
     result = calibrate_store(store, name="office", work_hours="mon-fri 08-12")
-    assert sorted(result.durations[("network", "generalist")].tolist()) == [0.75, 1.0, 1.0, 2.0]
+    assert sorted(result.durations[("network", "generalist")].tolist()) == [0.375, 0.5, 1.0, 1.5]
     assert "work hours mon-fri 08-12 (UTC)" in result.workload.handling[0].basis

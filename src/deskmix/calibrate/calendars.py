@@ -116,6 +116,8 @@ def infer_calendars(
     ).to_numpy()
     desk = _shift(week_hours) or fallback or WeekCalendar.always()
     out: dict[str, AgentCalendar] = {}
+    if named.empty:
+        return out, desk
     agents = named["assignee"].astype(str).to_numpy()
     order = np.argsort(agents, kind="stable")
     sorted_agents = agents[order]

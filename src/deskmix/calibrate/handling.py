@@ -67,13 +67,18 @@ def fit_cells(
     domains: pd.Series,
     tiers: pd.Series,
     cells: list[Cell],
-    basis: str,
+    basis: Callable[[Cell], str],
     step: Step | None = None,
+    *,
+    status_hours: pd.Series | None = None,
+    imputed: pd.Series | None = None,
 ) -> HandlingOutcome:
     """Clean each cell's durations, pool where thin, fit the four families, choose by AIC.
 
     ``hours`` is per ticket (NA where unknown), aligned with ``domains`` and ``tiers``;
-    ``cells`` lists every domain x tier that needs a distribution.
+    ``cells`` lists every domain x tier that needs a distribution; ``basis`` names what a
+    cell's durations measure. ``status_hours`` (time in a working status, per ticket) and
+    ``imputed`` (per ticket: effort imputed) are summarised beside each cell's fit.
     """
     outcome = HandlingOutcome()
     cleaned: dict[Cell, NDArray[np.float64]] = {}
@@ -100,7 +105,7 @@ def fit_cells(
                     domain=cell[0],
                     tier=Tier(cell[1]),
                     observed=int(values.size),
-                    basis=basis,
+                    basis=basis(cell),
                     mean_hours=significant(float(values.mean())),
                     p50_hours=significant(float(p50)),
                     p90_hours=significant(float(p90)),
@@ -108,8 +113,31 @@ def fit_cells(
                     candidates=fits,
                     pooled_from=pooled_from,
                     own_observations=own if pooled_from is not None else None,
+                    status_time_mean_hours=_cell_mean(status_hours, domains, tiers, cell),
+                    imputed=_cell_count(imputed, domains, tiers, cell),
                 )
             )
         if step is not None:
             step(done, len(cells))
     return outcome
+
+
+def _in_cell(values: pd.Series, domains: pd.Series, tiers: pd.Series, cell: Cell) -> pd.Series:
+    return values[(domains.astype(str) == cell[0]) & (tiers.astype(str) == cell[1])]
+
+
+def _cell_mean(
+    values: pd.Series | None, domains: pd.Series, tiers: pd.Series, cell: Cell
+) -> float | None:
+    if values is None:
+        return None
+    part = _in_cell(values, domains, tiers, cell).dropna()
+    return significant(float(part.mean())) if len(part) else None
+
+
+def _cell_count(
+    flags: pd.Series | None, domains: pd.Series, tiers: pd.Series, cell: Cell
+) -> int | None:
+    if flags is None:
+        return None
+    return int(_in_cell(flags, domains, tiers, cell).astype(bool).sum())

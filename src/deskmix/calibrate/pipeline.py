@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from deskmix.calibrate import arrivals as arr
-from deskmix.calibrate.durations import OUTLIER_RULE, resolution_hours, touch_times
+from deskmix.calibrate.durations import OUTLIER_RULE, TouchTimes, resolution_hours, touch_times
+from deskmix.calibrate.effort import EFFORT_RULE, EffortEstimate, capacity_text, estimate_effort
 from deskmix.calibrate.escalation import ESCALATION_RULE, FCR_RULE, domain_stats, ticket_facts
 from deskmix.calibrate.handling import MIN_OBSERVATIONS, POOLING_RULE, fit_cells
 from deskmix.calibrate.loading import Selection, load_frames, stored_sources
@@ -200,67 +201,146 @@ class _WorkHours:
     timezone: str
 
 
+UNKNOWN_STATUS_SHARE = 0.01
+"""Events in statuses the book does not know, above this share, stop calibration: work and
+waiting cannot be told apart. Below it (a stray code in a large log) they count as not working
+and the workload says so."""
+
+
+def _check_statuses(touch: TouchTimes, events: pd.DataFrame, log: _Notes) -> None:
+    if not touch.unknown_statuses:
+        return
+    listed = sorted(touch.unknown_statuses.items(), key=lambda kv: -kv[1])
+    shown = ", ".join(f"{s} '{st}' ({k:,} events)" for (s, st), k in listed[:6])
+    more = f" and {len(listed) - 6} more" if len(listed) > 6 else ""
+    unknown = sum(touch.unknown_statuses.values())
+    named = int(events["status"].notna().sum())
+    if unknown > UNKNOWN_STATUS_SHARE * named or touch.sources_without_names:
+        raise InputError(
+            f"the event log has statuses deskmix does not know: {shown}{more}",
+            field="status",
+            expected="each status declared as working, waiting or done in a file passed "
+            "with --statuses (see 'deskmix calibrate --help' and the shipped statuses.yaml)",
+        )
+    log.missing.append(
+        f"statuses: not in statuses.yaml, so counted as not working: {shown}{more} "
+        f"({unknown:,} of {named:,} events); add them with --statuses if they are work"
+    )
+
+
+@dataclass(frozen=True)
+class _Durations:
+    """Per ticket hours (aligned with the tickets frame), each domain x tier's basis, the old
+    time-in-working-status figure beside them, and the effort estimate when there was one."""
+
+    hours: pd.Series
+    basis: dict[tuple[str, str], str]
+    status_hours: pd.Series
+    imputed: pd.Series
+    effort: EffortEstimate | None
+
+
 def _durations(
     tickets: pd.DataFrame,
     events: pd.DataFrame,
     book: StatusBook,
     work: _WorkHours,
     log: _Notes,
-) -> tuple[pd.Series, str]:
-    """Per-ticket hours on one basis for the whole calibration, and the basis text."""
+) -> _Durations:
+    """Per-ticket hours: effort from events where a domain x tier has them, else resolution
+    time (the last resort, stated per cell)."""
     n = len(tickets)
     resolution, end_field = resolution_hours(tickets)
     resolution.index = tickets["id"]
-    tiers = pd.Series(tickets["tier_raw"].to_numpy(), index=tickets["id"])
-    touch = touch_times(events, book, work.calendar, work.timezone, tiers)
-    if touch.unknown_statuses:
-        listed = sorted(touch.unknown_statuses.items(), key=lambda kv: -kv[1])
-        shown = ", ".join(f"{s} '{st}' ({k:,} events)" for (s, st), k in listed[:6])
-        more = f" and {len(listed) - 6} more" if len(listed) > 6 else ""
-        log.missing.append(
-            f"statuses: not in statuses.yaml, so counted as not working: {shown}{more}; add "
-            "them with --statuses if they are work"
-        )
-    for source in touch.sources_without_names:
-        log.missing.append(
-            f"statuses: none of {source}'s event statuses are in statuses.yaml; its touch "
-            "time cannot be measured, so its tickets fall back to resolution time"
-        )
+    tiers = pd.Series(tickets["tier_filled"].to_numpy(), index=tickets["id"])
+    shift = work.calendar
+    # The old figure, time in a working status within office hours, shown beside the effort.
+    office = shift or parse_work_hours(DEFAULT_WORK_HOURS)
+    touch = touch_times(events, book, office, work.timezone, tiers)
+    _check_statuses(touch, events, log)
     if touch.backwards_intervals:
         log.notes.append(
             f"events: {touch.backwards_intervals:,} intervals ran backwards in time against "
             "their sequence numbers and counted as zero"
         )
-    with_touch = int(touch.hours.size)
-    any_duration = int((resolution.notna() | resolution.index.isin(touch.hours.index)).sum())
-    if with_touch and with_touch * 2 >= any_duration:
-        sources = sorted(events["source_system"].dropna().unique())
-        names = "; ".join(f"{s}: {', '.join(book.working_names(s))}" for s in sources)
-        basis = (
-            f"touch time from events: hours in working statuses ({names}) within work "
-            f"hours {work.text} ({work.timezone}), held by the ticket's own tier; excludes "
-            "queueing, waiting and the first line's attempt on escalated tickets"
-        )
-        if k := n - with_touch:
-            log.missing.append(
-                f"handling: {_count(k, n)} have no usable events; left out of the handling "
-                "fits (touch-time basis, not mixed with resolution times)"
-            )
-        return touch.hours.reindex(tickets["id"]), basis
-    basis = (
-        f"resolution time ({end_field} - opened_at): includes queueing and waiting, so it "
-        "overstates hands-on work"
+    effort: EffortEstimate | None = None
+    measured = pd.Series(np.nan, index=tickets["id"])
+    imputed = pd.Series(False, index=tickets["id"])
+    if touch.hours.size:
+        effort = estimate_effort(tickets, events, book, work.timezone, shift)
+        measured = effort.own_tier_hours.reindex(tickets["id"])
+        imputed = effort.imputed.reindex(tickets["id"], fill_value=False).astype(bool)
+    status_hours = touch.hours.reindex(tickets["id"])
+    cells = pd.Series(
+        list(zip(tickets["domain"].astype(str), tickets["tier_filled"].astype(str), strict=True)),
+        index=tickets["id"],
     )
-    if k := n - int(resolution.notna().sum()):
-        log.missing.append(
-            f"handling: {_count(k, n)} lack opened_at or {end_field}; left out of the handling fits"
-        )
-    if with_touch:
+    hours = pd.Series(np.nan, index=tickets["id"])
+    basis: dict[tuple[str, str], str] = {}
+    sources = sorted(events["source_system"].dropna().unique())
+    names = "; ".join(f"{s}: {', '.join(book.working_names(s))}" for s in sources)
+    shifts = (
+        f"within work hours {work.text} ({work.timezone})"
+        if shift is not None
+        else f"within each agent's shift read from their events ({work.timezone})"
+    )
+    effort_basis = (
+        f"effort from events: agents' time in working statuses ({names}) {shifts}, shared "
+        "among the tickets each agent held at once; first-contact fixes included, waiting "
+        "excluded; by the ticket's own tier"
+    )
+    resolution_basis = (
+        f"resolution time ({end_field} - opened_at): includes queueing and waiting, so it "
+        "overstates hands-on work (no usable events)"
+    )
+    fallback = 0
+    on_resolution = pd.Series(False, index=tickets["id"])
+    for key, ids in cells.groupby(cells).groups.items():
+        cell = cast(tuple[str, str], key)
+        has_effort = measured.loc[ids].notna()
+        if int(has_effort.sum()) * 2 >= len(ids) and has_effort.any():
+            hours.loc[ids] = measured.loc[ids]
+            basis[cell] = effort_basis
+        else:
+            hours.loc[ids] = resolution.loc[ids]
+            basis[cell] = resolution_basis
+            on_resolution.loc[ids] = True
+            fallback += len(ids)
+    if effort is not None:
+        k = int(imputed.sum())
+        log.notes.append(f"effort: {EFFORT_RULE}")
         log.notes.append(
-            f"handling: only {with_touch:,} tickets had usable events; resolution time used "
-            "for all, so one basis holds throughout"
+            f"effort: {_count(k, n)} had no measurable work (every event within the same "
+            f"minute) and were given the median first-contact fix ({effort.fix_hours * 60:.1f} "
+            "minutes desk-wide, per domain x tier where 10 fixes exist); none dropped"
         )
-    return resolution, basis
+        log.notes.append(f"effort: {capacity_text(effort)}")
+        without = n - int(measured.notna().sum())
+        if without and fallback < n:
+            log.missing.append(
+                f"handling: {_count(without, n)} have no usable events; their domain x tier "
+                "cells use the effort of the tickets that have them, or resolution time "
+                "where most lack events"
+            )
+    if fallback:
+        log.missing.append(
+            f"handling: {_count(fallback, n)} are in domain x tier cells measured by "
+            f"resolution time ({end_field} - opened_at), which overstates hands-on work"
+        )
+        if k := int(
+            resolution.loc[cells.index[cells.map(basis).eq(resolution_basis)]].isna().sum()
+        ):
+            log.missing.append(
+                f"handling: {_count(k, n)} lack opened_at or {end_field}; left out of the "
+                "handling fits"
+            )
+    return _Durations(
+        hours=hours,
+        basis=basis,
+        status_hours=status_hours,
+        imputed=imputed,
+        effort=effort,
+    )
 
 
 def _handling(
@@ -270,14 +350,15 @@ def _handling(
     work: _WorkHours,
     log: _Notes,
     progress: Progress | None,
-) -> tuple[list[HandlingTime], dict[tuple[str, str], np.ndarray]]:
-    hours, basis = _durations(tickets, events, book, work, log)
+) -> tuple[list[HandlingTime], dict[tuple[str, str], np.ndarray], EffortEstimate | None]:
+    measured = _durations(tickets, events, book, work, log)
+    hours = measured.hours
     if hours.notna().sum() == 0:
         log.missing.append(
             "handling: no ticket has both an opening and a resolution time, and no usable "
             "events; handling-time distributions cannot be estimated"
         )
-        return [], {}
+        return [], {}, measured.effort
     cells = sorted(
         {(str(d), str(t)) for d, t in zip(tickets["domain"], tickets["tier_filled"], strict=True)}
     )
@@ -291,8 +372,10 @@ def _handling(
         tickets["domain"],
         tickets["tier_filled"],
         cells,
-        basis,
+        lambda cell: measured.basis.get(cell, ""),
         step,
+        status_hours=pd.Series(measured.status_hours.to_numpy(), index=tickets.index),
+        imputed=pd.Series(measured.imputed.to_numpy(), index=tickets.index),
     )
     if outcome.zeros or outcome.outliers:
         log.missing.append(
@@ -311,7 +394,7 @@ def _handling(
             f"handling: {h.domain} x {h.tier.value} fitted on only {h.observed} durations "
             "(all there are); treat its family and parameters as rough"
         )
-    return outcome.handling, outcome.durations
+    return outcome.handling, outcome.durations, measured.effort
 
 
 def _escalation_notes(facts: pd.DataFrame, log: _Notes) -> None:
@@ -348,12 +431,13 @@ def calibrate_frames(
     source: str | None = None,
     timezone: str = "UTC",
     statuses: StatusBook | None = None,
-    work_hours: str = DEFAULT_WORK_HOURS,
+    work_hours: str | None = None,
     progress: Progress | None = None,
 ) -> CalibrationResult:
     """Fit a workload from ticket and event frames (the columns ``load_frames`` returns).
 
-    ``work_hours`` (``"mon-fri 08-18"`` or ``"always"``) bounds touch time measured from events.
+    ``work_hours`` (``"mon-fri 08-18"`` or ``"always"``) states the desk's hours for effort
+    measured from events; ``None`` reads each agent's shift from their events.
 
     ``tickets`` needs ``id``, ``source_system``, ``opened_at``, ``resolved_at``, ``closed_at``,
     ``domain``, ``tier``, ``priority``, ``reassignments`` and ``reopens``; ``events`` needs
@@ -375,8 +459,9 @@ def calibrate_frames(
     frame = _defaults(tickets.reset_index(drop=True), log)
     domain_mix, tier_mix = _mixes(frame)
     arrival = _arrivals(frame, timezone, log)
-    work = _WorkHours(work_hours, parse_work_hours(work_hours), timezone)
-    handling, durations = _handling(frame, events, book, work, log, progress)
+    calendar = parse_work_hours(work_hours) if work_hours is not None else None
+    work = _WorkHours(work_hours or "inferred", calendar, timezone)
+    handling, durations, effort = _handling(frame, events, book, work, log, progress)
     if progress is not None:
         progress("measuring escalation", 0, None)
     facts = ticket_facts(frame.assign(tier=frame["tier_raw"]), events)
@@ -404,7 +489,7 @@ def calibrate_frames(
         missing=log.missing,
         notes=log.notes,
     )
-    return CalibrationResult(workload=workload, durations=durations)
+    return CalibrationResult(workload=workload, durations=durations, effort=effort)
 
 
 _EVENT_FRAME_COLUMNS = [
@@ -428,7 +513,7 @@ def calibrate_store(
     import_id: int | None = None,
     timezone: str = "UTC",
     statuses_file: Path | None = None,
-    work_hours: str = DEFAULT_WORK_HOURS,
+    work_hours: str | None = None,
     progress: Progress | None = None,
 ) -> CalibrationResult:
     """Fit a workload from the stored tickets (optionally of one source and/or one import)."""

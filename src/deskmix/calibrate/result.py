@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from deskmix.calibrate.effort import EffortEstimate
 from deskmix.calibrate.summary import summary_rows
 from deskmix.domain.workload import Workload
 
@@ -21,6 +22,8 @@ class CalibrationResult:
 
     workload: Workload
     durations: dict[tuple[str, str], NDArray[np.float64]] = field(default_factory=dict)
+    effort: EffortEstimate | None = None
+    """Per ticket effort and the capacity it was measured against, when events allowed."""
 
     def summary_rows(self) -> list[dict[str, object]]:
         """One row per domain with the columns of ``summary.SUMMARY_COLUMNS``."""

@@ -105,3 +105,13 @@ def format_cell(key: str, value: object) -> str:
         )
         return text + (", pooled" if value.get("pooled_from") else "")
     return str(value)
+
+
+def handling_bases(workload: Workload) -> dict[str, str]:
+    """Each handling basis, with the domain x tier cells it measured (``"all"`` when one)."""
+    cells: dict[str, list[str]] = {}
+    for h in workload.handling:
+        cells.setdefault(h.basis, []).append(f"{h.domain} x {h.tier.value}")
+    if len(cells) == 1:
+        return dict.fromkeys(cells, "all")
+    return {basis: ", ".join(names) for basis, names in cells.items()}

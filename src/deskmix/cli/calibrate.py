@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from deskmix.calibrate.workhours import DEFAULT_WORK_HOURS
-
 if TYPE_CHECKING:
     from deskmix.calibrate import CalibrationResult
 
@@ -20,7 +18,8 @@ NUMERIC = {"tickets", "share", "per_week", "escalation_rate", "fcr_rate"}
 
 
 def print_result(result: CalibrationResult, out: Path, charts: list[Path]) -> None:
-    from deskmix.calibrate.summary import SUMMARY_COLUMNS, format_cell
+    from deskmix.calibrate.effort import capacity_text
+    from deskmix.calibrate.summary import SUMMARY_COLUMNS, format_cell, handling_bases
 
     workload = result.workload
     period = (
@@ -49,8 +48,17 @@ def print_result(result: CalibrationResult, out: Path, charts: list[Path]) -> No
     for row in result.summary_rows():
         table.add_row(*(format_cell(key, row[key]) for key, _ in SUMMARY_COLUMNS))
     console.print(table)
-    if workload.handling:
-        console.print(f"Handling basis: {workload.handling[0].basis}.", highlight=False)
+    for basis, cells in handling_bases(workload).items():
+        console.print(f"Handling basis ({cells}): {basis}.", highlight=False)
+    for h in workload.handling:
+        if h.status_time_mean_hours is not None:
+            console.print(
+                f"  {h.domain} x {h.tier.value}: effort mean {h.mean_hours:.2f} h; time in "
+                f"a working status (office hours) {h.status_time_mean_hours:.2f} h",
+                highlight=False,
+            )
+    if result.effort is not None:
+        console.print(f"Capacity: {capacity_text(result.effort)}.", highlight=False)
     if workload.missing:
         console.print("[bold]Missing or defaulted[/]:")
         for line in workload.missing:
@@ -69,7 +77,7 @@ def run_calibrate(
     name: str | None,
     timezone: str,
     statuses: Path | None,
-    work_hours: str = DEFAULT_WORK_HOURS,
+    work_hours: str | None = None,
 ) -> CalibrationResult:
     from deskmix.calibrate import calibrate_store
     from deskmix.calibrate.charts import write_charts
@@ -145,13 +153,15 @@ def calibrate(
         ),
     ] = None,
     work_hours: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--work-hours",
-            help="Hours in which touch time accrues (a status left 'Active' overnight is not "
-            "a night of work): e.g. 'mon-fri 08-18', 'mon-sat 07-20', or 'always'.",
+            help="The desk's hours, in which effort accrues (a status left 'Active' overnight "
+            "is not a night of work): e.g. 'mon-fri 08-18', 'mon-sat 07-20', or 'always'. "
+            "Default: each agent's shift, read from when their events happen.",
+            show_default=False,
         ),
-    ] = DEFAULT_WORK_HOURS,
+    ] = None,
 ) -> None:
     """Fit a workload (arrivals, handling times, escalation) from the stored tickets.
 

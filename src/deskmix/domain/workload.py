@@ -71,6 +71,15 @@ class HandlingTime(_Model):
     own_observations: int | None = Field(
         default=None, ge=0, description="durations the cell itself had (when pooled)"
     )
+    status_time_mean_hours: float | None = Field(
+        default=None,
+        ge=0,
+        description="mean time the cell's tickets sat in a working status within office hours: "
+        "the naive measure, kept beside the effort so the gap shows",
+    )
+    imputed: int | None = Field(
+        default=None, ge=0, description="tickets with no measurable work whose effort was imputed"
+    )
 
 
 class EscalationStats(_Model):
