@@ -113,21 +113,34 @@ class PresenceCalendar:
 
 
 def _shared_time(
-    starts: NDArray[np.float64], ends: NDArray[np.float64], calendar: PresenceCalendar
+    starts: NDArray[np.float64],
+    ends: NDArray[np.float64],
+    calendar: PresenceCalendar,
+    busy: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
 ) -> NDArray[np.float64]:
     """Each interval's share of on-shift time, one holder's intervals dividing it equally.
 
     With F(t) the integral of open time divided by the number of intervals held at each
-    moment, an interval's share is F(end) - F(start): one sweep, whatever the overlap.
+    moment, an interval's share is F(end) - F(start): one sweep, whatever the overlap. With
+    ``busy`` (sorted, disjoint (starts, ends)), only time inside those stretches is open.
     """
     if starts.size == 0:
         return np.zeros(0)
-    points = np.unique(np.concatenate((starts, ends)))
+    parts = [starts, ends] if busy is None else [starts, ends, busy[0], busy[1]]
+    points = np.unique(np.concatenate(parts))
     left = points[:-1]
     held = np.searchsorted(np.sort(starts), left, side="right") - np.searchsorted(
         np.sort(ends), left, side="right"
     )
     open_time = calendar.between(left, points[1:])
+    if busy is not None and busy[0].size == 0:
+        open_time = np.zeros_like(open_time)
+    elif busy is not None:
+        middle = (left + points[1:]) / 2
+        inside = np.searchsorted(busy[0], middle, side="right") - 1
+        open_time = np.where(
+            (inside >= 0) & (middle < busy[1][np.maximum(inside, 0)]), open_time, 0.0
+        )
     share = np.where(held > 0, open_time / np.maximum(held, 1), 0.0)
     cumulative = np.concatenate(([0.0], np.cumsum(share)))
     return np.asarray(
@@ -136,21 +149,32 @@ def _shared_time(
     )
 
 
-def _intervals(events: pd.DataFrame, kinds: pd.Series, timezone: str) -> pd.DataFrame:
-    """Candidate work intervals: working-status spans and the lead-up to first-contact fixes."""
+@dataclass(frozen=True)
+class _Pieces:
+    """Working-status spans (who held what, when) and each person's busy stretches."""
+
+    spans: pd.DataFrame  # ticket_id, holder, tier, start, end
+    direct: pd.DataFrame  # ticket_id, holder, tier, start, end, quick: work on that ticket
+    shared: pd.DataFrame  # holder, start, end: busy with whatever they held
+
+
+def _pieces(events: pd.DataFrame, kinds: pd.Series, timezone: str) -> _Pieces:
+    """Read the log the way start-time estimation does (a piece of work ends at each of an
+    agent's events and began when both the agent, at their previous event, and the ticket,
+    at its previous event, were free): the stretch before an event that ends work on a
+    ticket (leaving a working status it held, or a first-contact fix) is work on that
+    ticket; the stretch before any other event of theirs (taking a new ticket) is time they
+    were busy with the tickets they held, since a free agent takes new work at once."""
     ordered = events.assign(kind=kinds.to_numpy())
     ordered["t"] = local_week_hours(ordered["at"], timezone).to_numpy(dtype=float)
     by_ticket = ordered.groupby("ticket_id", sort=False)
     ordered["next_t"] = by_ticket["t"].shift(-1)
     ordered["prev_t"] = by_ticket["t"].shift()
-    ordered["prev_kind"] = by_ticket["kind"].shift()
+    ordered["prev_kind"] = by_ticket["kind"].shift().astype("string")
+    ordered["prev_assignee"] = by_ticket["assignee"].shift().astype("string")
     group = ordered["group"].astype("string")
     holder = ordered["assignee"].astype("string")
-    holder = holder.fillna("group:" + group).fillna("desk")
-    ordered["holder"] = holder
-    # The agent's previous event on any ticket: when they became free for a quick fix.
-    named = ordered[ordered["assignee"].notna()].sort_values(["assignee", "t"], kind="stable")
-    ordered["agent_prev"] = named.groupby("assignee", sort=False)["t"].shift()
+    ordered["holder"] = holder.fillna("group:" + group).fillna("desk")
     working = ordered["kind"].eq("working").fillna(False).astype(bool)
     spans = ordered[working & ordered["next_t"].notna()]
     spans = pd.DataFrame(
@@ -160,25 +184,38 @@ def _intervals(events: pd.DataFrame, kinds: pd.Series, timezone: str) -> pd.Data
             "tier": spans["tier"],
             "start": spans["t"],
             "end": np.maximum(spans["next_t"], spans["t"]),
-            "fix": False,
         }
     )
-    done = ordered["kind"].eq("done").fillna(False).astype(bool)
-    before = ordered["prev_kind"].astype("string")
-    quick = done & before.notna() & ~before.isin(["working", "done"]).fillna(False).astype(bool)
-    fixes = ordered[quick]
-    fix_start = np.fmax(fixes["prev_t"], fixes["agent_prev"].fillna(-np.inf))
-    fixes = pd.DataFrame(
+    before = ordered["prev_kind"]
+    after_done = before.eq("done").fillna(False).astype(bool)
+    # An agent's own events, but not the closures a tool writes after a resolution.
+    acts = ordered[ordered["assignee"].notna() & ~after_done]
+    acts = acts.sort_values(["assignee", "t"], kind="stable")
+    agent_prev = acts.groupby("assignee", sort=False)["t"].shift()
+    start = np.fmax(agent_prev.fillna(-np.inf), acts["prev_t"].fillna(np.inf))
+    start = np.minimum(start, acts["t"])
+    done = acts["kind"].eq("done").fillna(False).astype(bool)
+    was_working = acts["prev_kind"].eq("working").fillna(False).astype(bool)
+    own = acts["prev_assignee"].astype("string").eq(acts["assignee"].astype("string"))
+    ends_work = (was_working & own.fillna(False).astype(bool)) | (
+        done & acts["prev_kind"].notna() & ~was_working
+    )
+    pieces = pd.DataFrame(
         {
-            "ticket_id": fixes["ticket_id"],
-            "holder": fixes["holder"],
-            "tier": fixes["tier"],
-            "start": np.minimum(fix_start, fixes["t"]),
-            "end": fixes["t"],
-            "fix": True,
+            "ticket_id": acts["ticket_id"],
+            "holder": acts["assignee"].astype("string"),
+            "tier": acts["tier"],
+            "start": start,
+            "end": acts["t"],
+            "quick": (done & ~was_working).to_numpy(),
         }
     )
-    return pd.concat([spans, fixes], ignore_index=True)
+    pieces = pieces[pieces["end"] > pieces["start"]]
+    on_ticket = ends_work.reindex(pieces.index).astype(bool)
+    # The tier of the work just done is the tier that held the ticket before this event.
+    direct = pieces[on_ticket].copy()
+    direct["tier"] = by_ticket["tier"].shift().reindex(direct.index)
+    return _Pieces(spans=spans, direct=direct, shared=pieces[~on_ticket].drop(columns="quick"))
 
 
 def _days_present(events: pd.DataFrame, timezone: str) -> dict[str, NDArray[np.int64]]:
@@ -247,19 +284,42 @@ def estimate_effort(
             for name, c in calendars.items()
         }
         desk = work_hours
-    intervals = _intervals(ordered, kinds, timezone)
-    effort = np.zeros(len(intervals))
+    pieces = _pieces(ordered, kinds, timezone)
     presence = _days_present(at_work, timezone)
-    for holder, rows in intervals.groupby("holder", sort=False).indices.items():
-        known = calendars.get(str(holder))
+    spans = pieces.spans
+    effort = np.zeros(len(spans))
+    shared = {str(k): v for k, v in pieces.shared.groupby("holder", sort=False)}
+    direct = pieces.direct
+    direct_effort = np.zeros(len(direct))
+    direct_rows = direct.groupby("holder", sort=False).indices
+    for holder in set(spans["holder"].astype(str)) | {str(h) for h in direct_rows}:
+        known = calendars.get(holder)
         calendar = PresenceCalendar(
-            known.calendar if known is not None else desk, presence.get(str(holder))
+            known.calendar if known is not None else desk, presence.get(holder)
         )
-        part = intervals.iloc[rows]
+        rows = np.flatnonzero(spans["holder"].astype(str).to_numpy() == holder)
+        part = spans.iloc[rows]
+        busy = None
+        if known is not None:  # a person: only their busy stretches are work
+            stretch = shared.get(holder, pd.DataFrame({"start": [], "end": []}))
+            stretch = stretch.sort_values("start")
+            busy = (stretch["start"].to_numpy(dtype=float), stretch["end"].to_numpy(dtype=float))
         effort[rows] = _shared_time(
-            part["start"].to_numpy(dtype=float), part["end"].to_numpy(dtype=float), calendar
+            part["start"].to_numpy(dtype=float), part["end"].to_numpy(dtype=float), calendar, busy
         )
-    intervals["effort"] = effort
+        if holder in direct_rows:
+            idx = direct_rows[holder]
+            d = direct.iloc[idx]
+            direct_effort[idx] = calendar.between(
+                d["start"].to_numpy(dtype=float), d["end"].to_numpy(dtype=float)
+            )
+    intervals = pd.concat(
+        [
+            spans.assign(effort=effort, fix=False),
+            direct.assign(effort=direct_effort).rename(columns={"quick": "fix"}),
+        ],
+        ignore_index=True,
+    )
     known_tickets = ordered.loc[kinds.notna().to_numpy(), "ticket_id"].unique()
     index = pd.Index(known_tickets, name="ticket_id")
     total = intervals.groupby("ticket_id")["effort"].sum().reindex(index, fill_value=0.0)
