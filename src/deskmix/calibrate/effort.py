@@ -12,21 +12,28 @@ Knowledge Engineering 2021; the Simod/Prosimos line of work):
 
 1. **Who holds what, when.** Each interval between two consecutive events of a ticket is held
    by the ticket's assignee at the first event (else its group, else the desk). Intervals in a
-   working status are candidate work. So is the moment before a resolution that did not pass
-   through a working status (a first-contact fix, "New" -> "Resolved"): it starts when both the
-   ticket (its previous event) and the agent (their previous event on any ticket) were
-   available, as in start-time estimation from completion-only logs.
-2. **Only on shift.** Each agent's shift is read from when they are seen working
-   (``calendars.py``); time outside it is not effort.
-3. **Shared, never doubled.** At any moment, an agent's on-shift time is divided equally among
-   the intervals the agent holds then (the multitasking correction). An agent's effort over
-   any period therefore never exceeds their on-shift hours in it, and the desk's weekly
-   effort never exceeds the on-shift hours of the people the log shows working.
-4. **No ticket dropped.** A ticket whose work took no measurable time (every event within the
+   working status are what may be worked on.
+2. **When each person was busy** (start-time estimation from completion-only logs, Chapela-
+   Campa and Dumas 2022, the Simod line): a piece of work ends at each of an agent's events
+   and began when both the agent (their previous event) and the ticket (its previous event)
+   were free. If the event ends work on the ticket (it leaves a working status the agent
+   held, or is a first-contact fix), the piece is work on that ticket. Otherwise (the agent
+   takes a new ticket) the piece is time the agent was busy with the tickets they held, since
+   a free agent takes new work at once; before the new ticket was there, they may have been
+   idle, and that time is not effort.
+3. **Only on shift, only on days present.** Each agent's shift is read from when they are
+   seen working (``calendars.py``); days they left no event on are days away.
+4. **Shared, never doubled.** Busy time is divided equally among the intervals the agent
+   holds then (the multitasking correction). The pieces of one agent never overlap, so an
+   agent's effort never exceeds their on-shift hours, and the desk's weekly effort never
+   exceeds the on-shift hours of the people the log shows working.
+5. **No ticket dropped.** A ticket whose work took no measurable time (every event within the
    same minute) did take some: it gets the median of the positive first-contact fixes of its
    domain x tier (else tier, else the whole desk), the short end of real work, and is counted
    as imputed.
 
+Intervals held by a group or nobody have no person's events to read busy time from; their
+on-shift time is shared among the intervals the group holds at once (an upper bound).
 Waiting statuses (waiting for the user, a vendor, a queue) are never effort. The estimate is an
 upper bound when agents sit idle while holding active tickets; the back-test (``deskmix
 validate``) shows whether the utilisation it implies matches what happened.
