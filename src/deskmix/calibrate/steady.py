@@ -207,13 +207,15 @@ def _concentration(verdict: Verdict, total: int) -> str:
     weekly, counts = verdict.weekly, verdict.weekly.counts
     peak = verdict.first + int(np.argmax(counts[verdict.first : verdict.last + 1]))
     before = counts[max(0, peak - REFERENCE_WEEKS) : peak]
+    after = counts[peak + 1 : peak + 1 + REFERENCE_WEEKS]
+    side, around = ("before", before) if before.sum() >= after.sum() else ("after", after)
     text = (
         f"{int(counts[peak]):,} of {total:,} tickets ({counts[peak] / total:.0%}) opened in the "
         f"week of {_day(weekly.mondays[peak])}"
     )
-    if before.size and (typical := float(np.median(before))) > 0:
+    if around.size and (typical := float(np.median(around))) > 0:
         text += (
-            f", {counts[peak] / typical:.1f}x the median of the {before.size} weeks before it "
+            f", {counts[peak] / typical:.1f}x the median of the {around.size} weeks {side} it "
             f"({typical:,.0f} tickets)"
         )
     return text
