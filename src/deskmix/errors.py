@@ -70,3 +70,14 @@ class ConfigError(DeskmixError):
 
 class StoreError(DeskmixError):
     """The database cannot be reached, or holds something the operation cannot use."""
+
+
+class UnsteadyPeriodError(InputError):
+    """The history's arrivals are not a steady state (an extract, a burst, too few weeks).
+
+    The message names the weeks, what was seen and how to proceed (``--from``/``--to`` or
+    ``--accept-unsteady``); calibration writes nothing.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)

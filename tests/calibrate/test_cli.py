@@ -131,3 +131,88 @@ def test_histograms_have_one_panel_per_domain_and_tier(db: Path, tmp_path: Path)
     assert len(heatmap.data) == 5  # all domains + 4 domains
     total = np.asarray(heatmap.data[0].z).sum()
     assert total == pytest.approx(result.workload.tickets_per_week, rel=1e-3)
+
+
+@pytest.fixture
+def extract_db(tmp_path: Path) -> Path:
+    """Six steady weeks of 40 tickets, then an export week holding 400 (like BPIC'13)."""
+    path = tmp_path / "extract.db"
+    store = open_store(path)
+    rows: list[dict[str, object]] = []
+    for week, count in enumerate([40] * 6 + [400]):
+        for k in range(count):
+            opened = week * 168 + (k * 120.0 / count)  # spread over Monday to Friday
+            rows.append(
+                {
+                    "id": f"X{week}-{k:03d}",
+                    "opened_at": at(opened),
+                    "resolved_at": at(opened + 2 + k % 5),
+                    "domain": "network" if k % 2 else "end_user",
+                    "tier": "generalist",
+                    "priority": "P3",
+                }
+            )
+    store_rows(store, rows)
+    store.dispose()
+    return path
+
+
+def test_an_extract_is_refused_in_one_line_and_nothing_is_written(
+    extract_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "w.yaml"
+    result = runner.invoke(
+        app, ["calibrate", "--db", str(extract_db), "--out", str(out)], terminal_width=10_000
+    )
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "not a steady state" in lines[0]
+    assert "400 of 640 tickets (62%) opened in the week of 2024-02-12" in lines[0]
+    assert "10.0x the median week of the 6 weeks before it (40 tickets)" in lines[0]
+    assert "pass --from 2024-01-01 --to 2024-02-11" in lines[0]
+    assert not out.exists()
+
+
+def test_from_to_calibrate_the_steady_weeks_and_report_the_window(
+    extract_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "w.yaml"
+    result = runner.invoke(
+        app,
+        ["calibrate", "--db", str(extract_db), "--out", str(out),
+         "--from", "2024-01-01", "--to", "2024-02-11"],
+        terminal_width=10_000,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    workload = load_workload(out)
+    assert workload.tickets == 240
+    # The period runs from the first to the last ticket inside the window (Monday 08:00 to
+    # the last Friday afternoon), as it does without a window.
+    assert workload.weeks is not None and 5.6 < workload.weeks < 5.8
+    assert workload.tickets_per_week == pytest.approx(240 / workload.weeks, rel=1e-3)
+    text = " ".join(result.output.split())
+    assert "window: --from 2024-01-01 --to 2024-02-11 keeps 240 of 640 tickets" in text
+    assert "0 opened before it, 400 after it" in text
+
+
+def test_accept_unsteady_calibrates_anyway_and_says_so(extract_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "w.yaml"
+    result = runner.invoke(
+        app, ["calibrate", "--db", str(extract_db), "--out", str(out), "--accept-unsteady"]
+    )
+    assert result.exit_code == 0, result.output
+    workload = load_workload(out)
+    assert workload.tickets == 640
+    assert workload.missing[0].startswith("UNSTEADY PERIOD, calibrated anyway")
+    assert "UNSTEADY PERIOD" in result.output
+
+
+def test_a_bad_window_is_a_one_line_error(extract_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "w.yaml"
+    base = ["calibrate", "--db", str(extract_db), "--out", str(out)]
+    backwards = runner.invoke(app, [*base, "--from", "2024-02-01", "--to", "2024-01-01"])
+    assert backwards.exit_code == 2 and "ends before it starts" in backwards.output
+    empty = runner.invoke(app, [*base, "--from", "2030-01-01"])
+    assert empty.exit_code == 2 and "no ticket opened inside" in empty.output
+    assert not out.exists()

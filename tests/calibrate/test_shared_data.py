@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from deskmix.calibrate import calibrate_store
+from deskmix.calibrate.steady import Window
+from deskmix.errors import UnsteadyPeriodError
 from deskmix.importers import IMPORTERS
 from deskmix.importers.writer import write_import
 from deskmix.store import Store
@@ -75,14 +78,26 @@ def test_bpic13_calibrates_with_escalation_from_levels(
 ) -> None:
     path = shared_data / "bpic2013-volvo-vinst-ibm" / "VINST-new.csv"
     write_import(sqlite_store, IMPORTERS["bpic13"].read(path))
-    workload = calibrate_store(sqlite_store, name="BPIC'13").workload
+    # An extract, not a steady state: 72% of its tickets opened in its last (partial) week.
+    with pytest.raises(UnsteadyPeriodError) as caught:
+        calibrate_store(sqlite_store, name="BPIC'13")
+    text = str(caught.value)
+    assert "5,469 of 7,554 tickets (72%) opened in the week of 2012-04-30" in text
+    assert "pass --from 2012-03-05 --to 2012-04-01" in text
+
+    workload = calibrate_store(sqlite_store, name="BPIC'13", accept_unsteady=True).workload
     assert workload.tickets == 7_554
     assert workload.arrivals and workload.handling
     # Escalation comes from the L1/L2/L3 levels of the events: about 40% reach L2/L3.
     paths = {p for e in workload.escalation for p in e.paths}
     assert any(p.startswith("L1>L2") for p in paths)
     assert any("priority" in m for m in workload.missing)  # BPIC'13 has no priority field
-    assert any("weeks of steady arrivals" in m for m in workload.missing)  # a snapshot
+    assert workload.missing[0].startswith("UNSTEADY PERIOD")
+
+    window = Window(date(2012, 3, 5), date(2012, 4, 1))
+    trimmed = calibrate_store(sqlite_store, name="BPIC'13", window=window).workload
+    assert trimmed.tickets == 164
+    assert 35 < trimmed.tickets_per_week < 50
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from deskmix.calibrate import arrivals as arr
+from deskmix.calibrate import steady
 from deskmix.calibrate.durations import OUTLIER_RULE, TouchTimes, resolution_hours, touch_times
 from deskmix.calibrate.effort import EFFORT_RULE, EffortEstimate, capacity_text, estimate_effort
 from deskmix.calibrate.escalation import ESCALATION_RULE, FCR_RULE, domain_stats, ticket_facts
@@ -30,7 +31,7 @@ from deskmix.domain.calendar import WeekCalendar
 from deskmix.domain.priority import Priority
 from deskmix.domain.ticket import Tier
 from deskmix.domain.workload import HOURS_PER_WEEK, ArrivalStream, HandlingTime, Workload
-from deskmix.errors import InputError, StoreError
+from deskmix.errors import InputError, StoreError, UnsteadyPeriodError
 from deskmix.store.db import Store
 
 UNMAPPED_DOMAIN = "unmapped"
@@ -123,7 +124,9 @@ class _ArrivalFit:
 SHORT_PERIOD_WEEKS = 4
 
 
-def _arrivals(tickets: pd.DataFrame, timezone: str, log: _Notes) -> _ArrivalFit:
+def _arrivals(
+    tickets: pd.DataFrame, timezone: str, log: _Notes, accept_unsteady: bool = False
+) -> _ArrivalFit:
     fit = _ArrivalFit()
     n = len(tickets)
     opened = tickets["opened_at"]
@@ -147,6 +150,7 @@ def _arrivals(tickets: pd.DataFrame, timezone: str, log: _Notes) -> _ArrivalFit:
             "shapes cannot be estimated"
         )
         return fit
+    _check_steady(opened, period, log, accept_unsteady)
     fit.period = period
     inside = tickets[period.inside.to_numpy()]
     outside = n - without - len(inside)
@@ -192,6 +196,52 @@ def _arrivals(tickets: pd.DataFrame, timezone: str, log: _Notes) -> _ArrivalFit:
         fit.shapes[str(domain)] = arr.as_days(shape)
     log.notes.append(f"hour of week ({timezone}): {arr.SHAPE_RULE}")
     return fit
+
+
+def _check_steady(
+    opened: pd.Series, period: arr.Period, log: _Notes, accept_unsteady: bool
+) -> None:
+    """Refuse (or, when accepted, flag loudly) a period that is not a steady state."""
+    weekly = steady.weekly_counts(opened)
+    assert weekly is not None  # the period exists, so some ticket has an opening time
+    verdict = steady.check(weekly, period)
+    if verdict.steady:
+        log.notes.append(f"steady state: {steady.STEADY_RULE}")
+        return
+    text = steady.refusal(verdict, steady.suggest(weekly))
+    if not accept_unsteady:
+        raise UnsteadyPeriodError(text)
+    log.missing.insert(
+        0,
+        f"UNSTEADY PERIOD, calibrated anyway (--accept-unsteady): {text}; the weekly volumes "
+        "are not a steady desk's, so plans built on them are not either",
+    )
+
+
+def _window(
+    tickets: pd.DataFrame, events: pd.DataFrame, window: steady.Window, log: _Notes
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Only the tickets opened inside ``window`` (and their events) are calibrated."""
+    before, after = window.sides(tickets["opened_at"])
+    undated = tickets["opened_at"].isna().to_numpy()
+    keep = ~(before.to_numpy() | after.to_numpy() | undated)
+    n, kept = len(tickets), int(keep.sum())
+    log.missing.append(
+        f"window: {window.describe()} keeps {_count(kept, n)} opened inside it; "
+        f"{int(before.sum()):,} opened before it, {int(after.sum()):,} after it and "
+        f"{int(undated.sum()):,} without an opening time are left out of everything "
+        "(arrivals, handling, escalation)"
+    )
+    if not kept:
+        raise InputError(
+            f"no ticket opened inside the calibration window ({n:,} tickets outside it)",
+            field="from/to",
+            value=window.describe(),
+            expected="days that hold tickets",
+        )
+    inside = tickets[keep]
+    ids = set(inside["id"])
+    return inside, events[events["ticket_id"].isin(ids)]
 
 
 @dataclass(frozen=True)
@@ -433,11 +483,15 @@ def calibrate_frames(
     statuses: StatusBook | None = None,
     work_hours: str | None = None,
     progress: Progress | None = None,
+    window: steady.Window | None = None,
+    accept_unsteady: bool = False,
 ) -> CalibrationResult:
     """Fit a workload from ticket and event frames (the columns ``load_frames`` returns).
 
     ``work_hours`` (``"mon-fri 08-18"`` or ``"always"``) states the desk's hours for effort
     measured from events; ``None`` reads each agent's shift from their events.
+    ``window`` keeps only the tickets opened in it (``steady.Window``); a period that is not a
+    steady state raises ``UnsteadyPeriodError`` unless ``accept_unsteady`` (``steady.STEADY_RULE``).
 
     ``tickets`` needs ``id``, ``source_system``, ``opened_at``, ``resolved_at``, ``closed_at``,
     ``domain``, ``tier``, ``priority``, ``reassignments`` and ``reopens``; ``events`` needs
@@ -454,11 +508,13 @@ def calibrate_frames(
         events = events.assign(source_system=events["ticket_id"].map(by_id))
     book = statuses or load_statuses()
     log = _Notes()
+    if window is not None:
+        tickets, events = _window(tickets, events, window, log)
     if progress is not None:
         progress("measuring arrivals", 0, None)
     frame = _defaults(tickets.reset_index(drop=True), log)
     domain_mix, tier_mix = _mixes(frame)
-    arrival = _arrivals(frame, timezone, log)
+    arrival = _arrivals(frame, timezone, log, accept_unsteady)
     calendar = parse_work_hours(work_hours) if work_hours is not None else None
     work = _WorkHours(work_hours or "inferred", calendar, timezone)
     handling, durations, effort = _handling(frame, events, book, work, log, progress)
@@ -515,6 +571,8 @@ def calibrate_store(
     statuses_file: Path | None = None,
     work_hours: str | None = None,
     progress: Progress | None = None,
+    window: steady.Window | None = None,
+    accept_unsteady: bool = False,
 ) -> CalibrationResult:
     """Fit a workload from the stored tickets (optionally of one source and/or one import)."""
     selection = Selection(source_system=source_system, import_id=import_id)
@@ -540,4 +598,6 @@ def calibrate_store(
         statuses=book,
         work_hours=work_hours,
         progress=progress,
+        window=window,
+        accept_unsteady=accept_unsteady,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -78,11 +79,16 @@ def run_calibrate(
     timezone: str,
     statuses: Path | None,
     work_hours: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    accept_unsteady: bool = False,
 ) -> CalibrationResult:
     from deskmix.calibrate import calibrate_store
     from deskmix.calibrate.charts import write_charts
     from deskmix.calibrate.io import save_workload
+    from deskmix.calibrate.steady import Window
 
+    window = Window(start, end) if start is not None or end is not None else None
     store = store_for(db, create=False)
     try:
         with progress_bar() as progress:
@@ -100,6 +106,8 @@ def run_calibrate(
                 statuses_file=statuses,
                 work_hours=work_hours,
                 progress=report,
+                window=window,
+                accept_unsteady=accept_unsteady,
             )
     finally:
         store.dispose()
@@ -162,13 +170,54 @@ def calibrate(
             show_default=False,
         ),
     ] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option(
+            "--from",
+            formats=["%Y-%m-%d"],
+            help="Calibrate only tickets opened on or after this day (YYYY-MM-DD, UTC): "
+            "arrivals, handling and escalation alike.",
+            show_default=False,
+        ),
+    ] = None,
+    end: Annotated[
+        datetime | None,
+        typer.Option(
+            "--to",
+            formats=["%Y-%m-%d"],
+            help="Calibrate only tickets opened on or before this day (YYYY-MM-DD, UTC, the "
+            "whole day included).",
+            show_default=False,
+        ),
+    ] = None,
+    accept_unsteady: Annotated[
+        bool,
+        typer.Option(
+            "--accept-unsteady",
+            help="Calibrate even when the arrivals are not a steady state (too few weeks, or "
+            "a burst of tickets in the first or last weeks); the workload says so loudly.",
+        ),
+    ] = False,
 ) -> None:
     """Fit a workload (arrivals, handling times, escalation) from the stored tickets.
 
     Arrivals by hour of week per domain x tier x priority; handling-time distributions chosen
     by AIC among exponential, lognormal, gamma and Weibull, with the KS statistic as goodness of
     fit; escalation, first-contact resolution and reopen rates. Writes editable YAML and, with
-    --charts, HTML charts. Example: deskmix calibrate --out workload.yaml --charts charts/"""
+    --charts, HTML charts. A history that is not a steady state (fewer than 4 weeks, or a burst
+    of tickets at its start or end, as in extracts) is refused with the weeks to pass to
+    --from/--to. Example: deskmix calibrate --out workload.yaml --charts charts/"""
     user_errors(run_calibrate)(
-        db, source, import_id, out, charts, name, timezone, statuses, work_hours
+        db,
+        source,
+        import_id,
+        out,
+        charts,
+        name,
+        timezone,
+        statuses,
+        work_hours,
+        start.date() if start is not None else None,
+        end.date() if end is not None else None,
+        accept_unsteady,
     )
