@@ -50,7 +50,7 @@ def test_an_event_log_in_unknown_statuses_is_refused_naming_them() -> None:
         status=desk.events["status"].replace({"Active": "Being worked", "New": "Fresh"})
     )
     with pytest.raises(InputError) as caught:
-        calibrate_frames(desk.tickets, events, name="alien")
+        calibrate_frames(desk.tickets, events, name="alien", accept_unsteady=True)
     text = str(caught.value)
     assert "'Being worked'" in text and "'Fresh'" in text and "--statuses" in text
     assert "\n" not in text
@@ -74,7 +74,9 @@ def test_a_ticket_fixed_within_the_minute_is_short_work_not_no_work() -> None:
                  "assignee": "ann", "tier": "generalist", "level": None,
                  "source_system": "servicenow"}
             )  # fmt: skip
-    result = calibrate_frames(pd.DataFrame(rows), pd.DataFrame(events), name="quick")
+    result = calibrate_frames(
+        pd.DataFrame(rows), pd.DataFrame(events), name="quick", accept_unsteady=True
+    )
     assert result.effort is not None
     hours = result.effort.own_tier_hours
     assert (hours > 0).all()
