@@ -28,6 +28,10 @@ class Stage(StrEnum):
     NEW = "new"
     ESCALATED = "escalated"
     REOPENED = "reopened"
+    DIRECT = "direct"
+    """A ticket the history says goes straight to a specialist, new or reopened: calibration
+    measures how much specialist work skips the first line, and the simulator draws which
+    tickets do (``Workload.direct_shares``). Policies without a first line treat it as new."""
 
 
 GENERALIST_MIN_LEVEL = 1
