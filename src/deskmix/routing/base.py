@@ -144,6 +144,8 @@ class Decision:
 
     Exactly one of ``agent``, ``queue`` and ``msp`` is set. ``work_limit_hours`` caps how long
     the receiving agent works before the ticket is escalated (generalist-first's time limit).
+    A generalist given specialist-tier work under a limit makes an attempt and escalates,
+    whatever its level: the calibrated tier says a specialist held such work.
     """
 
     reason: str
