@@ -47,6 +47,27 @@ def test_a_ticket_goes_through_its_life(api: Api) -> None:
     }
 
 
+def test_a_route_request_may_send_the_ticket_straight_to_specialists(api: Api) -> None:
+    _load(api)
+    with api.client("route") as http:
+        routed = http.post(
+            "/api/route",
+            json={
+                "id": "D-1",
+                "domain": "network",
+                "tier": "specialist",
+                "priority": 2,
+                "direct": True,
+            },
+        )
+        assert routed.status_code == 200, routed.text
+        ticket = routed.json()["ticket"]
+        assert ticket["stage"] == "direct" and ticket["agent"] == "Nora"
+        assert ticket["work_limit_hours"] is None
+        assert ticket["reason"] == "the history sends this work straight to Nora (network L4)"
+        assert http.get("/api/live/tickets/D-1").json()["stage"] == "direct"
+
+
 def test_triage_fills_in_what_the_request_leaves_out(api: Api) -> None:
     _load(api, "skills_based")
     with api.client("route") as http:

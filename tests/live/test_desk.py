@@ -74,6 +74,20 @@ def test_route_escalate_complete_follow_the_policy(store: Store) -> None:
         desk.route(NewTicket("network", Tier.SPECIALIST, 3, key="A"))
 
 
+def test_a_direct_ticket_skips_the_first_line_and_stays_direct(store: Store) -> None:
+    desk = _desk(store)
+    direct = desk.route(NewTicket("network", Tier.SPECIALIST, 3, key="N", direct=True))
+    assert direct.ticket.agent == "Nora" and direct.ticket.stage == "direct"
+    assert direct.ticket.reason.startswith("the history sends this work straight")
+    # Nora is busy: the next direct ticket waits for the specialists, not the free first line.
+    waiting = desk.route(NewTicket("network", Tier.SPECIALIST, 3, key="M", direct=True))
+    assert waiting.ticket.state == "queued" and waiting.ticket.queue == "specialists:network"
+    assert desk.ticket("M").stage == "direct"
+    # Generalist-tier work stays with the first line however long it takes.
+    first_line = desk.route(NewTicket("end_user", Tier.GENERALIST, 3, key="E"))
+    assert first_line.ticket.agent == "Gina" and first_line.ticket.work_limit_hours is None
+
+
 def test_msp_assign_and_shifts(store: Store) -> None:
     desk = _desk(store, "skills_based")
     secure = desk.route(NewTicket("security", Tier.SPECIALIST, 2, key="S"))

@@ -69,6 +69,41 @@ def test_escalation_waits_in_the_specialists_queue_with_a_reason() -> None:
     assert decision.queue.admits(AGENTS[2]) and not decision.queue.admits(AGENTS[0])
 
 
+def test_generalist_first_sends_direct_work_straight_to_specialists() -> None:
+    policy = make_policy("generalist_first")
+    decision = policy.decide(
+        ticket("network", Tier.SPECIALIST, Stage.DIRECT), state(["Ana", "Dana", "Eli"])
+    )
+    assert decision.agent is not None and decision.agent.name == "Eli"
+    assert decision.work_limit_hours is None
+    assert decision.reason == "the history sends this work straight to Eli (network L3)"
+    queued = policy.decide(ticket("network", Tier.SPECIALIST, Stage.DIRECT), state(["Ana"]))
+    assert queued.queue is not None and queued.queue.name == "specialists:network"
+
+
+def test_generalist_first_keeps_first_line_work_however_long_unless_asked() -> None:
+    work = ticket("network", Tier.GENERALIST)
+    kept = make_policy("generalist_first").decide(work, state(["Ana", "Dana"]))
+    assert kept.agent is not None and kept.agent.name == "Ana"
+    assert kept.work_limit_hours is None  # the first line resolves its own work
+    assert kept.reason == "Ana (generalist) takes it first, to resolve it (first-line work)"
+    policy = make_policy("generalist_first", escalate_long_work=True)
+    bounded = policy.decide(work, state(["Ana", "Dana"]))
+    assert bounded.work_limit_hours == 0.75
+    assert "escalating long first-line work" in policy.describe()
+
+
+@pytest.mark.parametrize("name", ["skills_based", "round_robin", "msp_overflow"])
+def test_policies_without_a_first_line_treat_direct_as_new(name: str) -> None:
+    free = state(["Ana", "Ben", "Dana", "Eli"], msp=True)
+    inner = {"inner": "skills_based"} if name == "msp_overflow" else {}
+    new = make_policy(name, **inner).decide(ticket("network", Tier.SPECIALIST), free)
+    direct = make_policy(name, **inner).decide(
+        ticket("network", Tier.SPECIALIST, Stage.DIRECT), free
+    )
+    assert direct == new
+
+
 def test_skills_based_keeps_versatile_people_free() -> None:
     decision = make_policy("skills_based").decide(
         ticket("network", Tier.SPECIALIST), state(["Dana", "Eli"])

@@ -29,6 +29,7 @@ ARRAYS = (
     "escalations",
     "msp",
     "reopened",
+    "direct",
     "busy_hours",
     "msp_hours",
 )
@@ -55,6 +56,7 @@ def policies(draw: st.DrawFn, name: str) -> Policy:
             name,
             time_limit_hours=draw(st.floats(0.1, 2.0)),
             direct_domains=tuple(draw(st.sets(st.sampled_from(["network", "security"])))),
+            escalate_long_work=draw(st.booleans()),
         )
     return make_policy(name)
 

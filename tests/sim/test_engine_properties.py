@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from deskmix.domain import ArrivalStream, Priority, Tier, Workload
 from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import Agent, AgentKind, MspContract, Shift, Team
+from deskmix.domain.workload import EscalationStats
 from deskmix.routing import make_policy
 from deskmix.sim import SimSettings, compile_model, run_replication
 from deskmix.sim.arrivals import draw_tickets
@@ -50,6 +51,16 @@ def scenarios(draw: st.DrawFn) -> tuple[Workload, Team, str]:
             handling(d, t, draw(st.floats(0.1, 3)))
             for d in DOMAINS
             for t in (Tier.GENERALIST, Tier.SPECIALIST)
+        ],
+        # Escalation rates send a share of specialist work straight to specialists (DIRECT).
+        escalation=[
+            EscalationStats(
+                domain=d,
+                tickets=1,
+                escalation_rate=draw(st.none() | st.floats(0, 1)),
+                reopen_rate=draw(st.none() | st.floats(0, 0.5)),
+            )
+            for d in DOMAINS
         ],
     )
     shift = draw(st.sampled_from([ALL_WEEK, [Shift()], [Shift(start="06:00", end="14:00")]]))

@@ -89,7 +89,7 @@ class LiveTicketOut(BaseModel):
     domain: str
     tier: str
     priority: int = Field(description="1 (P1) .. 5 (P5)")
-    stage: str = Field(description="new, escalated or reopened")
+    stage: str = Field(description="new, direct (straight to specialists) or escalated")
     state: str = Field(description="assigned, queued, msp or done")
     agent: str | None
     queue: str | None

@@ -170,3 +170,49 @@ class Workload(_Model):
     @property
     def tickets_per_week(self) -> float:
         return sum(s.tickets_per_week for s in self.arrivals)
+
+    def direct_shares(self) -> dict[str, float]:
+        """Per domain with arrivals, the share of its specialist-tier tickets that go straight
+        to specialists (``direct_share`` of the domain's specialist share and escalation rate).
+
+        The simulator draws each specialist-tier ticket's start from it and the planner's
+        bounds load the first line with the rest, so both follow the calibrated escalation
+        rate rather than sending every specialist ticket through the first line.
+        """
+        rates = {e.domain: e.escalation_rate for e in self.escalation}
+        totals: dict[str, float] = {}
+        deep: dict[str, float] = {}
+        for s in self.arrivals:
+            totals[s.domain] = totals.get(s.domain, 0.0) + s.tickets_per_week
+            if s.tier == Tier.SPECIALIST:
+                deep[s.domain] = deep.get(s.domain, 0.0) + s.tickets_per_week
+        return {
+            domain: direct_share(
+                deep.get(domain, 0.0) / total if total > 0 else 0.0, rates.get(domain)
+            )
+            for domain, total in totals.items()
+        }
+
+
+def direct_share(specialist_share: float, escalation_rate: float | None) -> float:
+    """The share of a domain's specialist-tier tickets that skip the first line.
+
+    The history tells three kinds of ticket apart: generalist-tier work, started and resolved
+    at the first line; specialist-tier work started at the first line and escalated; and
+    specialist-tier work sent straight to specialists. With ``s`` the specialist share of the
+    domain's tickets and ``e`` the escalation rate (escalated over first-line starts), the
+    share of first-line starts is ``g = (1 - s) / (1 - e)``, so the escalated share of those
+    starts is ``(g - (1 - s)) / g = e``, and the specialist tickets going direct are
+    ``q = (1 - g) / s``.
+
+    Edge cases, so the rule is total: without an escalation rate (``None``, the source could
+    not tell) every specialist ticket starts at the first line (``q = 0``, the simulator's
+    behaviour before escalation was calibrated); ``e >= s`` cannot be reached even with all
+    specialist work escalated (``g`` is clamped to 1, ``q = 0``), nor can ``e = 1``; with no
+    specialist work (``s = 0``) there is nothing to send (``q = 0``).
+    """
+    s = min(max(specialist_share, 0.0), 1.0)
+    if escalation_rate is None or s <= 0.0 or escalation_rate >= 1.0:
+        return 0.0
+    g = min(max((1.0 - s) / (1.0 - escalation_rate), 1.0 - s), 1.0)
+    return min(max((1.0 - g) / s, 0.0), 1.0)

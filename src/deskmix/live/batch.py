@@ -557,8 +557,9 @@ class Batch:
             raise RuntimeError(f"ticket '{key}' was not looked up before routing")
         now = self.clock()
         opened = utc(ticket.opened_at) or now
+        stage = Stage.DIRECT if ticket.direct else Stage.NEW
         view = LiveTicketView(
-            key, ticket.domain, ticket.tier, ticket.priority, Stage.NEW, clock_hours(opened)
+            key, ticket.domain, ticket.tier, ticket.priority, stage, clock_hours(opened)
         )
         decision = self.team.policy.decide(view, self.state(now))
         record = Record(
@@ -566,7 +567,7 @@ class Batch:
             domain=ticket.domain,
             tier=ticket.tier.value,
             priority=ticket.priority,
-            stage=Stage.NEW.value,
+            stage=stage.value,
             state="",
             agent_id=None,
             queue=None,

@@ -20,6 +20,9 @@ class NewTicket:
     priority: int
     key: str | None = None
     opened_at: datetime | None = None
+    direct: bool = False
+    """The ticket goes straight to specialists (stage ``direct``), as the history sends some
+    specialist work: the same stage the simulator gives such tickets."""
 
 
 @dataclass(frozen=True)

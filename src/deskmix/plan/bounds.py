@@ -1,13 +1,14 @@
 """Analytic staffing per pool: where the search starts and the floor it may not go below.
 
-Pools follow the ``generalist_first`` policy the planner simulates (time limit L, default 0.75 h):
+Pools follow the ``generalist_first`` policy the planner simulates (time limit L, default 0.75 h)
+on the calibrated escalation (``Workload.direct_shares``: a share q of a domain's
+specialist-tier tickets goes straight to specialists):
 
-- generalists take every ticket first. Generalist-tier work costs them ``E[X]`` hours, or
-  ``E[min(X, L)]`` when the domain has someone to escalate to (an in-house specialist or an MSP);
-  on specialist-tier work they spend ``E[min(A, L)]``, A the domain's generalist-tier draw;
-- each domain's in-house specialists take its specialist-tier work (``E[W]`` at level 3) and the
-  generalist-tier work that ran past L (``0.8 * E[X; X > L]``: level 3 is one step above the
-  reference level 2 for that work);
+- generalists take every generalist-tier ticket and see it through (``E[X]`` hours: the policy
+  does not escalate first-line work for running long), and attempt the other ``1 - q`` of the
+  specialist-tier tickets, ``E[min(A, L)]`` each, A the domain's generalist-tier draw;
+- each domain's in-house specialists take all its specialist-tier work (``E[W]`` at level 3),
+  escalated or direct;
 - a domain bought from an MSP has no in-house specialist pool.
 
 Shift coverage rule: all of a week's work must be done while the new hires are on duty, so
@@ -40,7 +41,6 @@ from deskmix.routing.policies import GeneralistFirst
 from deskmix.sim.model import frozen_distribution
 
 TIME_LIMIT = GeneralistFirst().time_limit_hours
-ESCALATED_SPEED = 0.8  # a level-3 specialist on generalist-tier work (1.25 ** -1)
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,6 @@ def _capped_mean(dist: stats.rv_continuous, limit: float) -> float:
     return float(integrate.simpson(dist.sf(x), x=x))
 
 
-def _tail_mean(dist: stats.rv_continuous, limit: float) -> float:
-    """E[X; X > L] = E[X] - E[X; X <= L], where E[X; X <= L] = E[min(X, L)] - L * P(X > L)."""
-    below = _capped_mean(dist, limit) - limit * float(dist.sf(limit))
-    return float(dist.mean()) - below
-
-
 def on_duty_hours(shifts: list[Shift]) -> int:
     hours: set[int] = set()
     for shift in shifts:
@@ -109,30 +103,23 @@ def pool_bounds(
         s.domain for s in workload.arrivals if s.tier == Tier.SPECIALIST and s.tickets_per_week > 0
     }
     in_house = sorted(spec_domains - msp_domains)
-    escalates = spec_domains | msp_domains
+    direct = workload.direct_shares()
     g_tickets = g_work = 0.0
     s_tickets = dict.fromkeys(in_house, 0.0)
     s_work = dict.fromkeys(in_house, 0.0)
     for domain in domains:
         gen = _distribution(workload, domain, Tier.GENERALIST)
         streams = [s for s in workload.arrivals if s.domain == domain]
-        # integrals once per domain, not per stream: they dominate the planner's set-up time
-        capped = _capped_mean(gen, TIME_LIMIT)
         deep = sum(s.tickets_per_week for s in streams if s.tier == Tier.SPECIALIST)
         broad = sum(s.tickets_per_week for s in streams if s.tier != Tier.SPECIALIST)
-        g_tickets += deep + broad
-        g_work += deep * capped
+        attempted = deep * (1.0 - direct.get(domain, 0.0))
+        g_tickets += attempted + broad
+        g_work += broad * float(gen.mean())
+        if attempted:  # the integral once per domain: it dominates the planner's set-up time
+            g_work += attempted * _capped_mean(gen, TIME_LIMIT)
         if domain in s_work and deep:
             s_tickets[domain] += deep
             s_work[domain] += deep * float(_distribution(workload, domain, Tier.SPECIALIST).mean())
-        if domain in escalates:
-            g_work += broad * capped
-            if domain in s_work and broad:
-                tail = _tail_mean(gen, TIME_LIMIT)
-                s_tickets[domain] += broad * float(gen.sf(TIME_LIMIT))
-                s_work[domain] += broad * ESCALATED_SPEED * tail
-        else:
-            g_work += broad * float(gen.mean())
     present = {s.priority for s in workload.arrivals if s.tickets_per_week > 0}
     targets = [t for t in sla.targets if t.priority in present]
     out = [_generalists(g_tickets, g_work, on_duty, targets)]

@@ -28,6 +28,10 @@ class Stage(StrEnum):
     NEW = "new"
     ESCALATED = "escalated"
     REOPENED = "reopened"
+    DIRECT = "direct"
+    """A ticket the history says goes straight to a specialist, new or reopened: calibration
+    measures how much specialist work skips the first line, and the simulator draws which
+    tickets do (``Workload.direct_shares``). Policies without a first line treat it as new."""
 
 
 GENERALIST_MIN_LEVEL = 1
@@ -140,6 +144,8 @@ class Decision:
 
     Exactly one of ``agent``, ``queue`` and ``msp`` is set. ``work_limit_hours`` caps how long
     the receiving agent works before the ticket is escalated (generalist-first's time limit).
+    A generalist given specialist-tier work under a limit makes an attempt and escalates,
+    whatever its level: the calibrated tier says a specialist held such work.
     """
 
     reason: str

@@ -137,7 +137,8 @@ def _specialist_route(
 
 
 def _stage_blind(domains: Sequence[str], route_for: Callable[[str, Tier], Route]) -> Routes:
-    """Routes of a policy that treats new, escalated and reopened tickets alike."""
+    """Routes of a policy that treats every stage alike (new, escalated, reopened, direct):
+    without a first line, going straight to a specialist is no different from being new."""
     table: Routes = {}
     for d_index, domain in enumerate(domains):
         for t_index, tier in enumerate(Tier):
@@ -152,12 +153,17 @@ class GeneralistFirst(Policy):
     """Generalists take everything first; depth is called in by rule or after a time limit.
 
     Specialist-tier tickets are escalated after the generalist's attempt (at most
-    ``time_limit_hours``); generalist-tier tickets that run past the limit are escalated too.
-    Domains in ``direct_domains`` (say, security incidents) skip the first line.
+    ``time_limit_hours``). Generalist-tier tickets stay with the generalist however long they
+    take: the history shows the first line resolves its own work, and escalating it for
+    running long made the simulated escalation share far exceed the calibrated one.
+    ``escalate_long_work`` restores that rule (generalist work past the limit is escalated).
+    Tickets at stage ``DIRECT`` (the history sends them straight to specialists) and
+    specialist work of ``direct_domains`` (say, security incidents) skip the first line.
     """
 
     time_limit_hours: float = 0.75
     direct_domains: tuple[str, ...] = ()
+    escalate_long_work: bool = False
     name: str = field(default="generalist_first", init=False)
     _ranked: RankedAgents = field(
         default_factory=RankedAgents, init=False, repr=False, compare=False
@@ -174,19 +180,26 @@ class GeneralistFirst(Policy):
             return _to_specialist(
                 ticket, state, f"escalated after generalists tried {tried},", self._ranked
             )
+        if ticket.stage == Stage.DIRECT:
+            return _to_specialist(
+                ticket, state, "the history sends this work straight", self._ranked
+            )
         if ticket.domain in self.direct_domains and ticket.tier == Tier.SPECIALIST:
             return _to_specialist(ticket, state, f"{ticket.domain} goes straight", self._ranked)
         domain = ticket.domain
-        # Escalating generalist work past the time limit needs someone to escalate to; with
-        # nobody (in-house or MSP), the generalist sees it through.
+        # The limit bounds the attempt on specialist work. Generalist work is escalated past it
+        # only on request, and only with someone (in-house or MSP) to escalate to.
         limit: float | None = self.time_limit_hours
-        if ticket.tier == Tier.GENERALIST and not self._ranked.fact(
-            state,
-            ("escalation target", domain),
-            lambda: (
-                _has_specialist(state, domain)
-                or _covering(state, domain, Tier.SPECIALIST) is not None
-            ),
+        if ticket.tier == Tier.GENERALIST and not (
+            self.escalate_long_work
+            and self._ranked.fact(
+                state,
+                ("escalation target", domain),
+                lambda: (
+                    _has_specialist(state, domain)
+                    or _covering(state, domain, Tier.SPECIALIST) is not None
+                ),
+            )
         ):
             limit = None
         ranked = self._ranked.order(
@@ -194,7 +207,12 @@ class GeneralistFirst(Policy):
         )
         chosen = ranked.first_free(state)
         if chosen is not None:
-            then = self._then if limit is not None else "with no specialist to escalate to"
+            if limit is not None:
+                then = self._then
+            elif self.escalate_long_work:
+                then = "with no specialist to escalate to"
+            else:
+                then = "to resolve it (first-line work)"
             return Decision(
                 agent=chosen,
                 work_limit_hours=limit,
@@ -214,7 +232,10 @@ class GeneralistFirst(Policy):
 
     def describe(self) -> str:
         direct = f", direct: {', '.join(self.direct_domains)}" if self.direct_domains else ""
-        return f"generalist_first (time limit {hours_text(self.time_limit_hours)}{direct})"
+        long_work = ", escalating long first-line work" if self.escalate_long_work else ""
+        return (
+            f"generalist_first (time limit {hours_text(self.time_limit_hours)}{direct}{long_work})"
+        )
 
     def routes(
         self, team: Sequence[AgentView], contracts: Sequence[MspContract], domains: Sequence[str]
@@ -232,7 +253,8 @@ class GeneralistFirst(Policy):
                 if not first_line or (domain in self.direct_domains and tier == Tier.SPECIALIST):
                     first = to_specialist
                 else:
-                    limit = self.time_limit_hours if tier == Tier.SPECIALIST or has_target else None
+                    escalates = tier == Tier.SPECIALIST or (self.escalate_long_work and has_target)
+                    limit = self.time_limit_hours if escalates else None
                     first = Route(
                         rank=first_line,
                         agent_limit_hours=limit,
@@ -242,6 +264,7 @@ class GeneralistFirst(Policy):
                 table[(d_index, t_index, Stage.NEW)] = first
                 table[(d_index, t_index, Stage.REOPENED)] = first
                 table[(d_index, t_index, Stage.ESCALATED)] = to_specialist
+                table[(d_index, t_index, Stage.DIRECT)] = to_specialist
         return RouteTable(table)
 
 

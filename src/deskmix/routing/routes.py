@@ -17,8 +17,8 @@ from deskmix.domain.team import AgentKind, MspContract
 from deskmix.domain.ticket import Tier
 from deskmix.routing.base import AgentView, QueueSpec, Stage
 
-STAGES: tuple[Stage, ...] = (Stage.NEW, Stage.ESCALATED, Stage.REOPENED)
-"""The stages in the order the compiled loop numbers them."""
+STAGES: tuple[Stage, ...] = (Stage.NEW, Stage.ESCALATED, Stage.REOPENED, Stage.DIRECT)
+"""The stages in the order the compiled loop numbers them (``kernel``'s stage constants)."""
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 Arrivals are a non-homogeneous Poisson process with rates constant within each hour: the count
 in each hour is Poisson, the times within it uniform, which is exact for piecewise-constant
 rates; each arrival belongs to a stream with probability proportional to its rate that hour.
-Every per-ticket random quantity (work, first-line attempt, reopen) is drawn here in a fixed
-order from the replication's own generator: two policies run on the same seed therefore face the
+Every per-ticket random quantity (work, first-line attempt, reopen, whether specialist work
+goes straight to specialists) is drawn here in a fixed order from the replication's own
+generator: two policies run on the same seed therefore face the
 same tickets with the same draws (common random numbers), and their difference is the
 policies', not noise.
 """
@@ -32,6 +33,7 @@ class TicketDraws:
     attempt: NDArray[np.float64]  # a generalist's attempt at it (generalist-tier draw)
     reopens: NDArray[np.bool_]
     reopen_delay: NDArray[np.float64]
+    direct: NDArray[np.bool_]  # starts at Stage.DIRECT: the history sends it to specialists
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -68,6 +70,9 @@ def draw_tickets(model: CompiledModel, rng: np.random.Generator) -> TicketDraws:
     u_attempt = rng.random(n)
     u_reopen = rng.random(n)
     reopen_delay = rng.exponential(settings.reopen_delay_hours, n)
+    # Drawn last, so a workload without escalation rates (or an older seed's run) keeps every
+    # earlier draw: common random numbers hold across that change too.
+    u_direct = rng.random(n)
     domain = model.stream_domain[streams]
     tier = model.stream_tier[streams]
     work = np.empty(n)
@@ -96,4 +101,5 @@ def draw_tickets(model: CompiledModel, rng: np.random.Generator) -> TicketDraws:
         attempt=attempt,
         reopens=u_reopen < model.reopen_p[domain],
         reopen_delay=reopen_delay,
+        direct=(tier == 1) & (u_direct < model.direct_p[domain]),
     )

@@ -163,6 +163,7 @@ def run_compiled(model: CompiledModel, routes: CompiledRoutes, draws: TicketDraw
         draws.attempt,
         draws.reopens,
         draws.reopen_delay,
+        draws.direct,
         static.settings,
         static.on_duty,
         changes.time,
@@ -208,6 +209,7 @@ def warm_up() -> None:
         np.ones(1),  # attempt
         np.zeros(1, dtype=bool),  # reopens
         np.ones(1),  # reopen delay
+        np.zeros(1, dtype=bool),  # direct
         np.array([0.0, 10.0, 20.0, 0.5]),  # settings
         np.ones(1, dtype=np.int64),  # on duty
         np.zeros(0),  # shift changes: time, seq, kind, start, members
@@ -218,8 +220,8 @@ def warm_up() -> None:
         np.ones((1, 1, 2), dtype=bool),  # can
         np.ones((1, 1, 2)),  # factors
         np.ones(1, dtype=bool),  # generalist
-        np.array([[0, 1, 0, 0, -1, -1, -1, 0]] * 6, dtype=np.int64),  # routes
-        np.full((6, 3), np.nan),
+        np.array([[0, 1, 0, 0, -1, -1, -1, 0]] * 2 * N_STAGES, dtype=np.int64),  # routes
+        np.full((2 * N_STAGES, 3), np.nan),
         ints,  # rank
         np.ones((1, 1), dtype=bool),  # admits
         np.zeros(1, dtype=bool),  # watched

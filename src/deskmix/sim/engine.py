@@ -40,6 +40,7 @@ class SimTicket:
 
     __slots__ = (
         "attempt",
+        "direct",
         "domain",
         "domain_index",
         "done_at",
@@ -74,6 +75,7 @@ class SimTicket:
         attempt: float,
         reopens: bool,
         reopen_delay: float,
+        direct: bool = False,
     ) -> None:
         self.index = index
         self.domain = domain
@@ -86,7 +88,8 @@ class SimTicket:
         self.attempt = attempt
         self.reopens = reopens
         self.reopen_delay = reopen_delay
-        self.stage = Stage.NEW
+        self.direct = direct  # the history sends it straight to specialists, also when reopened
+        self.stage = Stage.DIRECT if direct else Stage.NEW
         self.generalist_hours = 0.0
         self.first_response: float | None = None
         self.done_at: float | None = None
@@ -213,6 +216,7 @@ class ReplicationResult:
     escalations: NDArray[np.int64]
     msp: NDArray[np.int64]  # contract index, -1 in-house
     reopened: NDArray[np.bool_]
+    direct: NDArray[np.bool_]  # started at Stage.DIRECT: not a first-line start
     busy_hours: NDArray[np.float64]  # per agent, inside the measured window
     msp_hours: NDArray[np.float64]  # per contract, work of measured tickets
     decisions: list[tuple[float, str, str]] = field(default_factory=list)  # sample: (t, id, why)
@@ -270,6 +274,7 @@ def run_replication(
         escalations=run.escalations,
         msp=run.msp,
         reopened=run.reopened,
+        direct=draws.direct,
         busy_hours=run.busy_hours,
         msp_hours=run.msp_hours,
         decisions=decisions,
@@ -336,7 +341,10 @@ def _simulate(
         if ticket.first_response is None:
             ticket.first_response = now
         d, t = ticket.domain_index, ticket.tier_index
-        if can[a][d][t]:
+        # A generalist given specialist-tier work under a time limit makes the first line's
+        # attempt and escalates, whatever its level: the calibrated tier says a specialist held
+        # the ticket, so the first line's strength is already in the history's tiers.
+        if can[a][d][t] and not (t == 1 and limit is not None and is_generalist[a]):
             duration = ticket.work * factors[a][d][t]
             escalate = False
             if limit is not None and is_generalist[a] and duration > limit:
@@ -430,6 +438,7 @@ def _simulate(
     t_attempt = draws.attempt.tolist()
     t_reopens = draws.reopens.tolist()
     t_delay = draws.reopen_delay.tolist()
+    t_direct = draws.direct.tolist()
     tickets: list[SimTicket] = []
     count = len(arrivals)
     i = 0
@@ -465,7 +474,7 @@ def _simulate(
             elif kind == REOPEN:
                 ticket = subject
                 ticket.reopened = True
-                ticket.stage = Stage.REOPENED
+                ticket.stage = Stage.DIRECT if ticket.direct else Stage.REOPENED
                 ticket.work *= reopen_share
                 ticket.attempt *= reopen_share
                 apply(ticket, decide(ticket, state))
@@ -499,6 +508,7 @@ def _simulate(
                 t_attempt[i],
                 t_reopens[i],
                 t_delay[i],
+                t_direct[i],
             )
             tickets.append(ticket)
             i += 1
@@ -520,6 +530,7 @@ def _simulate(
         escalations=np.array([t.escalations for t in tickets], dtype=np.int64),
         msp=np.array([t.msp_index for t in tickets], dtype=np.int64),
         reopened=np.array([t.reopened for t in tickets], dtype=bool),
+        direct=draws.direct,
         busy_hours=np.array(busy_hours),
         msp_hours=np.array(msp_hours),
         decisions=decisions,

@@ -18,9 +18,10 @@ from numba import njit
 
 from deskmix.sim.events import DONE, MSP_DONE, REOPEN, SHIFT_ON
 
-# Stages as numbered in a route table (``routes.STAGES``); a ticket starts at 0, new.
-ESCALATED, REOPENED = 1, 2
-N_TIERS, N_STAGES = 2, 3  # ``model.TIERS`` and ``routes.STAGES``; compiled.py checks both
+# Stages as numbered in a route table (``routes.STAGES``); a ticket starts at 0, new, or at
+# DIRECT when the history sends it straight to specialists (``direct``; also when reopened).
+ESCALATED, REOPENED, DIRECT = 1, 2, 3
+N_TIERS, N_STAGES = 2, 4  # ``model.TIERS`` and ``routes.STAGES``; compiled.py checks both
 
 # ticket float columns
 T_WORK, T_ATTEMPT, T_GENERALIST_HOURS, T_FIRST_RESPONSE, T_DONE_AT, T_QUEUED_AT = range(6)
@@ -166,7 +167,7 @@ def _start(  # type: ignore[no-untyped-def]
     if math.isnan(t_f[k, T_FIRST_RESPONSE]):
         t_f[k, T_FIRST_RESPONSE] = now
     d, t = domain[k], tier[k]
-    if can[a, d, t]:
+    if can[a, d, t] and not (t == 1 and not math.isnan(limit) and generalist[a]):
         duration = t_f[k, T_WORK] * factors[a, d, t]
         escalate = False
         if not math.isnan(limit) and generalist[a] and duration > limit:
@@ -243,7 +244,7 @@ def _resolve(t_f, t_i, reopens, reopen_delay, counters, ev_time, ev_int, k, now)
 
 @njit(cache=True, error_model="numpy")
 def simulate_compiled(  # type: ignore[no-untyped-def]
-    arrival, domain, tier, priority, work, attempt, reopens, reopen_delay, settings,
+    arrival, domain, tier, priority, work, attempt, reopens, reopen_delay, direct, settings,
     on_duty, shift_time, shift_seq, shift_kind, shift_start, shift_members, can, factors,
     generalist, routes_i, routes_f, rank_agents, admits, fifo_queue, msp_f, rotation_start,
 ):  # fmt: skip
@@ -259,6 +260,9 @@ def simulate_compiled(  # type: ignore[no-untyped-def]
     t_f[:, T_ATTEMPT] = attempt
     t_f[:, T_GENERALIST_HOURS] = 0.0
     t_i = np.zeros((n, 6), dtype=np.int64)
+    for j in range(n):
+        if direct[j]:
+            t_i[j, T_STAGE] = DIRECT
     t_i[:, T_MSP] = -1
     t_i[:, T_QUEUED_SEQ] = -1
     agent_f = np.zeros((n_agents, 4))
@@ -332,7 +336,7 @@ def simulate_compiled(  # type: ignore[no-untyped-def]
             elif kind == REOPEN:
                 route_k = subject
                 t_i[route_k, T_REOPENED] = 1
-                t_i[route_k, T_STAGE] = REOPENED
+                t_i[route_k, T_STAGE] = DIRECT if direct[route_k] else REOPENED
                 t_f[route_k, T_WORK] *= reopen_share
                 t_f[route_k, T_ATTEMPT] *= reopen_share
             elif kind == SHIFT_ON:

@@ -97,6 +97,9 @@ class CompiledModel:
     stream_rates: NDArray[np.float64]  # streams x 168, tickets per hour
     handling: dict[tuple[int, int], stats.rv_continuous]
     reopen_p: NDArray[np.float64]
+    direct_p: NDArray[np.float64]
+    """Per domain, the chance a specialist-tier ticket goes straight to specialists
+    (``Workload.direct_shares``), so the first line escalates the calibrated share."""
     agents: list[AgentView]
     available: NDArray[np.bool_]  # agents x hours until end
     paid: NDArray[np.bool_]  # agents x hours: on shift (absences still paid)
@@ -191,6 +194,8 @@ def compile_model(
     for e in workload.escalation:
         if e.domain in index and e.reopen_rate is not None:
             reopen[index[e.domain]] = e.reopen_rate
+    shares = workload.direct_shares()
+    direct = np.array([shares.get(d, 0.0) for d in domains])
     hours = int(np.ceil(settings.end_hours))
     available, paid = _availability(team, settings, hours)
     sla_response = np.full(6, np.inf)
@@ -218,6 +223,7 @@ def compile_model(
         stream_rates=np.array(rates, dtype=float).reshape(len(rates), HOURS_PER_WEEK) / 1.0,
         handling=_handling(workload, domains),
         reopen_p=reopen,
+        direct_p=direct,
         agents=agents,
         available=available,
         paid=paid,

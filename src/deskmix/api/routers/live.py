@@ -40,6 +40,9 @@ class PolicySettings(_Strict):
     """Settings of the built-in policies (docs/routing.md); give only those of yours."""
 
     time_limit_hours: float | None = Field(default=None, gt=0, le=1000)
+    escalate_long_work: bool | None = Field(
+        default=None, description="generalist_first: escalate first-line work past the limit"
+    )
     direct_domains: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = None
     inner: str | None = Field(default=None, description="msp_overflow's inner policy")
     max_wait_hours: float | None = Field(default=None, ge=0, le=10000)
@@ -78,6 +81,11 @@ class RouteRequest(TicketWords):
     priority: int | None = Field(default=None, ge=1, le=5, description="1 (P1) .. 5 (P5)")
     opened_at: AwareDatetime | None = Field(
         default=None, description="When the ticket was opened (default: now)"
+    )
+    direct: bool = Field(
+        default=False,
+        description="The ticket goes straight to specialists (stage 'direct'): generalist_first "
+        "skips the first line, other policies route it as new",
     )
 
 
@@ -237,7 +245,9 @@ async def route(
         domain, tier, priority, shown = await run_in_threadpool(_triaged, body, triage)
     else:
         domain, tier, priority, shown = body.domain, body.tier, body.priority, None
-    ticket = NewTicket(domain, tier, priority, key=body.id, opened_at=body.opened_at)
+    ticket = NewTicket(
+        domain, tier, priority, key=body.id, opened_at=body.opened_at, direct=body.direct
+    )
     change = await applied(desk.submit_route(ticket))
     return answer(ChangeOut.of(change, shown))
 
