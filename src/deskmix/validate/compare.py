@@ -259,6 +259,10 @@ def _proxy(history: Side, simulated: Side, scope: str) -> Row | None:
 
 
 def largest(rows: list[Row], top: int = TOP) -> list[Row]:
-    """The misses furthest outside their tolerance, largest first."""
-    misses = sorted((r for r in rows if r.within is False), key=lambda r: -r.excess)
-    return misses[:top]
+    """The misses furthest outside their tolerance, largest first, one per scope (a scope's
+    figures usually miss for one reason)."""
+    out: list[Row] = []
+    for row in sorted((r for r in rows if r.within is False), key=lambda r: -r.excess):
+        if all(r.scope != row.scope for r in out):
+            out.append(row)
+    return out[:top]

@@ -238,12 +238,20 @@ def rebuild_team(
     *,
     timezone: str = "UTC",
     name: str = "the history's team",
+    window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> HistoryTeam:
     """The team the history shows (``tickets``/``events`` as ``calibrate.loading.load_frames``
-    returns them; ``history`` from ``people.history`` for resolvers and tiers)."""
+    returns them; ``history`` from ``people.history`` for resolvers and tiers).
+
+    ``window`` (the calibrated period) limits the weeks read: a thin tail of late tickets
+    (the UCI log's year after the bulk) would otherwise count dozens of near-empty weeks and
+    pull the typical week's headcount down.
+    """
     notes: list[str] = []
     working = work_events(events, book) if not events.empty else events
     seen = _presence(tickets, working, history)
+    if window is not None:
+        seen = seen[(seen["at"] >= window[0]) & (seen["at"] < window[1])].reset_index(drop=True)
     if seen.empty:
         return HistoryTeam([], 0, [], {}, Team(name=name), "never", [], ["nobody is named"])
     domains = tickets.set_index("id")["domain"].astype("object").fillna(UNMAPPED)

@@ -298,11 +298,19 @@ class _Frames:
             ),
         )
 
-    def team(self, book: StatusBook, timezone: str, name: str) -> HistoryTeam:
+    def team(
+        self,
+        book: StatusBook,
+        timezone: str,
+        name: str,
+        window: tuple[pd.Timestamp, pd.Timestamp],
+    ) -> HistoryTeam:
         tickets = self.people_tickets.copy()
         tickets["domain"] = tickets["domain"].astype("object").fillna(fig.UNMAPPED)
         people = history_from_frames(tickets, self.people_events, "domain")
-        return rebuild_team(self.tickets, self.events, people, book, timezone=timezone, name=name)
+        return rebuild_team(
+            self.tickets, self.events, people, book, timezone=timezone, name=name, window=window
+        )
 
 
 def _period(workload: Workload) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -338,7 +346,7 @@ def _back_test(
         ).workload
     cal_start, cal_end = _period(workload)
     tell(f"{label}: rebuilding the team", 0, None)
-    team = train.team(book, request.timezone, f"the history's team ({label})")
+    team = train.team(book, request.timezone, f"the history's team ({label})", (cal_start, cal_end))
     if not team.team.agents:
         raise StoreError(
             "no agent is named in the history (events' assignee, tickets' resolver or "
