@@ -53,7 +53,7 @@ def _row(f: FigureOut) -> dict[str, object]:
     }
 
 
-def _backlog_chart(test: BackTestOut) -> go.Figure:
+def backlog_chart(test: BackTestOut) -> go.Figure:
     figure = go.Figure()
     figure.add_scatter(y=test.backlog_history, mode="lines", name="history")
     figure.add_scatter(y=test.backlog_simulated, mode="lines", name="simulated (mean)")
@@ -67,7 +67,7 @@ def _backlog_chart(test: BackTestOut) -> go.Figure:
     return figure
 
 
-def _median_chart(test: BackTestOut) -> go.Figure:
+def median_chart(test: BackTestOut) -> go.Figure:
     rows = [f for f in test.figures if f.figure == "resolution median (h)" and f.scope != "all"]
     names = [f.scope.removeprefix("domain:") for f in rows]
     figure = go.Figure()
@@ -130,8 +130,8 @@ def add_validation_sections(report: Report, result: ValidationResult) -> Report:
             empty="Every judged figure is within its tolerance.",
         )
         report.add_table(f"{test.label}: simulated beside history", [_row(f) for f in test.figures])
-        report.add_figure(f"{test.label}: backlog per day", _backlog_chart(test))
-        report.add_figure(f"{test.label}: median resolution per scope", _median_chart(test))
+        report.add_figure(f"{test.label}: backlog per day", backlog_chart(test))
+        report.add_figure(f"{test.label}: median resolution per scope", median_chart(test))
     return report
 
 
