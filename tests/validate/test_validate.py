@@ -194,3 +194,47 @@ def test_implied_utilisation_uses_the_calibrated_effort(store: Store) -> None:
     history, facts = sides(store)
     assert facts.implied_utilisation == pytest.approx(facts.effort_hours_per_week / 240.0)
     assert math.isfinite(history.values[(fig.UTILISATION, "all")])
+
+
+def test_the_plan_sets_the_history_beside_its_recommendation(store: Store) -> None:
+    from deskmix.plan.history import history_beside
+
+    tickets, events = load_frames(store)
+    workload = calibrate_frames(tickets, events, name="known").workload
+    recommended = team_of(store).team
+    beside = history_beside(store, workload, recommended)
+    assert beside.history == {
+        "generalist: first line": 3,
+        "specialist: data_db": 1,
+        "specialist: network": 2,
+    }
+    assert beside.recommended == beside.history
+    assert beside.on_shift_hours_per_week == 240.0
+    assert beside.observed_utilisation == pytest.approx(fig.effort_hours_per_week(workload) / 240.0)
+    # A thousand times the handling: more work than the observed people were on shift for.
+    heavy = workload.model_copy(
+        update={
+            "handling": [
+                h.model_copy(update={"mean_hours": h.mean_hours * 1000}) for h in workload.handling
+            ]
+        }
+    )
+    warned = history_beside(store, heavy, recommended)
+    assert warned.warning is not None and "could not have delivered it" in warned.warning
+    assert any("warning" in line for line in warned.lines())
+
+
+def test_plan_command_prints_the_history_beside_the_plan(known_db: Path, tmp_path: Path) -> None:
+    from tests.plan.test_cli import _args, _files
+
+    files = _files(tmp_path)
+    report = tmp_path / "plan.html"
+    done = CliRunner().invoke(
+        app,
+        [*_args(files, "--report", str(report)), "--db", str(known_db)],
+        env={"COLUMNS": "200"},
+    )
+    assert done.exit_code == 0, done.output
+    assert "The team the history shows beside the recommendation" in done.output
+    assert "people at work in a typical week" in done.output
+    assert "The team the history shows" in report.read_text(encoding="utf-8")

@@ -408,6 +408,19 @@ def _back_test(
     )
 
 
+def history_team(store: Store, *, source: str | None = None, timezone: str = "UTC") -> HistoryTeam:
+    """The team the stored history shows over its calibrated period (for the plan's comparison)."""
+    selection = Selection(source_system=source)
+    book = load_statuses()
+    frames = _Frames(load_frames(store, selection), history_frames(store, selection))
+    if frames.tickets.empty:
+        raise StoreError(f"no tickets in the store ({selection.describe()}) to read a team from")
+    workload = calibrate_frames(
+        frames.tickets, frames.events, name="history", timezone=timezone, statuses=book
+    ).workload
+    return frames.team(book, timezone, "the history's team", _period(workload))
+
+
 def run_validation(
     store: Store, request: ValidationRequest, progress: Progress | None = None
 ) -> ValidationResult:
