@@ -54,6 +54,7 @@ class ValidationRequest(_Model):
     """What to back-test and how."""
 
     source: str | None = Field(default=None, description="Only tickets of this source system")
+    import_id: int | None = Field(default=None, ge=1, description="Only tickets of this import")
     sla: SlaPolicy = Field(default_factory=SlaPolicy.default, description="SLA targets")
     replications: int = Field(default=10, ge=2, le=MAX_REPLICATIONS)
     seed: int = Field(default=0, ge=0)
@@ -430,7 +431,7 @@ def run_validation(
         if progress is not None:
             progress(phase, done, total)
 
-    selection = Selection(source_system=request.source)
+    selection = Selection(source_system=request.source, import_id=request.import_id)
     book = load_statuses()
     tell("reading the store", 0, None)
     frames = _Frames(load_frames(store, selection), history_frames(store, selection))
