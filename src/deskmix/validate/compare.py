@@ -32,6 +32,7 @@ W1_TOLERANCE = 0.25
 WAITING_SHARE = 0.2  # above this share of open time waiting, waiting explains slow history
 BURST = 2.0  # busiest week at least this many times the median week: a burst
 TOP = 5
+UNRESOLVED = 0.1  # above this share of simulated tickets never resolved, times mislead
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,12 @@ def _times_cause(row: Row, simulated: Side, facts: HistoryFacts) -> str:
         faster = False
         head = f"simulated {row.figure} has no value to set beside the history's"
     sim_util = simulated.values.get((f.UTILISATION, "all"), math.nan)
+    if simulated.unresolved > UNRESOLVED:
+        return (
+            f"{head}: {simulated.unresolved:.0%} of the simulated tickets are never resolved "
+            "(queues grow for the people able to take them), so the simulated times cover only "
+            "the quick ones; the backlog and SLA rows show the overload"
+        )
     if faster:
         if math.isfinite(facts.waiting_share) and facts.waiting_share >= WAITING_SHARE:
             named = ", ".join(facts.waiting_statuses) or "waiting statuses"

@@ -54,6 +54,8 @@ class Side:
     """scope -> resolution times in calendar hours (simulation: all replications pooled)."""
     backlog: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     """Open tickets at the end of each day."""
+    unresolved: float = 0.0
+    """Share of the measured tickets a simulation never resolved (its times leave them out)."""
 
 
 def scopes(priorities: pd.Series, domains: pd.Series) -> list[tuple[str, NDArray[np.bool_]]]:
@@ -237,6 +239,7 @@ def replication_figures(
     finished = np.searchsorted(np.sort(np.nan_to_num(result.resolved, nan=np.inf)), ends, "left")
     backlog = (arrived - finished).astype(float)
     values[(BACKLOG, "all")] = float(backlog.mean()) if backlog.size else math.nan
+    values[("unresolved", "all")] = float(np.isnan(hours).mean()) if hours.size else 0.0
     agents = len(model.agents)
     resolved_count = int((~np.isnan(hours)).sum())
     values[(PER_AGENT, "all")] = resolved_count / weeks / agents if agents else math.nan
@@ -271,6 +274,8 @@ def simulated_side(
         )
     for scope in sorted({s for _, times, _ in runs for s in times}):
         side.resolution[scope] = np.concatenate([t[scope] for _, t, _ in runs if scope in t])
+    side.unresolved = side.values.pop(("unresolved", "all"), 0.0)
+    side.spread.pop(("unresolved", "all"), None)
     length = min((b.size for _, _, b in runs), default=0)
     side.backlog = np.mean([b[:length] for _, _, b in runs], axis=0) if length else np.zeros(0)
     return side
