@@ -77,6 +77,11 @@ def test_demo_builds_a_fresh_store_a_workload_and_a_report(tmp_path: Path) -> No
     assert "Key figures (mean ± 95% CI)" in page.headings  # the sample team, simulated
     assert "SLA attainment by priority" in page.headings
     assert "The sample team, simulated" in done.stdout
+    # the back-test: the sample's own team rebuilt from its history, with verdicts
+    assert "Back-test: the sample's history shows 16 people" in done.stdout
+    assert "full history:" in done.stdout and "figures within tolerance" in done.stdout
+    assert "hold-out (last 30%):" in done.stdout
+    assert "full history: simulated beside history" in page.headings
     assert (out / "team.yaml").read_text(encoding="utf-8").startswith("# The sample desk")
     # the demo ends with a plan: printed, summarised in report.html, in full in plan.html
     assert "Plan: the cheapest team" in done.stdout
@@ -114,6 +119,8 @@ def test_demo_into_a_given_store_calibrates_only_the_sample(store: Store, tmp_pa
     tickets, _ = sample_counts()
     assert demo.outcome.tickets_added == tickets
     assert demo.result.workload.tickets == tickets  # the CSV ticket is left out
+    assert demo.validation is not None  # the back-test, too, reads only the sample
+    assert demo.validation.source == f"import #{demo.outcome.import_id}"
     assert (tmp_path / "out" / "report.html").is_file()
     assert not (tmp_path / "out" / DB_FILE).exists()
 

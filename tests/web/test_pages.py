@@ -8,7 +8,7 @@ from tests.live_server import LiveServer
 from tests.reports.htmlcheck import Page
 
 HTMX = {"HX-Request": "true"}
-PAGES = ("/", "/triage", "/simulate", "/plan", "/people")
+PAGES = ("/", "/triage", "/simulate", "/plan", "/people", "/validate")
 QUICK_RUN = {"team": "sample", "reps": "2", "weeks": "1", "load": "1.2", "seed": "3"}
 
 
@@ -127,3 +127,17 @@ def test_a_plan_that_keeps_todays_people_only_adds_hires(server: LiveServer) -> 
     assert response.status_code == 200, response.text
     assert "people of" in response.text and "stay" in response.text
     assert "new hire(s)" in response.text
+
+
+def test_the_validate_page_back_tests_the_sample_desk(server: LiveServer) -> None:
+    form = {"sla": "default", "reps": "2", "seed": "0", "holdout": "0"}
+    fragment = httpx.post(f"{server.base_url}/validate", data=form, headers=HTMX, timeout=120)
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.text
+    assert "full history" in fragment.text and "figures within tolerance" in fragment.text
+    assert "generalist_first" in fragment.text
+    whole = httpx.post(f"{server.base_url}/validate", data=form, timeout=120)
+    assert whole.status_code == 200 and Page(whole.text).problems == []
+    assert 'aria-current="page">Validate' in whole.text
+    bad = httpx.post(f"{server.base_url}/validate", data={**form, "holdout": "2"}, headers=HTMX)
+    assert bad.status_code == 422 and "holdout" in bad.text

@@ -17,7 +17,7 @@ from deskmix.api.auth import TokenCache
 from deskmix.api.errors import install_error_handlers
 from deskmix.api.jobs import JobRunner
 from deskmix.api.limits import BodyLimit
-from deskmix.api.routers import imports, jobs, live, people, tickets, triage
+from deskmix.api.routers import imports, jobs, live, people, tickets, triage, validate
 from deskmix.api.settings import ServerSettings
 from deskmix.api.triage_service import TriageService
 from deskmix.live import Desk
@@ -74,7 +74,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         """Liveness and which store this server uses (password hidden)."""
         return {"status": "ok", "version": __version__, "store": store.url}
 
-    routers = (imports, tickets, triage, live, jobs, people)
+    routers = (imports, tickets, triage, live, jobs, people, validate)
     for module in routers:
         app.include_router(module.router, prefix="/api")
 

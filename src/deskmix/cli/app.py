@@ -14,6 +14,7 @@ from deskmix.cli.plan import plan_command
 from deskmix.cli.serve import serve_command
 from deskmix.cli.simulate import simulate_command
 from deskmix.cli.token import app as token_app
+from deskmix.cli.validate import validate_command
 
 app = typer.Typer(
     name="deskmix",
@@ -29,6 +30,7 @@ app.command("calibrate")(calibrate_command)
 app.command("demo")(demo_command)
 app.command("simulate")(simulate_command)
 app.command("plan")(plan_command)
+app.command("validate")(validate_command)
 app.command("serve")(serve_command)
 app.add_typer(token_app, name="token")
 app.add_typer(store_info.app, name="store")

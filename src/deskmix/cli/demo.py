@@ -15,6 +15,7 @@ from deskmix.sample import DB_FILE
 
 if TYPE_CHECKING:
     from deskmix.sample.demo import DemoOutcome
+    from deskmix.validate import ValidationResult
 
 
 def _run(out: Path, db: str | None) -> DemoOutcome:
@@ -51,6 +52,8 @@ def _run(out: Path, db: str | None) -> DemoOutcome:
         )
     print_result(demo.result, demo.workload_path, [])
     console.print(results_table(demo.simulation, "The sample team, simulated"))
+    if demo.validation is not None:
+        print_verdicts(demo.validation)
     if demo.plan is not None:
         plan = demo.plan.plan
         rows = [
@@ -97,3 +100,20 @@ def demo(
     skills-based routing), plans the cheapest team that meets business-hour SLAs, and writes
     workload.yaml, team.yaml and two self-contained reports, report.html and plan.html."""
     user_errors(_run)(out, db)
+
+
+def print_verdicts(result: ValidationResult) -> None:
+    """The back-test in a few lines: the team the history shows and each part's verdict."""
+    team = result.team
+    console.print(
+        f"Back-test: the sample's history shows {team.simulated_agents} people at work in a "
+        f"typical week ({', '.join(f'{n} {g}' for g, n in team.headcount.items())}).",
+        highlight=False,
+    )
+    for test in (result.full, result.holdout):
+        if test is None:
+            continue
+        console.print(f"  {test.label}: {test.verdict}", highlight=False)
+        for f in test.largest[:2]:
+            console.print(f"  - {f.figure}, {f.scope}: {f.cause}", highlight=False)
+    console.print("  (deskmix validate shows every figure; docs/validate.md explains them)")

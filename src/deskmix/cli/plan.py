@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,12 +11,14 @@ import typer
 import yaml
 from rich.table import Table
 
-from deskmix.cli.common import console, progress_bar, user_errors
+from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
 from deskmix.errors import ConfigError
 
 if TYPE_CHECKING:
+    from deskmix.domain.workload import Workload
     from deskmix.plan.analysis import Stress
     from deskmix.plan.evaluate import Evaluation
+    from deskmix.plan.history import HistoryBeside
     from deskmix.plan.search import PlanResult
     from deskmix.sim.kpis import Estimate
 
@@ -126,6 +129,7 @@ def plan_command(
             "--dask", help="Dask scheduler address (tcp://HOST:PORT) to simulate candidates on."
         ),
     ] = None,
+    db: DbOption = None,
 ) -> None:
     """Find the cheapest team (generalists, specialists per domain, cross-trained pairs, MSP
     offers) meeting every SLA.
@@ -134,8 +138,10 @@ def plan_command(
     simulates designs on common random numbers (in parallel processes, or on a Dask cluster
     with --dask), adding people where an SLA binds and removing or cross-training them while
     every SLA still holds with 95% confidence. With --team (or constraints.existing_team)
-    today's people stay and only hires are added. Example: deskmix plan --workload w.yaml
-    --sla examples/plan/sla.yaml --costs examples/plan/costs.yaml --msp examples/plan/msp.yaml"""
+    today's people stay and only hires are added. With a store (--db or DESKMIX_DB) holding
+    tickets, the team the history shows is printed beside the recommendation. Example:
+    deskmix plan --workload w.yaml --sla examples/plan/sla.yaml --costs
+    examples/plan/costs.yaml --msp examples/plan/msp.yaml"""
     from deskmix.calibrate.io import load_workload
     from deskmix.plan.analysis import compare_designs, compared_notes, sensitivity
     from deskmix.plan.evaluate import RunSettings
@@ -204,13 +210,45 @@ def plan_command(
             "Sensitivity of the recommended design",
         )
     )
+    history = history_from_store(db, loaded, plan)
+    if history is not None:
+        console.print(history_table(history))
+        for line in history.lines():
+            console.print(f"- {line}", highlight=False)
     if out is not None:
         console.print(f"Team written to {write_team(out, plan).resolve()}")
     if report is not None:
         from deskmix.plan.report import write_plan_report
 
-        path = write_plan_report(report, loaded, plan, stresses, compared)
+        path = write_plan_report(report, loaded, plan, stresses, compared, history)
         console.print(f"Report written to {path.resolve()}")
+
+
+def history_from_store(
+    db: str | None, workload: Workload, plan: PlanResult
+) -> HistoryBeside | None:
+    """The history's team beside the plan, when a store is named (--db, DESKMIX_DB) and holds
+    tickets; a plan from a hand-written workload on a machine without a store has none."""
+    if db is None and not os.environ.get("DESKMIX_DB"):
+        return None
+    from deskmix.plan.history import history_beside
+
+    store = store_for(db, create=False)
+    try:
+        if not store.counts()["tickets"]:
+            return None
+        return history_beside(store, workload, plan.evaluation.team)
+    finally:
+        store.dispose()
+
+
+def history_table(history: HistoryBeside) -> Table:
+    table = Table(title="The team the history shows beside the recommendation")
+    for column in ("group", "history (typical week)", "recommended"):
+        table.add_column(column, justify="left" if column == "group" else "right")
+    for row in history.rows():
+        table.add_row(*(str(v) for v in row.values()))
+    return table
 
 
 def _stress_rows(stresses: list[Stress]) -> list[tuple[str, Evaluation]]:

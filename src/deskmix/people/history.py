@@ -51,7 +51,9 @@ class History:
     by: Axis
 
 
-def _frames_from_store(store: Store, selection: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
+def history_frames(store: Store, selection: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ticket and event frames ``history_from_frames`` reads (columns above), so a caller
+    that cuts the history (the back-test's hold-out) can build a ``History`` of a part."""
     where = selection.conditions()
     t = TicketRow
     ticket_query = select(
@@ -146,7 +148,7 @@ def _majority(frame: pd.DataFrame, who: str) -> pd.Series:
 
 def load_history(store: Store, by: Axis, selection: Selection | None = None) -> History:
     """The stored history as a ``History``; fails with a hint when nothing can be used."""
-    tickets, events = _frames_from_store(store, selection or Selection())
+    tickets, events = history_frames(store, selection or Selection())
     if tickets.empty:
         raise StoreError(
             f"no tickets in the store for {(selection or Selection()).describe()}; "

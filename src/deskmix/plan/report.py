@@ -7,6 +7,7 @@ from pathlib import Path
 from deskmix.domain.workload import Workload
 from deskmix.plan.analysis import Stress, compared_notes
 from deskmix.plan.evaluate import Evaluation
+from deskmix.plan.history import HistoryBeside
 from deskmix.plan.search import PlanResult
 from deskmix.reports.document import Report
 from deskmix.sim.charts import sla_comparison
@@ -45,6 +46,7 @@ def plan_report(
     plan: PlanResult,
     stresses: list[Stress],
     compared: list[tuple[str, Evaluation]],
+    history: HistoryBeside | None = None,
 ) -> Report:
     run = plan.run
     report = Report(
@@ -60,6 +62,12 @@ def plan_report(
     )
     report.add_text("How to read this", HOW_TO_READ)
     report.add_list("Why this design", plan.reasons + compared_notes(plan, compared))
+    if history is not None:
+        report.add_table(
+            "The team the history shows beside the recommendation",
+            history.rows(),
+            intro="; ".join(history.lines()),
+        )
     named = [("recommended", plan.evaluation), ("verification (fresh seed)", plan.verification)]
     named += [(f"runner-up {i + 1}: {d.label()}", e) for i, (d, e) in enumerate(plan.runners_up)]
     named += compared
@@ -130,5 +138,6 @@ def write_plan_report(
     plan: PlanResult,
     stresses: list[Stress],
     compared: list[tuple[str, Evaluation]],
+    history: HistoryBeside | None = None,
 ) -> Path:
-    return plan_report(workload, plan, stresses, compared).write(path)
+    return plan_report(workload, plan, stresses, compared, history).write(path)

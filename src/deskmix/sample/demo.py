@@ -1,5 +1,6 @@
-"""The demo end to end: the shipped sample into a fresh store, calibrated, saved, reported and
-planned (the cheapest team meeting the SLAs, ``plan.html``).
+"""The demo end to end: the shipped sample into a fresh store, calibrated, saved, reported,
+back-tested (the sample's own team simulated and set beside its history) and planned (the
+cheapest team meeting the SLAs, ``plan.html``).
 
 It is the first thing a new user runs, so it must work offline and in seconds, and it walks
 the same path as a real desk (the ``servicenow-events`` importer, the store, calibration), so
@@ -21,6 +22,7 @@ from deskmix.importers.writer import ImportOutcome, write_import
 from deskmix.plan.demo import DemoPlan, plan_sample
 from deskmix.reports.calibration import calibration_report
 from deskmix.reports.simulation import add_simulation_sections
+from deskmix.reports.validation import add_validation_sections
 from deskmix.sample import DB_FILE, SAMPLE_SOURCE, sample_files, sample_team_text
 from deskmix.sample.spec import load_spec
 from deskmix.sim.model import SimSettings
@@ -28,6 +30,7 @@ from deskmix.sim.runner import SimulationResult
 from deskmix.sim.whatif import Scenario, Setup, compare
 from deskmix.store import open_store
 from deskmix.teamfiles import load_team
+from deskmix.validate import ValidationRequest, ValidationResult, run_validation
 
 WORKLOAD_FILE = "workload.yaml"
 TEAM_OUT_FILE = "team.yaml"
@@ -35,6 +38,7 @@ REPORT_FILE = "report.html"
 WORKLOAD_NAME = "sample desk"
 DEMO_REPS = 10
 DEMO_SEED = 0
+DEMO_VALIDATION_REPS = 3  # the back-test's verdicts, in seconds on the sample desk
 # What the demo compares with today's team: more load, and the other routing rule.
 DEMO_SCENARIOS = [
     Scenario(name="load +30%", load=1.3),
@@ -57,6 +61,7 @@ class DemoOutcome:
     events: int
     simulation: list[tuple[str, SimulationResult]]
     plan: DemoPlan | None
+    validation: ValidationResult | None = None
 
 
 def fresh_sqlite(out: Path) -> Path:
@@ -116,6 +121,13 @@ def run_demo(
         result = calibrate_store(
             store, name=WORKLOAD_NAME, import_id=outcome.import_id, progress=progress
         )
+        tell("back-testing the model against the sample's history")
+        validation = run_validation(
+            store,
+            ValidationRequest(
+                import_id=outcome.import_id, replications=DEMO_VALIDATION_REPS, seed=DEMO_SEED
+            ),
+        )
         db_shown = store.url
     finally:
         store.dispose()
@@ -160,6 +172,7 @@ def run_demo(
         "see docs/sample.md)",
     )
     add_simulation_sections(report, base, simulation)
+    add_validation_sections(report, validation)
     if plan is not None:
         report.add_list(
             "Plan: the cheapest team meeting the SLAs",
@@ -181,4 +194,5 @@ def run_demo(
         events=batch.event_count,
         simulation=simulation,
         plan=plan,
+        validation=validation,
     )

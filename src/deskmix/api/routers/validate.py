@@ -1,0 +1,58 @@
+"""The back-test over HTTP: ``GET /api/validate`` runs ``deskmix validate`` on the server's store.
+
+It computes and stores nothing, so it is a read. A run on a large desk takes tens of seconds
+(it simulates the whole history twice), so the replications are capped lower than the CLI's;
+the logic lives in ``deskmix.validate``, this module only translates.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from deskmix.api.auth import read_access
+from deskmix.api.errors import responses
+from deskmix.domain.sla import SlaPolicy
+from deskmix.store import Store
+from deskmix.validate import ValidationRequest, ValidationResult, run_validation
+from deskmix.web.desk import sla_policy
+
+router = APIRouter(tags=["validate"])
+MAX_API_REPLICATIONS = 30
+
+
+@router.get(
+    "/validate",
+    response_model=ValidationResult,
+    summary="Back-test: the history's team simulated and set beside the history",
+    responses=responses(401, 403, 422),
+)
+def validate(
+    request: Request,
+    source: Annotated[str | None, Query(max_length=40, description="Only this source")] = None,
+    sla: Annotated[
+        Literal["default", "weekday"],
+        Query(description="SLA targets: deskmix's default, or a weekday desk's"),
+    ] = "default",
+    replications: Annotated[int, Query(ge=2, le=MAX_API_REPLICATIONS)] = 5,
+    seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    holdout: Annotated[float, Query(ge=0, le=0.9, description="Share held out; 0: none")] = 0.3,
+    timezone: Annotated[str, Query(max_length=64)] = "UTC",
+    _read: Any = Depends(read_access),
+) -> ValidationResult:
+    """Runs in the server's thread pool (a plain function), one process: the API stays
+    responsive to other requests while it runs."""
+    store: Store = request.app.state.store
+    policy: SlaPolicy = sla_policy(sla)
+    return run_validation(
+        store,
+        ValidationRequest(
+            source=source,
+            sla=policy,
+            replications=replications,
+            seed=seed,
+            holdout=holdout,
+            timezone=timezone,
+        ),
+    )
