@@ -30,6 +30,10 @@ def test_effort_of_a_known_desk_is_within_a_quarter_of_the_truth(seed: int, rate
     for h in result.workload.handling:
         assert h.status_time_mean_hours is not None
         assert h.status_time_mean_hours > 1.5 * h.mean_hours  # the naive figure overstates
+    # A fifth of tickets wait 4-72 h on their user mid-work: delays that occupy nobody.
+    delays = {(d.domain, d.tier.value): d for d in result.workload.delays if d.priority is None}
+    generalist = delays[("network", "generalist")]
+    assert generalist.quantiles_hours[-1] > 24 and generalist.median_hours < 24
     # No agent works more than their shift: weekly effort within on-shift hours.
     weekly = result.effort.weekly
     assert (weekly["effort_hours"] <= weekly["on_shift_hours"] + 1e-9).all()

@@ -19,6 +19,7 @@ import pandas as pd
 
 from deskmix.calibrate import arrivals as arr
 from deskmix.calibrate import steady
+from deskmix.calibrate.delays import DELAY_RULE, fit_delays, ticket_delays
 from deskmix.calibrate.durations import OUTLIER_RULE, TouchTimes, resolution_hours, touch_times
 from deskmix.calibrate.effort import EFFORT_RULE, EffortEstimate, capacity_text, estimate_effort
 from deskmix.calibrate.escalation import ESCALATION_RULE, FCR_RULE, domain_stats, ticket_facts
@@ -523,6 +524,9 @@ def calibrate_frames(
     facts = ticket_facts(frame.assign(tier=frame["tier_raw"]), events)
     escalation = domain_stats(facts)
     _escalation_notes(facts, log)
+    delays = fit_delays(frame, ticket_delays(frame, events, effort)) if effort else []
+    if delays:
+        log.notes.append(f"delays: {DELAY_RULE}")
     if "title" in frame and frame["title"].isna().all():
         log.missing.append("text: no ticket titles; calibration does not need them (triage does)")
     systems = sorted(str(s) for s in frame["source_system"].dropna().unique())
@@ -542,6 +546,7 @@ def calibrate_frames(
         hour_of_week=arrival.shapes,
         handling=handling,
         escalation=escalation,
+        delays=delays,
         missing=log.missing,
         notes=log.notes,
     )

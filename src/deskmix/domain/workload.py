@@ -8,6 +8,7 @@ streams see a few tickets a week), while the shape of a domain's week is well de
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from typing import Literal
 
@@ -82,6 +83,36 @@ class HandlingTime(_Model):
     )
 
 
+DELAY_PROBABILITIES: tuple[float, ...] = tuple(i / 20 for i in range(21))
+"""The probabilities at which a delay distribution is kept (0, 5%, ..., 100%)."""
+
+
+class DelayTime(_Model):
+    """Extraneous delay of one domain x tier (x priority; ``None``: all priorities; domain
+    ``*``: all domains): hours a ticket waits, occupying nobody, between its first pick-up and
+    its resolution beyond its effort (on users, vendors, or an agent busy with others)."""
+
+    domain: str
+    tier: Tier
+    priority: Priority | None = None
+    observed: int = Field(ge=0)
+    median_hours: float = Field(ge=0)
+    mean_hours: float = Field(ge=0)
+    quantiles_hours: list[float] = Field(
+        description="hours at the probabilities 0, 0.05, ..., 1 (empirical, interpolated)"
+    )
+
+    @field_validator("quantiles_hours")
+    @classmethod
+    def _check_quantiles(cls, value: list[float]) -> list[float]:
+        steps = itertools.pairwise(value)
+        if len(value) != len(DELAY_PROBABILITIES) or any(b < a for a, b in steps):
+            raise ValueError(f"needs {len(DELAY_PROBABILITIES)} non-decreasing hours")
+        if value and value[0] < 0:
+            raise ValueError("delays are not negative")
+        return value
+
+
 class EscalationStats(_Model):
     """How a domain's tickets move between lines: escalation, first-contact fixes and reopens."""
 
@@ -126,6 +157,10 @@ class Workload(_Model):
     )
     handling: list[HandlingTime] = Field(default_factory=list)
     escalation: list[EscalationStats] = Field(default_factory=list)
+    delays: list[DelayTime] = Field(
+        default_factory=list,
+        description="extraneous delays (waiting that occupies nobody), for back-tests",
+    )
     missing: list[str] = Field(default_factory=list, description="what the source could not give")
     notes: list[str] = Field(
         default_factory=list, description="the rules calibration applied, with their counts"

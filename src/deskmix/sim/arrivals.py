@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from deskmix.domain.workload import HOURS_PER_WEEK
+from deskmix.domain.workload import DELAY_PROBABILITIES, HOURS_PER_WEEK
 from deskmix.sim.model import CompiledModel
 
 
@@ -34,6 +34,7 @@ class TicketDraws:
     reopens: NDArray[np.bool_]
     reopen_delay: NDArray[np.float64]
     direct: NDArray[np.bool_]  # starts at Stage.DIRECT: the history sends it to specialists
+    delay: NDArray[np.float64]  # extraneous delay added to the resolution (0 unless asked for)
 
     def __len__(self) -> int:
         return len(self.arrival)
@@ -73,6 +74,7 @@ def draw_tickets(model: CompiledModel, rng: np.random.Generator) -> TicketDraws:
     # Drawn last, so a workload without escalation rates (or an older seed's run) keeps every
     # earlier draw: common random numbers hold across that change too.
     u_direct = rng.random(n)
+    u_delay = rng.random(n)
     domain = model.stream_domain[streams]
     tier = model.stream_tier[streams]
     work = np.empty(n)
@@ -102,4 +104,25 @@ def draw_tickets(model: CompiledModel, rng: np.random.Generator) -> TicketDraws:
         reopens=u_reopen < model.reopen_p[domain],
         reopen_delay=reopen_delay,
         direct=(tier == 1) & (u_direct < model.direct_p[domain]),
+        delay=_delays(model, domain, tier, model.stream_priority[streams], u_delay),
     )
+
+
+def _delays(
+    model: CompiledModel,
+    domain: NDArray[np.int64],
+    tier: NDArray[np.int64],
+    priority: NDArray[np.int64],
+    u: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Each ticket's extraneous delay, by inverting its cell's empirical quantiles."""
+    table = model.delay_quantiles
+    out = np.zeros(u.size)
+    if not table.any():
+        return out
+    cell = (domain * table.shape[1] + tier) * table.shape[2] + priority
+    flat = table.reshape(-1, table.shape[3])
+    for key in np.unique(cell):
+        mask = cell == key
+        out[mask] = np.interp(u[mask], DELAY_PROBABILITIES, flat[key])
+    return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import dataclasses
 import gc
 import heapq
 from collections import deque
@@ -252,7 +253,7 @@ def run_replication(
     gc.disable()
     try:
         if routes is None:
-            return _simulate(model, policy, draws, trace, audit)
+            return _delayed(model, draws, _simulate(model, policy, draws, trace, audit))
         run = run_compiled(model, routes, draws)
         decisions = (
             _simulate(
@@ -264,21 +265,40 @@ def run_replication(
     finally:
         if collecting:
             gc.enable()
-    return ReplicationResult(
-        arrival=draws.arrival,
-        first_response=run.first_response,
-        resolved=run.resolved,
-        domain=draws.domain,
-        tier=draws.tier,
-        priority=draws.priority,
-        escalations=run.escalations,
-        msp=run.msp,
-        reopened=run.reopened,
-        direct=draws.direct,
-        busy_hours=run.busy_hours,
-        msp_hours=run.msp_hours,
-        decisions=decisions,
+    return _delayed(
+        model,
+        draws,
+        ReplicationResult(
+            arrival=draws.arrival,
+            first_response=run.first_response,
+            resolved=run.resolved,
+            domain=draws.domain,
+            tier=draws.tier,
+            priority=draws.priority,
+            escalations=run.escalations,
+            msp=run.msp,
+            reopened=run.reopened,
+            direct=draws.direct,
+            busy_hours=run.busy_hours,
+            msp_hours=run.msp_hours,
+            decisions=decisions,
+        ),
     )
+
+
+def _delayed(
+    model: CompiledModel, draws: TicketDraws, result: ReplicationResult
+) -> ReplicationResult:
+    """Resolutions pushed back by each ticket's extraneous delay, when the settings ask.
+
+    A delay occupies nobody, so it changes no routing or work and can be added once the loop
+    is done. A resolution it pushes past the end of the run still counts, at its time: the
+    delay was fixed when the ticket was drawn, and cutting it off at the run's end would keep
+    only the short waits (history's medians count the long ones). Reopens keep their timing
+    from the end of the work."""
+    if not model.settings.delays or not draws.delay.any():
+        return result
+    return dataclasses.replace(result, resolved=result.resolved + draws.delay)
 
 
 def _simulate(

@@ -20,10 +20,11 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from deskmix.domain.calendar import WeekCalendar
+from deskmix.domain.priority import Priority
 from deskmix.domain.sla import Clock, SlaPolicy
 from deskmix.domain.team import AgentKind, MspContract, Team
 from deskmix.domain.ticket import Tier
-from deskmix.domain.workload import HOURS_PER_WEEK, HandlingFit, Workload
+from deskmix.domain.workload import DELAY_PROBABILITIES, HOURS_PER_WEEK, HandlingFit, Workload
 from deskmix.errors import ConfigError
 from deskmix.routing.base import AgentView
 
@@ -71,6 +72,11 @@ class SimSettings:
     domain_load: dict[str, float] = field(default_factory=dict)
     absences: tuple[tuple[str, float, float], ...] = ()  # (agent, start hour, end hour)
     holidays: tuple[int, ...] = ()  # day numbers (0 = first Monday) when in-house staff are off
+    delays: bool = False
+    """Add each ticket's drawn extraneous delay (``Workload.delays``: waiting on users, or on an
+    agent busy with other tickets) to its resolution: wall-clock times comparable with history
+    (``deskmix validate``). Off for plans: an SLA clock pauses while a ticket waits on its user,
+    and no staffing shortens that wait."""
 
     @property
     def horizon_hours(self) -> float:
@@ -98,6 +104,7 @@ class CompiledModel:
     handling: dict[tuple[int, int], stats.rv_continuous]
     reopen_p: NDArray[np.float64]
     direct_p: NDArray[np.float64]
+    delay_quantiles: NDArray[np.float64]  # domains x tiers x priorities (0..5) x probabilities
     """Per domain, the chance a specialist-tier ticket goes straight to specialists
     (``Workload.direct_shares``), so the first line escalates the calibrated share."""
     agents: list[AgentView]
@@ -146,6 +153,24 @@ def _handling(workload: Workload, domains: list[str]) -> dict[tuple[int, int], s
                 fit = max(pool, key=lambda h: h.observed)
             out[(d_index, t_index)] = frozen_distribution(fit.chosen)
     return out
+
+
+def _delay_table(workload: Workload, domains: list[str], wanted: bool) -> NDArray[np.float64]:
+    """Per domain x tier x priority, the delay quantiles to draw from: the cell's own, else
+    its domain x tier's, else its tier's; zeros where the workload has none (or not wanted)."""
+    table = np.zeros((len(domains), len(TIERS), 6, len(DELAY_PROBABILITIES)))
+    if not wanted:
+        return table
+    cells = {(d.domain, d.tier, d.priority): d.quantiles_hours for d in workload.delays}
+    for d_index, domain in enumerate(domains):
+        for t_index, tier in enumerate(TIERS):
+            for p in range(1, 6):
+                priority = Priority(f"P{p}")
+                for key in ((domain, tier, priority), (domain, tier, None), ("*", tier, None)):
+                    if key in cells:
+                        table[d_index, t_index, p] = cells[key]
+                        break
+    return table
 
 
 def _availability(
@@ -224,6 +249,7 @@ def compile_model(
         handling=_handling(workload, domains),
         reopen_p=reopen,
         direct_p=direct,
+        delay_quantiles=_delay_table(workload, domains, settings.delays),
         agents=agents,
         available=available,
         paid=paid,

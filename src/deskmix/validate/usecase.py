@@ -200,7 +200,7 @@ def simulate_side(
     tick: Callable[[], None],
 ) -> fig.Side:
     """The rebuilt team on the workload: ``request.replications`` runs, seeded as simulate's."""
-    settings = SimSettings(weeks=max(weeks, MIN_PART_WEEKS), warmup_weeks=1)
+    settings = SimSettings(weeks=max(weeks, MIN_PART_WEEKS), warmup_weeks=1, delays=True)
     model = compile_model(workload, team.team, sla, settings)
     seeds = np.random.SeedSequence(request.seed).spawn(request.replications)
     runs: list[Run] = []
