@@ -48,6 +48,7 @@ from deskmix.calibrate.loading import Selection, load_frames
 from deskmix.calibrate.result import CalibrationResult
 from deskmix.calibrate.steady import Window
 from deskmix.domain.workload import Workload
+from deskmix.errors import ConfigError
 from deskmix.importers import read_source
 from deskmix.importers.base import ImportBatch
 from deskmix.importers.writer import write_import
@@ -164,8 +165,12 @@ def _plan(workload: Workload, median_headcount: float, reps: int, cap: int) -> N
     costs = costs.model_copy(update={"constraints": constraints})
     began = time.perf_counter()
     run = RunSettings(reps=reps, weeks=8, seed=0)
-    with Planner(workload, load_sla(SLA), costs, [], run) as planner:
-        plan = planner.plan()
+    try:
+        with Planner(workload, load_sla(SLA), costs, [], run) as planner:
+            plan = planner.plan()
+    except ConfigError as exc:
+        print(f"plan: none ({exc}); the {median_headcount:.0f} agents of the median week stand")
+        return
     people = len(plan.evaluation.team.agents)
     ratio = people / median_headcount if median_headcount else float("nan")
     verdict = "inside" if BAND[0] <= ratio <= BAND[1] else "OUTSIDE"
