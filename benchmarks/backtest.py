@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from deskmix.calibrate import calibrate_store
+from deskmix.calibrate.effort import capacity_text
 from deskmix.calibrate.loading import Selection, load_frames
 from deskmix.calibrate.result import CalibrationResult
 from deskmix.calibrate.steady import Window
@@ -112,21 +113,8 @@ def _effort(result: CalibrationResult) -> None:
         )
     if result.effort is None:
         return
-    weekly = result.effort.weekly
-    weeks = pd.DatetimeIndex(weekly.index)
-    start = pd.Timestamp(workload.period_start).tz_localize(None).normalize()
-    end = pd.Timestamp(workload.period_end).tz_localize(None)
-    inside = weekly[(weeks >= start - pd.Timedelta(days=6)) & (weeks <= end)]
-    inside = inside[inside["agents"] > 0]
-    if inside.empty:
-        return
-    median = inside.median()
-    hours, shift = float(median["effort_hours"]), float(median["on_shift_hours"])
-    print(
-        f"capacity (median of the {len(inside)} weeks of the calibrated period): "
-        f"{hours:,.0f} h of effort/week against {shift:,.0f} on-shift h/week of "
-        f"{median['agents']:,.0f} agents seen working ({hours / shift:.0%} utilisation implied)"
-    )
+    period = (workload.period_start, workload.period_end)
+    print(f"capacity: {capacity_text(result.effort, *period)}")
 
 
 def _figures(outcome: ValidationResult) -> None:

@@ -42,6 +42,7 @@ validate``) shows whether the utilisation it implies matches what happened.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import cast
 
 import numpy as np
@@ -384,16 +385,27 @@ def _fix_medians(
     return overall, out
 
 
-def capacity_text(effort: EffortEstimate) -> str:
-    """The median week's effort against the on-shift hours of the agents seen working."""
+def capacity_text(
+    effort: EffortEstimate, start: datetime | None = None, end: datetime | None = None
+) -> str:
+    """The median week's effort against the on-shift hours of the agents seen working.
+
+    With ``start``/``end`` (the calibrated period) only its weeks count: a thin tail of late
+    tickets (the UCI log's nine months after the bulk) would otherwise make the median week
+    one of a handful of people.
+    """
     weekly = effort.weekly
     busy = weekly[weekly["agents"] > 0]
+    if start is not None and end is not None:
+        weeks = pd.DatetimeIndex(busy.index)
+        first = pd.Timestamp(start).tz_localize(None).normalize() - pd.Timedelta(days=6)
+        busy = busy[(weeks >= first) & (weeks <= pd.Timestamp(end).tz_localize(None))]
     if busy.empty:
         return "no agent is named in the events; effort cannot be set against capacity"
     median = busy.median()
     hours, shift = float(median["effort_hours"]), float(median["on_shift_hours"])
     share = f" ({hours / shift:.0%} utilisation implied)" if shift else ""
     return (
-        f"a median week holds {hours:,.0f} hours of hands-on work against {shift:,.0f} "
-        f"on-shift hours of the {median['agents']:,.0f} agents seen working{share}"
+        f"a median week of {len(busy)} holds {hours:,.0f} hours of hands-on work against "
+        f"{shift:,.0f} on-shift hours of the {median['agents']:,.0f} agents seen working{share}"
     )

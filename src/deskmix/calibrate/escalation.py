@@ -117,6 +117,7 @@ def ticket_facts(tickets: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
             # A specialist ticket with no events and no reassignment count may or may not have
             # passed through the first line: the domain's escalation rate cannot be told.
             "path_unknown": spec & reassigned_count.isna(),
+            "specialist": (tier == SPEC).fillna(False).astype(bool),
         },
         index=tickets.index,
     )
@@ -154,6 +155,9 @@ def domain_stats(facts: pd.DataFrame) -> list[EscalationStats]:
                 if bool(part["path_unknown"].any())
                 else _rate(part["escalated"], part["started_generalist"]),
                 first_contact_resolution_rate=_rate(part["fcr"]),
+                direct_share=None
+                if bool(part["path_unknown"].any())
+                else _rate(~part["started_generalist"], part["specialist"]),
                 reopen_rate=_rate(part["reopened"]),
                 reassignment_rate=_rate(part["reassigned"]),
                 paths={str(k): int(v) for k, v in top},

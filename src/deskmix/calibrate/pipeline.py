@@ -365,7 +365,6 @@ def _durations(
             f"minute) and were given the median first-contact fix ({effort.fix_hours * 60:.1f} "
             "minutes desk-wide, per domain x tier where 10 fixes exist); none dropped"
         )
-        log.notes.append(f"effort: {capacity_text(effort)}")
         without = n - int(measured.notna().sum())
         if without and fallback < n:
             log.missing.append(
@@ -519,6 +518,10 @@ def calibrate_frames(
     calendar = parse_work_hours(work_hours) if work_hours is not None else None
     work = _WorkHours(work_hours or "inferred", calendar, timezone)
     handling, durations, effort = _handling(frame, events, book, work, log, progress)
+    if effort is not None:
+        period = arrival.period
+        bounds = (period.start, period.end) if period is not None else (None, None)
+        log.notes.append(f"effort: {capacity_text(effort, *bounds)}")
     if progress is not None:
         progress("measuring escalation", 0, None)
     facts = ticket_facts(frame.assign(tier=frame["tier_raw"]), events)

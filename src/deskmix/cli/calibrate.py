@@ -59,7 +59,8 @@ def print_result(result: CalibrationResult, out: Path, charts: list[Path]) -> No
                 highlight=False,
             )
     if result.effort is not None:
-        console.print(f"Capacity: {capacity_text(result.effort)}.", highlight=False)
+        weeks = (workload.period_start, workload.period_end)
+        console.print(f"Capacity: {capacity_text(result.effort, *weeks)}.", highlight=False)
     if workload.missing:
         console.print("[bold]Missing or defaulted[/]:")
         for line in workload.missing:

@@ -120,6 +120,13 @@ class EscalationStats(_Model):
     tickets: int = Field(ge=0)
     escalation_rate: float | None = Field(default=None, ge=0, le=1)
     first_contact_resolution_rate: float | None = Field(default=None, ge=0, le=1)
+    direct_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="share of the domain's specialist-tier tickets whose first holder was a "
+        "specialist (sent straight past the first line), as measured",
+    )
     reopen_rate: float | None = Field(default=None, ge=0, le=1)
     reassignment_rate: float | None = Field(default=None, ge=0, le=1)
     paths: dict[str, int] = Field(default_factory=dict, description="most common tier paths")
@@ -208,25 +215,36 @@ class Workload(_Model):
 
     def direct_shares(self) -> dict[str, float]:
         """Per domain with arrivals, the share of its specialist-tier tickets that go straight
-        to specialists (``direct_share`` of the domain's specialist share and escalation rate).
+        to specialists: as calibration measured it (``EscalationStats.direct_share``), else
+        ``direct_share`` of the domain's specialist share and escalation rate (hand-written
+        workloads, older files).
 
         The simulator draws each specialist-tier ticket's start from it and the planner's
         bounds load the first line with the rest, so both follow the calibrated escalation
         rate rather than sending every specialist ticket through the first line.
         """
         rates = {e.domain: e.escalation_rate for e in self.escalation}
+        measured = {e.domain: e.direct_share for e in self.escalation}
         totals: dict[str, float] = {}
         deep: dict[str, float] = {}
         for s in self.arrivals:
             totals[s.domain] = totals.get(s.domain, 0.0) + s.tickets_per_week
             if s.tier == Tier.SPECIALIST:
                 deep[s.domain] = deep.get(s.domain, 0.0) + s.tickets_per_week
-        return {
-            domain: direct_share(
-                deep.get(domain, 0.0) / total if total > 0 else 0.0, rates.get(domain)
+        out: dict[str, float] = {}
+        for domain, total in totals.items():
+            # Measured from who first held each ticket where calibration could tell: exact
+            # even where the formula cannot be solved (a domain whose every first-line start
+            # was escalated, e = 1, yet most of its work went straight to specialists).
+            share = measured.get(domain)
+            out[domain] = (
+                share
+                if share is not None
+                else direct_share(
+                    deep.get(domain, 0.0) / total if total > 0 else 0.0, rates.get(domain)
+                )
             )
-            for domain, total in totals.items()
-        }
+        return out
 
 
 def direct_share(specialist_share: float, escalation_rate: float | None) -> float:
