@@ -299,13 +299,14 @@ def estimate_effort(
     shared = {str(k): v for k, v in pieces.shared.groupby("holder", sort=False)}
     direct = pieces.direct
     direct_effort = np.zeros(len(direct))
-    direct_rows = direct.groupby("holder", sort=False).indices
-    for holder in set(spans["holder"].astype(str)) | {str(h) for h in direct_rows}:
+    direct_rows = {str(h): r for h, r in direct.groupby("holder", sort=False).indices.items()}
+    span_rows = {str(h): r for h, r in spans.groupby("holder", sort=False).indices.items()}
+    for holder in set(span_rows) | set(direct_rows):
         known = calendars.get(holder)
         calendar = PresenceCalendar(
             known.calendar if known is not None else desk, presence.get(holder)
         )
-        rows = np.flatnonzero(spans["holder"].astype(str).to_numpy() == holder)
+        rows = span_rows.get(holder, np.zeros(0, dtype=np.int64))
         part = spans.iloc[rows]
         busy = None
         if known is not None:  # a person: only their busy stretches are work
