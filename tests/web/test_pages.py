@@ -122,7 +122,9 @@ def test_without_javascript_a_simulation_returns_the_page_with_results(
 
 
 def test_a_plan_that_keeps_todays_people_only_adds_hires(server: LiveServer) -> None:
-    form = {"reps": "2", "weeks": "2", "max_designs": "4", "keep": "on"}
+    # 3 replications: with 2 the t-interval (t = 12.7) on the few P2 tickets is too wide for
+    # the P2 target even for the team of today.
+    form = {"reps": "3", "weeks": "2", "max_designs": "4", "keep": "on"}
     response = httpx.post(f"{server.base_url}/plan", data=form, headers=HTMX, timeout=300)
     assert response.status_code == 200, response.text
     assert "people of" in response.text and "stay" in response.text
