@@ -76,6 +76,29 @@ def test_direct_share_reproduces_the_escalation_rate() -> None:
     assert direct_share(1.0, 0.5) == 1.0  # only specialist work, and some went direct
 
 
+def test_a_domain_whose_first_line_starts_all_escalated_uses_the_measured_direct_share() -> None:
+    """Logged straight to a specialist group most of the time (the UCI log's business apps):
+    every ticket the first line took was escalated (e = 1), which the formula cannot solve."""
+
+    def workload(rate: float, measured: float | None, specialist: float) -> Workload:
+        return Workload(
+            name="direct",
+            arrivals=[
+                ArrivalStream(domain="apps", tier=Tier.SPECIALIST, priority=Priority.P3,
+                              tickets_per_week=100 * specialist, observed=10),
+                ArrivalStream(domain="apps", tier=Tier.GENERALIST, priority=Priority.P3,
+                              tickets_per_week=100 * (1 - specialist), observed=10),
+            ],
+            escalation=[EscalationStats(domain="apps", tickets=20, escalation_rate=rate,
+                                        direct_share=measured)],
+        )  # fmt: skip
+
+    assert workload(1.0, 0.66, 1.0).direct_shares() == {"apps": 0.66}
+    # Where the formula can be solved it wins: it keeps the calibrated escalation rate.
+    assert workload(0.2, 0.9, 0.5).direct_shares()["apps"] == pytest.approx(direct_share(0.5, 0.2))
+    assert workload(1.0, None, 1.0).direct_shares() == {"apps": 0.0}
+
+
 @st.composite
 def desks(draw: st.DrawFn) -> tuple[Workload, Team]:
     domains = DOMAINS[: draw(st.integers(1, 3))]

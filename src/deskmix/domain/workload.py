@@ -215,9 +215,9 @@ class Workload(_Model):
 
     def direct_shares(self) -> dict[str, float]:
         """Per domain with arrivals, the share of its specialist-tier tickets that go straight
-        to specialists: as calibration measured it (``EscalationStats.direct_share``), else
-        ``direct_share`` of the domain's specialist share and escalation rate (hand-written
-        workloads, older files).
+        to specialists: ``direct_share`` of the domain's specialist share and escalation rate,
+        which keeps the calibrated rate; where that cannot be solved, the share calibration
+        measured (``EscalationStats.direct_share``).
 
         The simulator draws each specialist-tier ticket's start from it and the planner's
         bounds load the first line with the rest, so both follow the calibrated escalation
@@ -233,17 +233,15 @@ class Workload(_Model):
                 deep[s.domain] = deep.get(s.domain, 0.0) + s.tickets_per_week
         out: dict[str, float] = {}
         for domain, total in totals.items():
-            # Measured from who first held each ticket where calibration could tell: exact
-            # even where the formula cannot be solved (a domain whose every first-line start
-            # was escalated, e = 1, yet most of its work went straight to specialists).
+            specialist = deep.get(domain, 0.0) / total if total > 0 else 0.0
+            rate = rates.get(domain)
             share = measured.get(domain)
-            out[domain] = (
-                share
-                if share is not None
-                else direct_share(
-                    deep.get(domain, 0.0) / total if total > 0 else 0.0, rates.get(domain)
-                )
-            )
+            # The formula reproduces the calibrated escalation rate whenever it can be solved
+            # (e <= s); where it cannot (a domain whose every first-line start escalated, e = 1,
+            # yet most of its work went straight to specialists), the share as measured from
+            # who first held each ticket stands in.
+            solvable = rate is not None and rate < 1.0 and rate <= specialist
+            out[domain] = direct_share(specialist, rate) if solvable or share is None else share
         return out
 
 
