@@ -214,3 +214,28 @@ def test_the_sample_desk_escalates_as_its_history_did(tmp_path: Path) -> None:
         starts_all += first_line
     # The whole desk: about 31.6% in the history (48.7% simulated before issue 14).
     assert within(int(escalated_all), int(starts_all), expected / starts_all)
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_with_nobody_to_escalate_to_deep_generalists_resolve_specialist_work(
+    compiled: bool,
+) -> None:
+    """No specialist and no MSP for the domain: the first line sees its work through."""
+    from tests.sim.helpers import two_domains
+
+    team = Team(
+        name="deep first line",
+        agents=[
+            Agent(name=f"g{i}", kind=AgentKind.GENERALIST, skills={"network": 4},
+                  shifts=ALL_WEEK, cost_per_hour=40)
+            for i in range(6)
+        ],
+    )  # fmt: skip
+    model = compile_model(
+        two_domains(60, 30), team, SlaPolicy.default(), SimSettings(weeks=4, warmup_weeks=0)
+    )
+    result = run_replication(model, make_policy("generalist_first"), 3, compiled=compiled)
+    network = result.domain == model.domains.index("network")
+    assert network.sum() > 50
+    assert not np.isnan(result.resolved[network]).any()
+    assert (result.escalations[network] == 0).all()

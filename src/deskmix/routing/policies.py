@@ -187,21 +187,19 @@ class GeneralistFirst(Policy):
         if ticket.domain in self.direct_domains and ticket.tier == Tier.SPECIALIST:
             return _to_specialist(ticket, state, f"{ticket.domain} goes straight", self._ranked)
         domain = ticket.domain
-        # The limit bounds the attempt on specialist work. Generalist work is escalated past it
-        # only on request, and only with someone (in-house or MSP) to escalate to.
-        limit: float | None = self.time_limit_hours
-        if ticket.tier == Tier.GENERALIST and not (
-            self.escalate_long_work
-            and self._ranked.fact(
-                state,
-                ("escalation target", domain),
-                lambda: (
-                    _has_specialist(state, domain)
-                    or _covering(state, domain, Tier.SPECIALIST) is not None
-                ),
-            )
-        ):
-            limit = None
+        # The limit bounds the attempt on specialist work; generalist work is escalated past it
+        # only on request. Either needs someone (in-house or MSP) to escalate to: with nobody,
+        # the first line sees the ticket through (a generalist deep enough resolves it).
+        has_target = self._ranked.fact(
+            state,
+            ("escalation target", domain),
+            lambda: (
+                _has_specialist(state, domain)
+                or _covering(state, domain, Tier.SPECIALIST) is not None
+            ),
+        )
+        escalates = ticket.tier == Tier.SPECIALIST or self.escalate_long_work
+        limit: float | None = self.time_limit_hours if escalates and has_target else None
         ranked = self._ranked.order(
             state, domain, lambda team: _strongest_generalists(team, domain)
         )
@@ -209,7 +207,7 @@ class GeneralistFirst(Policy):
         if chosen is not None:
             if limit is not None:
                 then = self._then
-            elif self.escalate_long_work:
+            elif escalates:
                 then = "with no specialist to escalate to"
             else:
                 then = "to resolve it (first-line work)"
@@ -253,8 +251,8 @@ class GeneralistFirst(Policy):
                 if not first_line or (domain in self.direct_domains and tier == Tier.SPECIALIST):
                     first = to_specialist
                 else:
-                    escalates = tier == Tier.SPECIALIST or (self.escalate_long_work and has_target)
-                    limit = self.time_limit_hours if escalates else None
+                    escalates = tier == Tier.SPECIALIST or self.escalate_long_work
+                    limit = self.time_limit_hours if escalates and has_target else None
                     first = Route(
                         rank=first_line,
                         agent_limit_hours=limit,
