@@ -42,3 +42,23 @@ def test_validate_finds_the_true_team_of_a_known_desk(tmp_path: Path) -> None:
         hours = [h for h, on in enumerate(agent.on_duty()) if on]
         assert {h // 24 for h in hours} == {0, 1, 2, 3, 4}
         assert 36 <= len(hours) <= 50
+
+
+def test_a_short_history_keeps_its_back_test_and_skips_the_hold_out(tmp_path: Path) -> None:
+    """Five weeks: the whole passes calibration's steady-state rule, its first 70% does not."""
+    from deskmix.validate import ValidationRequest, run_validation
+
+    desk = generate(seed=6, weeks=5, generalists=3, specialists=2)
+    store = open_store(tmp_path / "short.db")
+    try:
+        store_rows(
+            store,
+            desk.tickets.drop(columns=["title"]).to_dict("records"),
+            desk.events.drop(columns=["seq"]).to_dict("records"),
+        )
+        result = run_validation(store, ValidationRequest(replications=2, holdout=0.3))
+    finally:
+        store.dispose()
+    assert result.full.judged > 0
+    assert result.holdout is None
+    assert any(n.startswith("hold-out skipped") for n in result.notes)

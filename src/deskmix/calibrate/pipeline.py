@@ -225,7 +225,7 @@ def _window(
     """Only the tickets opened inside ``window`` (and their events) are calibrated."""
     before, after = window.sides(tickets["opened_at"])
     undated = tickets["opened_at"].isna().to_numpy()
-    keep = ~(before.to_numpy() | after.to_numpy() | undated)
+    keep = window.mask(tickets["opened_at"])
     n, kept = len(tickets), int(keep.sum())
     log.missing.append(
         f"window: {window.describe()} keeps {_count(kept, n)} opened inside it; "

@@ -281,6 +281,11 @@ class Window:
             parts.append(f"--to {self.end.isoformat()}")
         return " ".join(parts)
 
+    def mask(self, opened: pd.Series) -> NDArray[np.bool_]:
+        """Per ticket: opened inside the window (a ticket without an opening time is not)."""
+        before, after = self.sides(opened)
+        return np.asarray(~(before | after) & pd.to_datetime(opened, utc=True).notna())
+
     def sides(self, opened: pd.Series) -> tuple[pd.Series, pd.Series]:
         """Per ticket: opened before the window, after it (NaT counts as neither)."""
         times = pd.to_datetime(opened, utc=True)

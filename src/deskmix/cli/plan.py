@@ -12,7 +12,7 @@ import yaml
 from rich.table import Table
 
 from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
-from deskmix.errors import ConfigError
+from deskmix.errors import ConfigError, DeskmixError
 
 if TYPE_CHECKING:
     from deskmix.domain.workload import Workload
@@ -210,7 +210,11 @@ def plan_command(
             "Sensitivity of the recommended design",
         )
     )
-    history = history_from_store(db, loaded, plan)
+    try:
+        history = history_from_store(db, loaded, plan)
+    except DeskmixError as exc:  # the plan stands; only the comparison is missing
+        console.print(f"(the history's team is not shown beside the plan: {exc})", highlight=False)
+        history = None
     if history is not None:
         console.print(history_table(history))
         for line in history.lines():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -151,6 +152,31 @@ def validate_command(
     report: Annotated[
         Path | None, typer.Option("--report", help="Write a self-contained HTML report here.")
     ] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option(
+            "--from",
+            formats=["%Y-%m-%d"],
+            help="Back-test only tickets opened on or after this day (YYYY-MM-DD, UTC).",
+            show_default=False,
+        ),
+    ] = None,
+    end: Annotated[
+        datetime | None,
+        typer.Option(
+            "--to",
+            formats=["%Y-%m-%d"],
+            help="Back-test only tickets opened on or before this day (YYYY-MM-DD, UTC).",
+            show_default=False,
+        ),
+    ] = None,
+    accept_unsteady: Annotated[
+        bool,
+        typer.Option(
+            "--accept-unsteady",
+            help="Back-test even when the arrivals are not a steady state (see calibrate).",
+        ),
+    ] = False,
 ) -> None:
     """Back-test the model: rebuild the team that worked the stored tickets, simulate it on
     the calibrated workload and set its figures beside the history's, with verdicts.
@@ -170,6 +196,9 @@ def validate_command(
         holdout=holdout,
         timezone=timezone,
         workers=workers,
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+        accept_unsteady=accept_unsteady,
     )
     store = store_for(db, create=False)
     try:

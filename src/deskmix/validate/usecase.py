@@ -16,20 +16,23 @@ import copy
 import math
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from deskmix.calibrate.arrivals import observed_period
 from deskmix.calibrate.loading import Selection, load_frames, stored_sources
 from deskmix.calibrate.pipeline import calibrate_frames
 from deskmix.calibrate.statuses import StatusBook, load_statuses
+from deskmix.calibrate.steady import Window
 from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import AgentKind
 from deskmix.domain.workload import Workload
-from deskmix.errors import InputError, StoreError
+from deskmix.errors import InputError, StoreError, UnsteadyPeriodError
 from deskmix.people.history import history_frames, history_from_frames
+from deskmix.routing.base import Policy
 from deskmix.routing.policies import make_policy
 from deskmix.sim.compiled import warm_up
 from deskmix.sim.engine import run_replication
@@ -63,6 +66,11 @@ class ValidationRequest(_Model):
     )
     timezone: str = "UTC"
     workers: int | None = Field(default=None, ge=1, description="Processes; default: one")
+    start: date | None = Field(default=None, description="Only tickets opened on or after")
+    end: date | None = Field(default=None, description="Only tickets opened on or before")
+    accept_unsteady: bool = Field(
+        default=False, description="Back-test a period that is not a steady state anyway"
+    )
 
 
 class AgentOut(_Model):
@@ -184,9 +192,14 @@ def _install(model: CompiledModel, policy: str) -> None:
 
 
 def _one(seed: np.random.SeedSequence) -> Run:
+    """One replication in a pool worker, on the model its initialiser installed."""
     model, policy = _WORKER["model"], _WORKER["policy"]
-    assert isinstance(model, CompiledModel)
-    result = run_replication(model, copy.deepcopy(policy), seed)  # type: ignore[arg-type]
+    assert isinstance(model, CompiledModel) and isinstance(policy, Policy)
+    return _replicate(model, policy, seed)
+
+
+def _replicate(model: CompiledModel, policy: Policy, seed: np.random.SeedSequence) -> Run:
+    result = run_replication(model, copy.deepcopy(policy), seed)
     return fig.replication_figures(model, result)
 
 
@@ -206,9 +219,11 @@ def simulate_side(
     runs: list[Run] = []
     workers = min(request.replications, request.workers or 1)
     if workers <= 1:
-        _install(model, policy)
+        # In this process the model travels as an argument: a module-level slot would be
+        # shared by concurrent back-tests (the API and dashboard run them in threads).
+        chosen = make_policy(policy)
         for s in seeds:
-            runs.append(_one(s))
+            runs.append(_replicate(model, chosen, s))
             tick()
     else:
         warm_up()
@@ -285,6 +300,23 @@ class _Frames:
         self.tickets, self.events = store_frames
         self.people_tickets, self.people_events = people
 
+    def opened_in(self, window: Window) -> _Frames:
+        """Only the tickets opened in ``window`` (both days included), with their events."""
+        opened = self.tickets["opened_at"]
+        keep = window.mask(opened)
+        ids = set(self.tickets.loc[keep, "id"])
+        people_keep = window.mask(pd.to_datetime(self.people_tickets["opened_at"], utc=True))
+        return _Frames(
+            (
+                self.tickets[keep].reset_index(drop=True),
+                self.events[self.events["ticket_id"].isin(ids)].reset_index(drop=True),
+            ),
+            (
+                self.people_tickets[people_keep].reset_index(drop=True),
+                self.people_events[self.people_events["ticket"].isin(ids)],
+            ),
+        )
+
     def before(self, cut: pd.Timestamp) -> _Frames:
         """Tickets opened before ``cut`` and their events up to ``cut``."""
         keep = self.tickets["opened_at"] < cut
@@ -344,6 +376,7 @@ def _back_test(
             name=f"back-test ({label})",
             timezone=request.timezone,
             statuses=book,
+            accept_unsteady=request.accept_unsteady,
         ).workload
     cal_start, cal_end = _period(workload)
     tell(f"{label}: rebuilding the team", 0, None)
@@ -416,10 +449,15 @@ def history_team(store: Store, *, source: str | None = None, timezone: str = "UT
     frames = _Frames(load_frames(store, selection), history_frames(store, selection))
     if frames.tickets.empty:
         raise StoreError(f"no tickets in the store ({selection.describe()}) to read a team from")
-    workload = calibrate_frames(
-        frames.tickets, frames.events, name="history", timezone=timezone, statuses=book
-    ).workload
-    return frames.team(book, timezone, "the history's team", _period(workload))
+    # The period is the one calibration would read (its busy weeks), without calibrating.
+    period = observed_period(frames.tickets["opened_at"])
+    if period is None:
+        raise InputError(
+            "the history has no period of opening times to read a team from",
+            field="opened_at",
+            expected="tickets with opening times spanning at least a day",
+        )
+    return frames.team(book, timezone, "the history's team", (period.start, period.end))
 
 
 def run_validation(
@@ -442,12 +480,24 @@ def run_validation(
             f"the store holds: {listed}" if present else "import some first with 'deskmix import'"
         )
         raise StoreError(f"no tickets to validate against ({selection.describe()}); {hint}")
+    if request.start is not None or request.end is not None:
+        frames = frames.opened_in(Window(request.start, request.end))
+        if frames.tickets.empty:
+            raise StoreError(
+                f"no tickets opened between {request.start or 'the start'} and "
+                f"{request.end or 'the end'} ({selection.describe()})"
+            )
     total = request.replications * (2 if request.holdout else 1)
     done = [0]
     # The full history: calibrated on all of it, compared over the calibrated period.
     tell("full history: calibrating", 0, None)
     probe = calibrate_frames(
-        frames.tickets, frames.events, name="back-test", timezone=request.timezone, statuses=book
+        frames.tickets,
+        frames.events,
+        name="back-test",
+        timezone=request.timezone,
+        statuses=book,
+        accept_unsteady=request.accept_unsteady,
     ).workload
     start, end = _period(probe)
     full, team = _back_test(
@@ -465,17 +515,22 @@ def run_validation(
                 f"leaves a part shorter than {MIN_PART_WEEKS:g} week"
             )
         else:
-            holdout, _ = _back_test(
-                f"hold-out (last {request.holdout:.0%})",
-                frames.before(cut),
-                frames,
-                (cut, end),
-                request,
-                book,
-                tell,
-                done,
-                total,
-            )
+            try:
+                holdout, _ = _back_test(
+                    f"hold-out (last {request.holdout:.0%})",
+                    frames.before(cut),
+                    frames,
+                    (cut, end),
+                    request,
+                    book,
+                    tell,
+                    done,
+                    total,
+                )
+            except UnsteadyPeriodError as exc:
+                # The first part alone may be too short for calibration to accept: the full
+                # back-test stands, and the note says why there is no hold-out.
+                notes.append(f"hold-out skipped: its calibration part is refused ({exc})")
     return ValidationResult(
         source=selection.describe(),
         replications=request.replications,

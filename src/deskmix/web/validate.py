@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from deskmix.errors import DeskmixError
 from deskmix.reports.validation import backlog_chart, median_chart
@@ -93,8 +94,12 @@ async def validate_submit(request: Request) -> HTMLResponse:
             seed=values["seed"],
             holdout=holdout,
         )
-        result = desk.remembered(
-            ("validate", frozen_values(values)), lambda: run_validation(desk.store, request_)
+        # Off the event loop: a back-test calibrates and simulates for seconds to minutes,
+        # and the server (live routing included) must keep answering meanwhile.
+        result = await run_in_threadpool(
+            desk.remembered,
+            ("validate", frozen_values(values)),
+            lambda: run_validation(desk.store, request_),
         )
     except DeskmixError as exc:
         return user_error(request, str(exc), "validate.html", "validate", _form_context(values))

@@ -36,6 +36,9 @@ def validate(
         Query(description="SLA targets: deskmix's default, or a weekday desk's"),
     ] = "default",
     replications: Annotated[int, Query(ge=2, le=MAX_API_REPLICATIONS)] = 5,
+    accept_unsteady: Annotated[
+        bool, Query(description="Back-test a period that is not a steady state anyway")
+    ] = False,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     holdout: Annotated[float, Query(ge=0, le=0.9, description="Share held out; 0: none")] = 0.3,
     timezone: Annotated[str, Query(max_length=64)] = "UTC",
@@ -54,5 +57,6 @@ def validate(
             seed=seed,
             holdout=holdout,
             timezone=timezone,
+            accept_unsteady=accept_unsteady,
         ),
     )
