@@ -10,7 +10,8 @@ distribution into the other, judged against the history's mean. Scopes with fewe
 median says more about chance than about the model.
 
 Gaps are explained from the numbers the back-test has, never guessed: time the history's
-tickets spent in waiting statuses (the model does not simulate users who do not answer), bursts
+tickets spent in waiting statuses (the model draws waiting as calibrated delays, one
+distribution per domain x tier x priority, independent of the ticket's work), bursts
 of arrivals (the model draws a steady rate), utilisation above one (the calibrated effort is more
 than the people on shift could give), and an escalation gap.
 """
@@ -185,7 +186,8 @@ def _times_cause(row: Row, simulated: Side, facts: HistoryFacts) -> str:
             named = ", ".join(facts.waiting_statuses) or "waiting statuses"
             return (
                 f"{head}: history's tickets spent {facts.waiting_share:.0%} of their open time "
-                f"waiting ({named}), which the model does not simulate"
+                f"waiting ({named}); the model draws that waiting from one calibrated delay "
+                "distribution per domain, tier and priority, independent of the ticket's work"
             )
         return (
             f"{head}: history's tickets waited longer than the simulated team makes them; the "
@@ -236,8 +238,9 @@ def _explained(row: Row, history: Side, simulated: Side, facts: HistoryFacts) ->
     elif row.figure == f.ESCALATION:
         cause = (
             f"the model escalates {row.simulated:.0%} of tickets, the history {row.history:.0%}: "
-            "the model escalates by the calibrated rates and the policy's time limit, not by "
-            "who actually passed tickets on"
+            "the model escalates by the calibrated rate per domain (ticket by ticket, not by "
+            "who actually passed tickets on); a domain whose history is inconsistent (more "
+            "escalated than specialist work) cannot reach its rate"
         )
     elif row.figure == f.UTILISATION:
         implied = facts.implied_utilisation
