@@ -104,9 +104,9 @@ class CompiledModel:
     handling: dict[tuple[int, int], stats.rv_continuous]
     reopen_p: NDArray[np.float64]
     direct_p: NDArray[np.float64]
-    delay_quantiles: NDArray[np.float64]  # domains x tiers x priorities (0..5) x probabilities
     """Per domain, the chance a specialist-tier ticket goes straight to specialists
     (``Workload.direct_shares``), so the first line escalates the calibrated share."""
+    delay_quantiles: NDArray[np.float64]  # domains x tiers x priorities (0..5) x probabilities
     agents: list[AgentView]
     available: NDArray[np.bool_]  # agents x hours until end
     paid: NDArray[np.bool_]  # agents x hours: on shift (absences still paid)
