@@ -8,6 +8,7 @@ from deskmix import __version__
 from deskmix.cli import importing, mappings, store_info, triage
 from deskmix.cli.calibrate import calibrate as calibrate_command
 from deskmix.cli.demo import demo as demo_command
+from deskmix.cli.horizon import plan_year_command
 from deskmix.cli.people import app as skills_app
 from deskmix.cli.people import assess_command
 from deskmix.cli.plan import plan_command
@@ -30,6 +31,7 @@ app.command("calibrate")(calibrate_command)
 app.command("demo")(demo_command)
 app.command("simulate")(simulate_command)
 app.command("plan")(plan_command)
+app.command("plan-year")(plan_year_command)
 app.command("validate")(validate_command)
 app.command("serve")(serve_command)
 app.add_typer(token_app, name="token")
