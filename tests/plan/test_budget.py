@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from deskmix.cli.app import app
 from deskmix.errors import ConfigError
 from deskmix.plan.design import Design
 from deskmix.plan.evaluate import Evaluation, RunSettings
@@ -20,6 +23,7 @@ from tests.plan.helpers import (
     two_pool_workload,
     two_quiet_domains,
 )
+from tests.plan.test_cli import _args, _files
 
 RUN = RunSettings(reps=4, weeks=3, workers=1)
 WORKLOAD = two_pool_workload(2.0)
@@ -112,3 +116,27 @@ def test_budget_with_cross_training_is_on_the_true_frontier() -> None:
     for budget in (1_000_000, 1_300_000, 1_700_000):
         plan = Planner(workload, policy, table, [], RUN, budget_per_year=budget).plan()
         assert_on_true_frontier(plan, box, budget)
+
+
+def test_cli_budget_mode_prints_the_frontier_and_reports_it(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    report = tmp_path / "plan.html"
+    result = CliRunner().invoke(
+        app,
+        _args(files, "--budget", "2000000", "--report", str(report)),
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "Budget mode" in result.output and "Cost-service frontier" in result.output
+    assert "(recommended)" in result.output
+    html = report.read_text(encoding="utf-8")
+    assert "Cost-service frontier" in html and "Pareto-optimal designs" in html
+    assert '<script src="http' not in html  # plotly.js is inlined: the file opens offline
+
+
+def test_cli_budget_below_the_cheapest_design_exits_2_in_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, _args(_files(tmp_path), "--budget", "1000"))
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "cheapest possible design" in lines[0], result.output
+    assert "a year" in lines[0]

@@ -107,6 +107,7 @@ class PlanResult:
     existing: Team | None = None
     budget_per_week: float | None = None  # budget mode: the yearly budget / 52
     frontier: list[FrontierPoint] = field(default_factory=list)
+    currency: str = "EUR"
 
     @property
     def verified(self) -> bool:
@@ -629,6 +630,7 @@ class Planner:
             run=self.run,
             backend=self.backend_description,
             existing=self.existing,
+            currency=self.costs.currency,
             frontier=frontier(self.memo.items()),
         )
 
@@ -663,6 +665,7 @@ class Planner:
             backend=self.backend_description,
             existing=self.existing,
             budget_per_week=self.budget_per_week,
+            currency=self.costs.currency,
             frontier=frontier(self.memo.items(), self.budget_per_week),
         )
 
