@@ -12,9 +12,10 @@ search of its own: the same MSP options, starts, bounds, moves, memo (nothing si
 twice), lockstep batches on the same back ends, and fresh-seed re-simulation. Per MSP option:
 
 1. an option whose cost floor is above the budget is dropped unsimulated;
-2. *shed*: from the analytic start, while the design costs more than the budget, take the
-   descent's moves (``moves.neighbours``) and go to the best service among those within the
-   budget (the cheapest when none is yet);
+2. *shed*: when the analytic start costs more than the budget, jump to the option's least
+   design (every pool at its stability and bus-factor floor); while still over, take the
+   descent's moves (``moves.neighbours``) to the best service among those within the budget
+   (the cheapest when none is yet);
 3. *climb*: while one more person where the worst target binds (``Planner.pool_to_add``) fits
    the budget (people exactly, the MSP at its floor) and improves the objective, add them;
 4. *exchange*: a local search over one more person in any pool, a descent move plus one
@@ -94,6 +95,26 @@ def exchange_neighbours(
     return kept
 
 
+def floor_design(
+    planner: Planner, msp: tuple[str, ...], floors: dict[str, int], pooled_floor: int
+) -> Design:
+    """The least design of an option: each pool at its stability and bus-factor floor (new
+    hires only), and never fewer people than the pooled extreme's floor."""
+    counts = {
+        d: max(
+            floors.get(d, 0),
+            planner.costs.constraints.min_for(d),
+        )
+        - planner.existing_cover.get(d, 0)
+        for d in planner.in_house(msp)
+    }
+    design = Design.of(
+        floors.get("generalists", 0), {d: n for d, n in counts.items() if n > 0}, msp
+    )
+    gap = pooled_floor - design.headcount
+    return design.changed("generalists", gap) if gap > 0 else design
+
+
 def budget_option_search(
     planner: Planner, msp: tuple[str, ...], start: Design | None, options: int
 ) -> OptionSearch:
@@ -129,7 +150,13 @@ def budget_option_search(
     yield [(design, "analytic start" if start is None else "given start")]
     used += 1
     current = planner.memo[design]
-    # 1. shed: over the budget, take the descent's moves.
+    # 1. shed: over the budget, jump to the option's least design, then take the descent's
+    # moves while still over.
+    least = floor_design(planner, msp, floors, ext.pooled.floor - staying)
+    if current.cost.mean > budget and least != design and least not in planner.memo:
+        yield [(least, "every pool at its floor (the start is over the budget)")]
+        used += 1
+        design, current = least, planner.memo[least]
     while current.cost.mean > budget:
         moves = neighbours(planner, design, floors)[: planner.neighbour_batch]
         if not moves or spent():
@@ -198,7 +225,7 @@ def check_budget(planner: Planner, floors: list[float]) -> None:
         raise ConfigError(
             f"the budget of {per_year(budget):,.0f} {planner.costs.currency} a year is below "
             f"the cheapest possible design, which costs at least {per_year(cheapest):,.0f} a "
-            f"year ({cheapest:,.0f} a week, {WEEKS_PER_YEAR} weeks a year); raise --budget"
+            f"year ({cheapest:,.0f} a week, {WEEKS_PER_YEAR} weeks a year); raise the budget"
         )
 
 
@@ -210,7 +237,7 @@ def nothing_within(planner: Planner) -> ConfigError:
         f"the budget of {per_year(budget):,.0f} {planner.costs.currency} a year is below every "
         f"design simulated: the cheapest, {design.label()}, costs "
         f"{per_year(evaluation.cost.mean):,.0f} a year ({evaluation.cost.mean:,.0f} a week, "
-        f"{WEEKS_PER_YEAR} weeks a year); raise --budget"
+        f"{WEEKS_PER_YEAR} weeks a year); raise the budget"
     )
 
 
