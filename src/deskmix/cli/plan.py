@@ -77,7 +77,9 @@ def extremes_table(plan: PlanResult) -> Table:
         "recommended (simulated)",
         str(plan.recommended.headcount + staying),
         _money(cost) if cost else "-",
-        "search over designs, every SLA met with 95% confidence",
+        "search over designs, every SLA met with 95% confidence"
+        if plan.budget_per_week is None
+        else "search over designs, the best service within the budget",
     )
     return table
 
