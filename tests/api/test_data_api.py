@@ -276,6 +276,33 @@ def test_plan_jobs_report_the_design_or_why_none_fits(api: Api) -> None:
     assert failed["status"] == "failed" and "no design met every SLA" in str(failed["error"])
 
 
+def test_plan_jobs_in_budget_mode_return_the_frontier(api: Api) -> None:
+    body = {
+        "workload": dump_workload(two_domains(40, 8)),
+        "costs": "generalist: 30\nspecialist: 60\n",
+        "reps": 3,
+        "weeks": 2,
+        "max_designs": 10,
+    }
+    with api.client("jobs") as http:
+        bad = http.post("/api/jobs/plan", json={**body, "budget_per_year": -5})
+        assert bad.status_code == 422
+        done = _wait(
+            http,
+            http.post("/api/jobs/plan", json={**body, "budget_per_year": 400_000}).json()["id"],
+        )
+        poor = _wait(
+            http, http.post("/api/jobs/plan", json={**body, "budget_per_year": 100}).json()["id"]
+        )
+    assert done["status"] == "done", done.get("error")
+    result = done["result"]
+    assert isinstance(result, dict) and result["budget_per_year"] == 400_000
+    assert result["recommended"]["cost_per_week"]["mean"] * 52 <= 400_000
+    chosen = [p for p in result["frontier"] if p["design"] == result["recommended"]["design"]]
+    assert chosen and chosen[0]["pareto"] and chosen[0]["within_budget"]
+    assert poor["status"] == "failed" and "cheapest possible design" in str(poor["error"])
+
+
 def test_a_server_started_with_dask_plans_on_the_cluster(tmp_path: Path) -> None:
     """``deskmix serve --dask``: a plan job's candidates run on a real Dask scheduler."""
     from distributed import LocalCluster

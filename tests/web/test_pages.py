@@ -131,6 +131,18 @@ def test_a_plan_that_keeps_todays_people_only_adds_hires(server: LiveServer) -> 
     assert "new hire(s)" in response.text
 
 
+def test_a_plan_with_a_budget_shows_the_frontier(server: LiveServer) -> None:
+    form = {"reps": "3", "weeks": "2", "max_designs": "6", "budget": "1500000"}
+    response = httpx.post(f"{server.base_url}/plan", data=form, headers=HTMX, timeout=300)
+    assert response.status_code == 200, response.text
+    assert "Budget mode" in response.text and 'id="frontier"' in response.text
+    assert 'name="budget" value="1500000"' in response.text
+    poor = httpx.post(
+        f"{server.base_url}/plan", data={**form, "budget": "1000"}, headers=HTMX, timeout=300
+    )
+    assert poor.status_code == 422 and "cheapest possible design" in poor.text
+
+
 def test_the_validate_page_back_tests_the_sample_desk(server: LiveServer) -> None:
     form = {"sla": "default", "reps": "2", "seed": "0", "holdout": "0"}
     fragment = httpx.post(f"{server.base_url}/validate", data=form, headers=HTMX, timeout=120)

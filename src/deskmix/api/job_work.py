@@ -88,6 +88,12 @@ class PlanParams(_Strict):
     existing_team: str | None = Field(
         default=None, max_length=2_000_000, description="Team YAML of people who stay"
     )
+    budget_per_year: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e12,
+        description="Budget mode: the best service for at most this cost a year (52 weeks)",
+    )
 
 
 def parse_sla(text: str | None) -> SlaPolicy:
@@ -189,6 +195,7 @@ def run_plan(
         progress=progress,
         existing=existing,
         dask=dask,
+        budget_per_year=params.budget_per_year,
     ) as planner:
         plan = planner.plan()
 
@@ -220,6 +227,19 @@ def run_plan(
         "designs_simulated": len(plan.log),
         "simulated_on": plan.backend,
         "run": asdict(run),
+        "budget_per_year": plan.budget_per_year,
+        "frontier": [
+            {
+                "design": p.design.label(),
+                "cost_per_week": _number(p.cost_per_week),
+                "cost_per_year": _number(p.cost_per_year),
+                "worst_shortfall": _number(p.shortfall),
+                "feasible": p.feasible,
+                "pareto": p.pareto,
+                "within_budget": p.within_budget,
+            }
+            for p in plan.frontier
+        ],
     }
 
 

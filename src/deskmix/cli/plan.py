@@ -77,8 +77,30 @@ def extremes_table(plan: PlanResult) -> Table:
         "recommended (simulated)",
         str(plan.recommended.headcount + staying),
         _money(cost) if cost else "-",
-        "search over designs, every SLA met with 95% confidence",
+        "search over designs, every SLA met with 95% confidence"
+        if plan.budget_per_week is None
+        else "search over designs, the best service within the budget",
     )
+    return table
+
+
+def frontier_table(plan: PlanResult) -> Table:
+    """Budget mode: the Pareto-optimal designs simulated within the budget, cheapest first."""
+    table = Table(title="Cost-service frontier (Pareto-optimal designs within the budget)")
+    columns = ("design", "cost/week", "cost/year", "worst target: CI low - share", "meets SLAs")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "design" else "right")
+    for point in plan.frontier:
+        if not point.pareto:
+            continue
+        mark = " (recommended)" if point.design == plan.recommended else ""
+        table.add_row(
+            point.design.label() + mark,
+            f"{point.cost_per_week:,.0f}",
+            f"{point.cost_per_year:,.0f}",
+            f"{-100 * point.shortfall:+.1f} points",
+            "yes" if point.feasible else "no",
+        )
     return table
 
 
@@ -129,6 +151,14 @@ def plan_command(
             "--dask", help="Dask scheduler address (tcp://HOST:PORT) to simulate candidates on."
         ),
     ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget",
+            min=0,
+            help="Budget mode: the best service for at most this cost a YEAR (52 weeks).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Find the cheapest team (generalists, specialists per domain, cross-trained pairs, MSP
@@ -138,8 +168,11 @@ def plan_command(
     simulates designs on common random numbers (in parallel processes, or on a Dask cluster
     with --dask), adding people where an SLA binds and removing or cross-training them while
     every SLA still holds with 95% confidence. With --team (or constraints.existing_team)
-    today's people stay and only hires are added. With a store (--db or DESKMIX_DB) holding
-    tickets, the team the history shows is printed beside the recommendation. Example:
+    today's people stay and only hires are added. With --budget (a year, 52 weeks) it finds
+    the best service within the budget instead (smallest worst shortfall against the SLA
+    targets, ties by cost) and shows the cost-service frontier. With a store (--db or
+    DESKMIX_DB) holding tickets, the team the history shows is printed beside the
+    recommendation. Example:
     deskmix plan --workload w.yaml --sla examples/plan/sla.yaml --costs
     examples/plan/costs.yaml --msp examples/plan/msp.yaml"""
     from deskmix.calibrate.io import load_workload
@@ -179,6 +212,7 @@ def plan_command(
             progress=advance,
             existing=existing,
             dask=dask,
+            budget_per_year=budget,
         ) as planner:
             plan = planner.plan()
         bar.update(task, description="stress tests")
@@ -196,10 +230,17 @@ def plan_command(
             f"Plan for {loaded.name}: {len(plan.log)} designs simulated on {plan.backend}",
         )
     )
+    if plan.budget_per_week is not None:
+        console.print(frontier_table(plan))
     console.print(extremes_table(plan))
     for reason in plan.reasons + compared_notes(plan, compared):
         console.print(f"- {reason}", highlight=False)
-    if not plan.verified:
+    if plan.budget_per_week is not None and not plan.evaluation.feasible:
+        console.print(
+            "[bold yellow]Note:[/] within this budget the best design found misses an SLA "
+            "target; the cheapest design that meets them all is named above."
+        )
+    elif not plan.verified:
         console.print(
             "[bold red]Warning:[/] the recommendation misses an SLA on a fresh seed; "
             "rerun with more --reps or --weeks."

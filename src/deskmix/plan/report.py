@@ -7,6 +7,7 @@ from pathlib import Path
 from deskmix.domain.workload import Workload
 from deskmix.plan.analysis import Stress, compared_notes
 from deskmix.plan.evaluate import Evaluation
+from deskmix.plan.frontier import frontier_chart, frontier_intro, frontier_rows
 from deskmix.plan.history import HistoryBeside
 from deskmix.plan.search import PlanResult
 from deskmix.reports.document import Report
@@ -75,6 +76,8 @@ def plan_report(
     report.add_figure(
         "SLA attainment by priority", sla_comparison([(n, e.result) for n, e in named])
     )
+    if plan.frontier:
+        add_frontier(report, plan)
     if stresses:
         report.add_table(
             "Sensitivity of the recommended design",
@@ -130,6 +133,14 @@ def plan_report(
         ],
     )
     return report
+
+
+def add_frontier(report: Report, plan: PlanResult) -> None:
+    """The cost-service frontier: chart of every design simulated, table of the optimal ones."""
+    budget, currency = plan.budget_per_week, plan.currency
+    chart = frontier_chart(plan.frontier, plan.recommended, budget, currency)
+    report.add_figure("Cost-service frontier", chart, intro=frontier_intro(budget, currency))
+    report.add_table("Pareto-optimal designs", frontier_rows(plan.frontier, plan.recommended))
 
 
 def write_plan_report(

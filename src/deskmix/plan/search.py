@@ -24,6 +24,12 @@ Every candidate runs on the same seed (common random numbers), so two designs di
 staffing, not by luck, and each design is simulated once (memoised). "Meets" means the lower end
 of the 95% interval of every priority's response and resolution attainment reaches its share.
 The cheapest feasible design over all options wins; it is re-simulated on a fresh seed.
+
+**Budget mode** (``budget_per_year``, see ``budget.py``): the same options, starts, moves,
+memo and back ends, but each option's search looks for the best service within the budget
+(smallest worst shortfall against the SLA targets, ties by cost) instead of the cheapest
+feasible design; every design simulated is a point of the cost-service frontier
+(``frontier.py``).
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from deskmix.plan.bounds import PoolBound, on_duty_hours, pool_bounds, reference
 from deskmix.plan.design import Design, to_team
 from deskmix.plan.evaluate import Evaluation, Progress, RunSettings, evaluate_teams
 from deskmix.plan.extremes import Extremes, extremes
+from deskmix.plan.frontier import WEEKS_PER_YEAR, FrontierPoint, frontier
 from deskmix.plan.inputs import CostTable, pair_pool, pool_domains
 from deskmix.plan.moves import Move, combined, neighbours
 from deskmix.plan.parallel import Backend, BatchRunner, make_backend
@@ -98,10 +105,17 @@ class PlanResult:
     run: RunSettings
     backend: str = "this process"
     existing: Team | None = None
+    budget_per_week: float | None = None  # budget mode: the yearly budget / 52
+    frontier: list[FrontierPoint] = field(default_factory=list)
+    currency: str = "EUR"
 
     @property
     def verified(self) -> bool:
         return self.verification.feasible
+
+    @property
+    def budget_per_year(self) -> float | None:
+        return None if self.budget_per_week is None else self.budget_per_week * WEEKS_PER_YEAR
 
     @property
     def chosen(self) -> OptionResult:
@@ -112,8 +126,9 @@ class Planner:
     """Holds the inputs and the memo of simulated designs for one planning question.
 
     ``existing`` is the staff who stay: in every design, paid, never removed; the search
-    only adds hires and MSP help. Use it as a context manager (or call ``close``) to release
-    the process pool or the Dask client.
+    only adds hires and MSP help. ``budget_per_year`` turns on budget mode: the best
+    service for at most that cost a year (52 weeks), see ``budget.py``. Use it as a context
+    manager (or call ``close``) to release the process pool or the Dask client.
     """
 
     def __init__(
@@ -131,7 +146,11 @@ class Planner:
         backend: Backend | None = None,
         neighbour_batch: int = NEIGHBOUR_BATCH,
         concurrent_options: int = CONCURRENT_OPTIONS,
+        budget_per_year: float | None = None,
     ) -> None:
+        if budget_per_year is not None and not budget_per_year > 0:
+            raise ConfigError(f"the budget must be above 0 a year; got {budget_per_year:g}")
+        self.budget_per_week = None if budget_per_year is None else budget_per_year / WEEKS_PER_YEAR
         self.workload, self.sla, self.costs, self.offers = workload, sla, costs, offers
         self.run, self.max_evaluations, self.progress = run, max_evaluations, progress
         self.existing = existing
@@ -411,6 +430,10 @@ class Planner:
     def option_search(
         self, msp: tuple[str, ...], start: Design | None, options: int
     ) -> OptionSearch:
+        if self.budget_per_week is not None:
+            from deskmix.plan.budget import budget_option_search
+
+            return (yield from budget_option_search(self, msp, start, options))
         design, bounds = self.start(msp)
         if start is not None:
             design = start
@@ -569,9 +592,16 @@ class Planner:
     def _plan(self) -> PlanResult:
         keys = self.msp_options()
         # Cheapest analytic floor first, so a good incumbent prunes the dear options early.
-        order = sorted(keys, key=lambda m: (self.cost_floor(m, *self._bounds(m)), m))
+        floors = {m: self.cost_floor(m, *self._bounds(m)) for m in keys}
+        order = sorted(keys, key=lambda m: (floors[m], m))
+        if self.budget_per_week is not None:
+            from deskmix.plan.budget import check_budget
+
+            check_budget(self, list(floors.values()))
         found_options = self.drive({m: self.option_search(m, None, len(keys)) for m in order})
         options = [found_options[m] for m in keys]
+        if self.budget_per_week is not None:
+            return self._budget_plan(options)
         found = [o.best for o in options if o.best is not None]
         if not found:
             stuck = "; ".join(
@@ -600,6 +630,43 @@ class Planner:
             run=self.run,
             backend=self.backend_description,
             existing=self.existing,
+            currency=self.costs.currency,
+            frontier=frontier(self.memo.items()),
+        )
+
+    def _budget_plan(self, options: list[OptionResult]) -> PlanResult:
+        """Budget mode's answer: the best design by the objective among every design
+        simulated within the budget (so it is on their frontier), re-simulated on the
+        fresh seed to show how it holds; the next best are the runners-up."""
+        from deskmix.plan.budget import budget_reasons, nothing_within, within_budget
+
+        ranked = within_budget(self)
+        if not ranked:
+            raise nothing_within(self)
+        design, evaluation = ranked[0]
+        verification = evaluate_teams(
+            self.workload,
+            [evaluation.team],
+            self.sla,
+            self.run,
+            self.runner,
+            seed=self.run.seed + FRESH_SEED_OFFSET,
+            progress=self.progress,
+        )[0]
+        return PlanResult(
+            recommended=design,
+            evaluation=evaluation,
+            verification=verification,
+            options=options,
+            log=list(self.log),
+            runners_up=ranked[1:4],
+            reasons=budget_reasons(self, design, evaluation, options),
+            run=self.run,
+            backend=self.backend_description,
+            existing=self.existing,
+            budget_per_week=self.budget_per_week,
+            currency=self.costs.currency,
+            frontier=frontier(self.memo.items(), self.budget_per_week),
         )
 
     def _verified(

@@ -19,6 +19,7 @@ from deskmix.domain.team import MspContract, Team
 from deskmix.errors import DeskmixError
 from deskmix.plan.analysis import Stress, compare_designs, compared_notes, sensitivity
 from deskmix.plan.evaluate import Evaluation, RunSettings
+from deskmix.plan.frontier import frontier_chart
 from deskmix.plan.inputs import CostTable
 from deskmix.plan.report import comparison_rows, plan_report
 from deskmix.plan.search import Planner, PlanResult
@@ -50,7 +51,9 @@ DEFAULTS: dict[str, Any] = {
     "weeks": 3,
     "max_designs": 12,
     "seed": 0,
+    "budget": "",  # budget mode when set: the best service for at most this a year
 }
+MAX_BUDGET = 1e10
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class PlanInputs:
     run: RunSettings
     max_designs: int
     values: dict[str, Any]
+    budget_per_year: float | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,8 @@ def read_inputs(form: forms.Form, desk: Dashboard) -> PlanInputs:
     values["weeks"] = forms.integer(form, "weeks", 3, 1, 13)
     values["max_designs"] = forms.integer(form, "max_designs", DEFAULTS["max_designs"], 2, 60)
     values["seed"] = forms.integer(form, "seed", 0, 0, 2**31 - 1)
+    budget = forms.decimal(form, "budget", 0, 1, MAX_BUDGET) if forms.text(form, "budget") else None
+    values["budget"] = "" if budget is None else f"{budget:.12g}"
     costs = validate(
         CostTable,
         {
@@ -110,6 +116,7 @@ def read_inputs(form: forms.Form, desk: Dashboard) -> PlanInputs:
         run=RunSettings(reps=values["reps"], weeks=values["weeks"], seed=values["seed"], workers=1),
         max_designs=values["max_designs"],
         values=values,
+        budget_per_year=budget,
     )
 
 
@@ -128,6 +135,7 @@ def _plan(inputs: PlanInputs) -> PlanOutcome:
         inputs.run,
         max_evaluations=inputs.max_designs,
         existing=inputs.existing,
+        budget_per_year=inputs.budget_per_year,
     )
     plan = planner.plan()
     return PlanOutcome(
@@ -166,6 +174,14 @@ def _result_context(outcome: PlanOutcome) -> dict[str, Any]:
         "run": plan.run,
         "sla_chart": figure_div(sla_comparison([(n, e.result) for n, e in named])),
         "cost_chart": figure_div(charts.design_costs(named)),
+        "budget": plan.budget_per_year,
+        "frontier_chart": (
+            figure_div(
+                frontier_chart(plan.frontier, plan.recommended, plan.budget_per_week, plan.currency)
+            )
+            if plan.budget_per_week is not None
+            else None
+        ),
     }
 
 
