@@ -53,11 +53,17 @@ def check_calendar(code: str) -> str:
 
 def public_holidays(code: str, years: range) -> set[dt.date]:
     """The dates of a country's (or subdivision's) public holidays in ``years``."""
+    return set(_calendar(code, years.start, years.stop))
+
+
+@cache
+def _calendar(code: str, first: int, stop: int) -> frozenset[dt.date]:
     import holidays
 
     country, _, subdivision = check_calendar(code).partition("-")
-    calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=list(years))
-    return set(calendar.keys())
+    years = list(range(first, stop))
+    calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=years)
+    return frozenset(calendar.keys())
 
 
 class Shrinkage(BaseModel):
