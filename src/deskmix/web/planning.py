@@ -50,6 +50,11 @@ DEFAULTS: dict[str, Any] = {
     "weeks": 3,
     "max_designs": 12,
     "seed": 0,
+    "shrinkage": "none",
+}
+SHRINKAGE_CHOICES = {
+    "none": "none: hires work every shift hour",
+    "typical": "typical: 25 days' leave, 3.5% sick, 4 training days, 10% meetings",
 }
 
 
@@ -86,6 +91,11 @@ def read_inputs(form: forms.Form, desk: Dashboard) -> PlanInputs:
     values["weeks"] = forms.integer(form, "weeks", 3, 1, 13)
     values["max_designs"] = forms.integer(form, "max_designs", DEFAULTS["max_designs"], 2, 60)
     values["seed"] = forms.integer(form, "seed", 0, 0, 2**31 - 1)
+    values["shrinkage"] = forms.choice(form, "shrinkage", SHRINKAGE_CHOICES, "none")
+    # "typical": every field of the hires' shrinkage at its documented default
+    typical: dict[str, dict[str, float]] | None = (
+        {"generalist": {}, "specialist": {}} if values["shrinkage"] == "typical" else None
+    )
     costs = validate(
         CostTable,
         {
@@ -95,6 +105,7 @@ def read_inputs(form: forms.Form, desk: Dashboard) -> PlanInputs:
                 "min_specialists": values["min_specialists"],
                 "max_headcount": values["max_headcount"],
             },
+            "shrinkage": typical,
         },
         "plan form",
         "costs",
@@ -145,7 +156,13 @@ def _named(outcome: PlanOutcome) -> list[tuple[str, Evaluation]]:
 
 
 def _form_context(values: dict[str, Any]) -> dict[str, Any]:
-    return {"values": values, "sla_choices": SLA_CHOICES, "result": None, "error": None}
+    return {
+        "values": values,
+        "sla_choices": SLA_CHOICES,
+        "shrinkage_choices": SHRINKAGE_CHOICES,
+        "result": None,
+        "error": None,
+    }
 
 
 def _result_context(outcome: PlanOutcome) -> dict[str, Any]:
