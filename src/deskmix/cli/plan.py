@@ -42,14 +42,16 @@ def _sla_cell(evaluation: Evaluation) -> str:
 
 
 def designs_table(rows: list[tuple[str, Evaluation]], title: str) -> Table:
+    from deskmix.plan.design import fte  # FTE: available hours over a full-time year
+
     table = Table(title=title + " (mean ± 95% CI)")
-    for column in ("design", "people", "cost/week", "meets SLAs"):
+    for column in ("design", "people", "FTE", "cost/week", "meets SLAs"):
         table.add_column(column, justify="left" if column == "design" else "right")
     priorities = sorted({c.priority for _, e in rows for c in e.checks})
     for p in priorities:
         table.add_column(f"{p} resolution", justify="right")
     for name, e in rows:
-        cells = [name, str(len(e.team.agents)), _money(e.cost), _sla_cell(e)]
+        cells = [name, str(len(e.team.agents)), f"{fte(e.team):.1f}", _money(e.cost), _sla_cell(e)]
         for p in priorities:
             estimate = e.result.summary.get(f"sla_resolution/{p}")
             cells.append(_percent(estimate) if estimate else "-")

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from deskmix.domain.shrinkage import Shrinkage, ShrinkageByKind
 from deskmix.domain.ticket import Tier
 from deskmix.domain.workload import DAYS, HOURS_PER_WEEK
 
@@ -67,6 +76,9 @@ class Agent(_Model):
     cost_per_hour: float = Field(ge=0)
     shifts: list[Shift] = Field(default_factory=lambda: [Shift()])
     source: AgentSource = AgentSource.IN_HOUSE
+    shrinkage: Shrinkage | None = None
+    """Leave, public holidays, sickness, training and meetings (``deskmix.domain.shrinkage``);
+    None: works every shift hour."""
 
     @field_validator("skills")
     @classmethod
@@ -119,6 +131,31 @@ class Team(_Model):
     name: str
     agents: list[Agent] = Field(default_factory=list)
     msp: list[MspContract] = Field(default_factory=list)
+    shrinkage: ShrinkageByKind | None = None
+    """Per agent kind, for the people without a ``shrinkage`` of their own."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_shrinkage(cls, data: Any) -> Any:
+        """Give each agent without its own shrinkage its kind's, from the team's block."""
+        if not isinstance(data, dict) or not isinstance(data.get("shrinkage"), dict | BaseModel):
+            return data
+        try:
+            by_kind = ShrinkageByKind.model_validate(data["shrinkage"])
+        except ValidationError:  # reported with its place by the field's own validation
+            return data
+        agents = data.get("agents")
+        if not isinstance(agents, list):
+            return data
+        out: list[Any] = []
+        for agent in agents:
+            if isinstance(agent, Agent) and agent.shrinkage is None:
+                agent = agent.model_copy(update={"shrinkage": by_kind.of(agent.kind)})
+            elif isinstance(agent, dict) and agent.get("shrinkage") is None:
+                own = by_kind.of(str(agent.get("kind")))
+                agent = {**agent, "shrinkage": own} if own is not None else agent
+            out.append(agent)
+        return {**data, "agents": out}
 
     @model_validator(mode="after")
     def _unique_names(self) -> Team:

@@ -21,12 +21,17 @@ queue grows without limit). The starting point is Erlang C for generalists (fewe
 P(wait <= response target) >= share for every priority's response target, treating the pool as
 first come first served) and square-root staffing ``ceil(a + sqrt(a))`` for specialists, whose
 SLA is a resolution time that also holds the first-line attempt.
+
+Shrinkage: new hires work a share ``1 - s`` of their shift hours (``hire_shrinkage``: the
+expected share lost to public holidays, leave, sickness, training and meetings, from the cost
+file's ``shrinkage``), so every staff figure above, counted in people at work, is divided by
+``1 - s`` to give people hired: ``ceil(c / (1 - s))``, and the floor ``floor(a / (1 - s)) + 1``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import integrate, stats
@@ -37,8 +42,10 @@ from deskmix.domain.ticket import Tier
 from deskmix.domain.workload import Workload
 from deskmix.errors import ConfigError
 from deskmix.plan.erlang import erlang_c_staff, square_root_staff
+from deskmix.plan.inputs import CostTable
 from deskmix.routing.policies import GeneralistFirst
-from deskmix.sim.model import frozen_distribution
+from deskmix.sim.absences import expected_shrinkage
+from deskmix.sim.model import SimSettings, frozen_distribution
 
 TIME_LIMIT = GeneralistFirst().time_limit_hours
 
@@ -56,6 +63,44 @@ class PoolBound:
     square_root: int
     start: int
     rule: str
+    shrinkage: float = 0.0  # share of the hires' shift hours lost; staff figures are hires
+
+
+def hire_shrinkage(costs: CostTable, year: int | None = None) -> tuple[float, float]:
+    """Expected shrinkage of a new generalist and of a new specialist (0 without any)."""
+    year = SimSettings().start_date.year if year is None else year
+    if costs.shrinkage is None:
+        return 0.0, 0.0
+    weekly = np.zeros(168, dtype=bool)
+    for shift in costs.constraints.shifts:
+        weekly[sorted(shift.hours_of_week())] = True
+    return (
+        expected_shrinkage(costs.shrinkage.generalist, weekly, year),
+        expected_shrinkage(costs.shrinkage.specialist, weekly, year),
+    )
+
+
+def _hired(people: int, share: float) -> int:
+    """People at work -> people hired, when a share of their hours is lost."""
+    if share <= 0 or people <= 0:
+        return people
+    return math.ceil(people / (1 - share) - 1e-9)
+
+
+def _shrunk(bound: PoolBound, share: float) -> PoolBound:
+    if share <= 0:
+        return bound
+    return replace(
+        bound,
+        stability=math.floor(bound.offered_on_duty / (1 - share)) + 1
+        if bound.offered_on_duty > 0
+        else bound.stability,
+        erlang_c=_hired(bound.erlang_c, share) if bound.erlang_c is not None else None,
+        square_root=_hired(bound.square_root, share),
+        start=_hired(bound.start, share),
+        rule=f"{bound.rule}; divided by 1 - s with shrinkage s = {share:.1%}",
+        shrinkage=share,
+    )
 
 
 def _distribution(workload: Workload, domain: str, tier: Tier) -> stats.rv_continuous:
@@ -93,8 +138,10 @@ def pool_bounds(
     sla: SlaPolicy,
     shifts: list[Shift],
     msp_domains: frozenset[str] = frozenset(),
+    shrinkage: tuple[float, float] = (0.0, 0.0),
 ) -> list[PoolBound]:
-    """Generalists first, then one pool per domain with in-house specialist-tier work."""
+    """Generalists first, then one pool per domain with in-house specialist-tier work;
+    ``shrinkage`` is the hires' (generalist, specialist) share of shift hours lost."""
     on_duty = on_duty_hours(shifts)
     if on_duty == 0:
         raise ConfigError("the new hires' shifts cover no hour of the week")
@@ -122,21 +169,24 @@ def pool_bounds(
             s_work[domain] += deep * float(_distribution(workload, domain, Tier.SPECIALIST).mean())
     present = {s.priority for s in workload.arrivals if s.tickets_per_week > 0}
     targets = [t for t in sla.targets if t.priority in present]
-    out = [_generalists(g_tickets, g_work, on_duty, targets)]
+    out = [_shrunk(_generalists(g_tickets, g_work, on_duty, targets), shrinkage[0])]
     for domain in in_house:
         offered = s_work[domain] / on_duty
         root = square_root_staff(offered)
         out.append(
-            PoolBound(
-                pool=domain,
-                tickets_per_week=s_tickets[domain],
-                work_hours_per_week=s_work[domain],
-                offered_on_duty=offered,
-                stability=math.floor(offered) + 1,
-                erlang_c=None,
-                square_root=root,
-                start=root,
-                rule=f"square-root staffing ceil(a + sqrt(a)) with a = {offered:.2f} Erlangs",
+            _shrunk(
+                PoolBound(
+                    pool=domain,
+                    tickets_per_week=s_tickets[domain],
+                    work_hours_per_week=s_work[domain],
+                    offered_on_duty=offered,
+                    stability=math.floor(offered) + 1,
+                    erlang_c=None,
+                    square_root=root,
+                    start=root,
+                    rule=f"square-root staffing ceil(a + sqrt(a)) with a = {offered:.2f} Erlangs",
+                ),
+                shrinkage[1],
             )
         )
     return out

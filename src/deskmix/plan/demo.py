@@ -32,6 +32,11 @@ constraints:
   min_specialists: 1
   max_headcount: 80
   shifts: [{days: [mon, tue, wed, thu, fri], start: "08:00", end: "17:00"}]
+shrinkage:  # the hires' leave, holidays, sickness, training, meetings (docs/formats.md)
+  generalist: {annual_leave_days: 25, public_holidays: DE, sickness_rate: 0.035,
+               training_days: 4, meetings_share: 0.10}
+  specialist: {annual_leave_days: 25, public_holidays: DE, sickness_rate: 0.035,
+               training_days: 4, meetings_share: 0.10}
 """
 SLA = """\
 targets:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from deskmix.domain.team import Agent, AgentKind, MspContract, Team
+import numpy as np
+
+from deskmix.domain.team import Agent, AgentKind, AgentSource, MspContract, Team
 from deskmix.plan.inputs import CostTable, pool_domains
+from deskmix.sim.absences import expected_shrinkage
+from deskmix.sim.model import SimSettings
 
 GENERALIST_LEVEL = 2  # the reference level for generalist-tier work: calibrated speed
 SPECIALIST_LEVEL = 3  # the reference level for specialist-tier work
@@ -83,6 +87,9 @@ def to_team(
     """Existing staff, then new hires on the constraints' shifts: generalists at level 2
     everywhere, specialists at 3 in their domain (or both domains of a pair)."""
     shifts = list(costs.constraints.shifts)
+    by_kind = costs.shrinkage
+    general_shrinkage = by_kind.generalist if by_kind is not None else None
+    special_shrinkage = by_kind.specialist if by_kind is not None else None
     staying = list(existing.agents) if existing is not None else []
     general = hire_prefix("generalists", existing is not None)
     agents = staying + [
@@ -92,6 +99,7 @@ def to_team(
             skills=dict.fromkeys(domains, GENERALIST_LEVEL),
             cost_per_hour=costs.generalist,
             shifts=shifts,
+            shrinkage=general_shrinkage,
         )
         for i in range(design.generalists)
     ]
@@ -104,8 +112,27 @@ def to_team(
                 skills=dict.fromkeys(pool_domains(pool), SPECIALIST_LEVEL),
                 cost_per_hour=costs.pool_cost(pool),
                 shifts=shifts,
+                shrinkage=special_shrinkage,
             )
             for i in range(count)
         ]
     bought = [o for o in offers if o.name in design.msp]
     return Team(name=name, agents=agents, msp=bought)
+
+
+FULL_TIME_HOURS_PER_WEEK = 40.0
+"""A full-time year is 52 weeks of 40 paid hours (2,080 hours): the FTE yardstick."""
+
+
+def fte(team: Team, year: int | None = None) -> float:
+    """In-house hours available for tickets a year (on-shift hours less each person's expected
+    shrinkage) over a full-time year: people and FTE differ by shrinkage and shift length."""
+    year = SimSettings().start_date.year if year is None else year
+    total = 0.0
+    for agent in team.agents:
+        if agent.source == AgentSource.MSP:
+            continue
+        weekly = np.array(agent.on_duty(), dtype=bool)
+        share = expected_shrinkage(agent.shrinkage, weekly, year)
+        total += float(weekly.sum()) * (1 - share)
+    return total / FULL_TIME_HOURS_PER_WEEK

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from deskmix.domain.shrinkage import ShrinkageByKind
 from deskmix.domain.team import MspContract, Shift, Team
 from deskmix.errors import ConfigError
 from deskmix.teamfiles import expand_counts, load_team
@@ -61,7 +62,9 @@ class CostTable(_Model):
     A cross-trained specialist (level 3 in two domains) costs the dearer of the two domains'
     specialist rates plus ``cross_training_premium`` of it (default 10%: the pay step and the
     training time of a second specialism). ``cross_training: false`` keeps the search to
-    one-domain specialists.
+    one-domain specialists. ``shrinkage`` (per kind, the team file's format) is the new
+    hires' leave, public holidays, sickness, training and meetings: every design is simulated
+    with their absences and the analytic bounds divide by ``1 - s``.
     """
 
     currency: str = "EUR"
@@ -71,6 +74,7 @@ class CostTable(_Model):
     cross_training: bool = True
     cross_training_premium: float = Field(default=DEFAULT_CROSS_TRAINING_PREMIUM, ge=0)
     constraints: Constraints = Field(default_factory=Constraints)
+    shrinkage: ShrinkageByKind | None = None
 
     @model_validator(mode="after")
     def _positive(self) -> CostTable:

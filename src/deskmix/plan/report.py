@@ -6,6 +6,7 @@ from pathlib import Path
 
 from deskmix.domain.workload import Workload
 from deskmix.plan.analysis import Stress, compared_notes
+from deskmix.plan.design import fte
 from deskmix.plan.evaluate import Evaluation
 from deskmix.plan.frontier import frontier_chart, frontier_intro, frontier_rows
 from deskmix.plan.history import HistoryBeside
@@ -56,6 +57,9 @@ def plan_report(
             "Workload": workload.name,
             "Run": f"{run.reps} replications of {run.weeks:g} weeks per design, seed {run.seed}",
             "Designs simulated": f"{len(plan.log)} on {plan.backend}",
+            "People and FTE": f"{len(plan.evaluation.team.agents)} people, "
+            f"{fte(plan.evaluation.team):.1f} FTE (hours available for tickets over a "
+            "2,080-hour full-time year, after shrinkage)",
             "Verification": "holds on a fresh seed"
             if plan.verified
             else "does NOT hold on a fresh seed",

@@ -44,7 +44,13 @@ from deskmix.domain.team import AgentKind, MspContract, Team
 from deskmix.domain.ticket import Tier
 from deskmix.domain.workload import Workload
 from deskmix.errors import ConfigError
-from deskmix.plan.bounds import PoolBound, on_duty_hours, pool_bounds, reference_mean
+from deskmix.plan.bounds import (
+    PoolBound,
+    hire_shrinkage,
+    on_duty_hours,
+    pool_bounds,
+    reference_mean,
+)
 from deskmix.plan.design import Design, to_team
 from deskmix.plan.evaluate import Evaluation, Progress, RunSettings, evaluate_teams
 from deskmix.plan.extremes import Extremes, extremes
@@ -335,7 +341,9 @@ class Planner:
         covered = self.covered(msp)
         if covered not in self.bounds_memo:
             shifts = list(self.costs.constraints.shifts)
-            self.bounds_memo[covered] = pool_bounds(self.workload, self.sla, shifts, covered)
+            self.bounds_memo[covered] = pool_bounds(
+                self.workload, self.sla, shifts, covered, hire_shrinkage(self.costs)
+            )  # shrinkage hook (issue 15): the bounds count hires, not people at work
         return self.bounds_memo[covered]
 
     def start(self, msp: tuple[str, ...]) -> tuple[Design, list[PoolBound]]:

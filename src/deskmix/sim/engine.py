@@ -222,6 +222,8 @@ class ReplicationResult:
     msp_hours: NDArray[np.float64]  # per contract, work of measured tickets
     decisions: list[tuple[float, str, str]] = field(default_factory=list)  # sample: (t, id, why)
     segments: list[tuple[int, int, float, float]] = field(default_factory=list)  # audit only
+    available: NDArray[np.bool_] | None = None
+    """Agents x hours the replication ran with, when it drew leave and sickness."""
 
 
 def run_replication(
@@ -244,6 +246,9 @@ def run_replication(
     """
     rng = np.random.default_rng(seed)
     draws = draw_tickets(model, rng)
+    # Leave and sickness come from streams of their own, after the tickets: common random
+    # numbers hold against the same run without absences.
+    model = model.for_replication(seed)
     routes = None if audit or compiled is False else compiled_routes(model, policy)
     if compiled and routes is None:
         raise ValueError(f"policy {policy.name!r} has no route table to compile")
@@ -295,7 +300,11 @@ def _delayed(
     is done. A resolution it pushes past the end of the run still counts, at its time: the
     delay was fixed when the ticket was drawn, and cutting it off at the run's end would keep
     only the short waits (history's medians count the long ones). Reopens keep their timing
-    from the end of the work."""
+    from the end of the work.
+
+    A replication that drew absences keeps the availability it ran with, for its KPIs."""
+    if model.absence_plan is not None:
+        result = dataclasses.replace(result, available=model.available)
     if not model.settings.delays or not draws.delay.any():
         return result
     return dataclasses.replace(result, resolved=result.resolved + draws.delay)

@@ -4,6 +4,14 @@ Every KPI is computed over tickets that arrived inside the measured window (afte
 A ticket not resolved when the run ends counts as an SLA miss and is left out of time averages
 (reported as ``unresolved``), so an overloaded design cannot look good by never finishing.
 Intervals are Student-t across independent replications: mean +- t(0.975, n-1) * s / sqrt(n).
+
+Per week of the window (numbered from 1): ``weekly_tickets/N``, ``weekly_sla_resolution/N``
+and ``weekly_people_in/N`` (the mean number of in-house people at work, on the days anyone is
+scheduled). ``uncovered_day/DOMAIN`` is the share of the window's working days for the domain
+(days one of its able people is scheduled: on shift, not a public holiday) on which none of the
+people able to resolve its specialist work is in (on leave, sick, or every hour taken by
+training and meetings): the bus factor made measurable. ``uncovered_day`` is the share of days
+with at least one such domain uncovered.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from deskmix.domain.team import AgentKind
+from deskmix.domain.ticket import Tier
 from deskmix.sim.engine import ReplicationResult
 from deskmix.sim.model import TIERS, CompiledModel
 
@@ -127,6 +136,11 @@ def replication_kpis(model: CompiledModel, result: ReplicationResult) -> dict[st
         if mask.any():
             out[f"sla_resolution/{tier}"] = float(met_resolution[mask].mean())
     available, people, kinds = model.once(_team_figures)
+    if result.available is not None:  # this replication drew leave and sickness
+        lo, hi = int(settings.warmup_hours), math.ceil(settings.horizon_hours)
+        available = result.available[:, lo:hi].sum(axis=1).astype(float)
+    _weekly(model, result, measured, met_resolution, out)
+    _coverage(model, result, out)
     for kind, members in kinds:
         if members:
             capacity = available[members].sum()
@@ -155,6 +169,72 @@ def replication_kpis(model: CompiledModel, result: ReplicationResult) -> dict[st
     out["cost_per_week"] = (people + msp_cost) / weeks
     out["cost_per_ticket"] = (people + msp_cost) / out["tickets"] if out["tickets"] else math.nan
     return out
+
+
+def _in_days(model: CompiledModel, result: ReplicationResult) -> NDArray[np.bool_]:
+    """Agents x run days: at work (available) for at least one hour that day."""
+    available = result.available if result.available is not None else model.available
+    days = -(-available.shape[1] // 24)
+    padded = np.zeros((available.shape[0], days * 24), dtype=bool)
+    padded[:, : available.shape[1]] = available
+    return np.asarray(padded.reshape(available.shape[0], days, 24).any(axis=2), dtype=bool)
+
+
+def _window_days(model: CompiledModel) -> range:
+    settings = model.settings
+    return range(math.ceil(settings.warmup_hours / 24), int(settings.horizon_hours // 24))
+
+
+def _weekly(
+    model: CompiledModel,
+    result: ReplicationResult,
+    measured: NDArray[np.bool_],
+    met_resolution: NDArray[np.bool_],
+    out: dict[str, float],
+) -> None:
+    settings = model.settings
+    weeks = int((settings.horizon_hours - settings.warmup_hours) // 168)
+    week_of = ((result.arrival[measured] - settings.warmup_hours) // 168).astype(np.int64)
+    scheduled = model.scheduled_days
+    in_days = _in_days(model, result) if scheduled is not None and len(model.agents) else None
+    first_day = math.ceil(settings.warmup_hours / 24)
+    for w in range(weeks):
+        mask = week_of == w
+        out[f"weekly_tickets/{w + 1}"] = float(mask.sum())
+        if mask.any():
+            out[f"weekly_sla_resolution/{w + 1}"] = float(met_resolution[mask].mean())
+        if in_days is not None and scheduled is not None:
+            days = slice(first_day + 7 * w, first_day + 7 * (w + 1))
+            working = scheduled[:, days].any(axis=0)
+            if working.any():
+                present = (in_days[:, days] & scheduled[:, days]).sum(axis=0)
+                out[f"weekly_people_in/{w + 1}"] = float(present[working].mean())
+
+
+def _coverage(model: CompiledModel, result: ReplicationResult, out: dict[str, float]) -> None:
+    scheduled = model.scheduled_days
+    if scheduled is None or not len(model.agents):
+        return
+    window = _window_days(model)
+    if not len(window):
+        return
+    days = slice(window.start, window.stop)
+    in_days = _in_days(model, result)[:, days] & scheduled[:, days]
+    any_uncovered = np.zeros(len(window), dtype=bool)
+    any_working = np.zeros(len(window), dtype=bool)
+    for name in model.domains:
+        able = [a.index for a in model.agents if a.can_resolve(name, Tier.SPECIALIST)]
+        if not able:
+            continue
+        working: NDArray[np.bool_] = np.asarray(scheduled[able, days].any(axis=0), dtype=bool)
+        if not working.any():
+            continue
+        uncovered = working & ~in_days[able].any(axis=0)
+        out[f"uncovered_day/{name}"] = float(uncovered[working].mean())
+        any_uncovered |= uncovered
+        any_working |= working
+    if any_working.any():
+        out["uncovered_day"] = float(any_uncovered[any_working].mean())
 
 
 def backlog(model: CompiledModel, result: ReplicationResult) -> NDArray[np.float64]:

@@ -11,6 +11,8 @@ Generalists count at least level 2 on generalist work: breadth is their trade.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -27,6 +29,7 @@ from deskmix.domain.ticket import Tier
 from deskmix.domain.workload import DELAY_PROBABILITIES, HOURS_PER_WEEK, HandlingFit, Workload
 from deskmix.errors import ConfigError
 from deskmix.routing.base import AgentView
+from deskmix.sim.absences import AbsencePlan, apply_fixed, draw_absent_days
 
 T = TypeVar("T")
 
@@ -72,6 +75,9 @@ class SimSettings:
     domain_load: dict[str, float] = field(default_factory=dict)
     absences: tuple[tuple[str, float, float], ...] = ()  # (agent, start hour, end hour)
     holidays: tuple[int, ...] = ()  # day numbers (0 = first Monday) when in-house staff are off
+    start_date: dt.date = dt.date(2025, 1, 6)
+    """The Monday that simulation hour 0 begins: dates for public holidays and the season of
+    leave (``deskmix.sim.absences``). Matters only for people with shrinkage."""
     delays: bool = False
     """Add each ticket's drawn extraneous delay (``Workload.delays``: waiting on users, or on an
     agent busy with other tickets) to its resolution: wall-clock times comparable with history
@@ -116,6 +122,10 @@ class CompiledModel:
     sla_business: NDArray[np.bool_]
     sla_share: NDArray[np.float64]
     business: WeekCalendar  # the SLA's business hours (simulation hour 0 is a Monday 00:00)
+    absence_plan: AbsencePlan | None = None
+    """Leave and sickness each replication draws (None: nobody has any)."""
+    scheduled_days: NDArray[np.bool_] | None = None
+    """Agents x run days: on shift that day and not on a public holiday."""
     factors: NDArray[np.float64] = field(init=False)  # agents x domains x tiers
     derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     """What ``once`` has worked out, by builder."""
@@ -137,6 +147,18 @@ class CompiledModel:
         if key not in self.derived:
             self.derived[key] = build(self)
         return self.derived[key]  # type: ignore[no-any-return]
+
+    def for_replication(self, seed: np.random.SeedSequence | int) -> CompiledModel:
+        """This model with the replication's leave and sickness taken out of ``available``;
+        the model itself when nobody has any (bit for bit as before shrinkage existed)."""
+        if self.absence_plan is None:
+            return self
+        absent = draw_absent_days(self.absence_plan, len(self.agents), seed)
+        hours = self.available.shape[1]
+        clone = copy.copy(self)
+        clone.available = self.available & ~np.repeat(absent, 24, axis=1)[:, :hours]
+        clone.derived = {}  # shift changes and capacity follow the new availability
+        return clone
 
 
 def _handling(workload: Workload, domains: list[str]) -> dict[tuple[int, int], stats.rv_continuous]:
@@ -175,13 +197,18 @@ def _delay_table(workload: Workload, domains: list[str], wanted: bool) -> NDArra
 
 def _availability(
     team: Team, settings: SimSettings, hours: int
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], AbsencePlan | None, NDArray[np.bool_]]:
     weekly = np.array([a.on_duty() for a in team.agents], dtype=bool).reshape(
         len(team.agents), HOURS_PER_WEEK
     )
     repeats = -(-hours // HOURS_PER_WEEK)
     paid = np.tile(weekly, (1, repeats))[:, :hours]
     available = paid.copy()
+    plan, holiday = apply_fixed(team, settings.start_date, available)
+    days = holiday.shape[1]
+    padded = np.zeros((len(team.agents), days * 24), dtype=bool)
+    padded[:, :hours] = paid
+    scheduled = padded.reshape(len(team.agents), days, 24).any(axis=2) & ~holiday
     names = {a.name: i for i, a in enumerate(team.agents)}
     for name, start, end in settings.absences:
         if name not in names:
@@ -190,7 +217,7 @@ def _availability(
         available[names[name], lo:hi] = False
     for day in settings.holidays:
         available[:, day * 24 : (day + 1) * 24] = False
-    return available, paid
+    return available, paid, plan, scheduled
 
 
 def business_calendar(sla: SlaPolicy) -> WeekCalendar:
@@ -222,7 +249,7 @@ def compile_model(
     shares = workload.direct_shares()
     direct = np.array([shares.get(d, 0.0) for d in domains])
     hours = int(np.ceil(settings.end_hours))
-    available, paid = _availability(team, settings, hours)
+    available, paid, absence_plan, scheduled = _availability(team, settings, hours)
     sla_response = np.full(6, np.inf)
     sla_resolution = np.full(6, np.inf)
     sla_business = np.zeros(6, dtype=bool)
@@ -259,4 +286,6 @@ def compile_model(
         sla_business=sla_business,
         sla_share=sla_share,
         business=business_calendar(sla),
+        absence_plan=absence_plan,
+        scheduled_days=scheduled,
     )

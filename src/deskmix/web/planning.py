@@ -52,6 +52,11 @@ DEFAULTS: dict[str, Any] = {
     "max_designs": 12,
     "seed": 0,
     "budget": "",  # budget mode when set: the best service for at most this a year
+    "shrinkage": "none",
+}
+SHRINKAGE_CHOICES = {
+    "none": "none: hires work every shift hour",
+    "typical": "typical: 25 days' leave, 3.5% sick, 4 training days, 10% meetings",
 }
 MAX_BUDGET = 1e10
 
@@ -92,6 +97,11 @@ def read_inputs(form: forms.Form, desk: Dashboard) -> PlanInputs:
     values["seed"] = forms.integer(form, "seed", 0, 0, 2**31 - 1)
     budget = forms.decimal(form, "budget", 0, 1, MAX_BUDGET) if forms.text(form, "budget") else None
     values["budget"] = "" if budget is None else f"{budget:.12g}"
+    values["shrinkage"] = forms.choice(form, "shrinkage", SHRINKAGE_CHOICES, "none")
+    # "typical": every field of the hires' shrinkage at its documented default
+    typical: dict[str, dict[str, float]] | None = (
+        {"generalist": {}, "specialist": {}} if values["shrinkage"] == "typical" else None
+    )
     costs = validate(
         CostTable,
         {
@@ -101,6 +111,7 @@ def read_inputs(form: forms.Form, desk: Dashboard) -> PlanInputs:
                 "min_specialists": values["min_specialists"],
                 "max_headcount": values["max_headcount"],
             },
+            "shrinkage": typical,
         },
         "plan form",
         "costs",
@@ -153,7 +164,13 @@ def _named(outcome: PlanOutcome) -> list[tuple[str, Evaluation]]:
 
 
 def _form_context(values: dict[str, Any]) -> dict[str, Any]:
-    return {"values": values, "sla_choices": SLA_CHOICES, "result": None, "error": None}
+    return {
+        "values": values,
+        "sla_choices": SLA_CHOICES,
+        "shrinkage_choices": SHRINKAGE_CHOICES,
+        "result": None,
+        "error": None,
+    }
 
 
 def _result_context(outcome: PlanOutcome) -> dict[str, Any]:
