@@ -343,3 +343,34 @@ def test_a_server_started_with_dask_plans_on_the_cluster(tmp_path: Path) -> None
         result["simulated_on"]
     )
     assert any("run_task" in name for name in ran_there), ran_there
+
+
+def test_plan_year_jobs_plan_each_quarter_with_dated_hires(api: Api) -> None:
+    body = {
+        "workload": dump_workload(two_domains(40, 8)),
+        "costs": "generalist: 30\nspecialist: 60\n",
+        "sla": (
+            "targets:\n"
+            "  - {priority: P2, response_hours: 72, resolution_hours: 120, share: 0.3}\n"
+            "  - {priority: P3, response_hours: 72, resolution_hours: 120, share: 0.3}\n"
+        ),
+        "growth": 0.4,
+        "quarters": 2,
+        "start": "2027-01-04",
+        "reps": 3,
+        "weeks": 2,
+        "max_designs": 8,
+    }
+    with api.client("jobs") as http:
+        bad = http.post("/api/jobs/plan-year", json={**body, "quarters": 9})
+        assert bad.status_code == 422
+        done = _wait(http, http.post("/api/jobs/plan-year", json=body).json()["id"])
+    assert done["status"] == "done", done.get("error")
+    assert done["kind"] == "plan-year"
+    result = done["result"]
+    assert isinstance(result, dict)
+    quarters = result["quarters"]
+    assert len(quarters) == 2
+    heads = [q["headcount"] for q in quarters]
+    assert heads == sorted(heads) and heads[0] > 0  # people are added, never removed
+    assert result["team"]["agents"] and result["total_cost"] > 0

@@ -16,7 +16,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,7 +27,13 @@ from deskmix.calibrate.io import parse_workload
 from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import MspContract
 from deskmix.errors import DeskmixError
-from deskmix.plan.inputs import CostTable, MspOffers
+from deskmix.plan.horizon import (
+    DEFAULT_HIRE_COST,
+    DEFAULT_HIRE_LEAD_WEEKS,
+    DEFAULT_TRAINING_COST,
+    DEFAULT_TRAINING_WEEKS,
+)
+from deskmix.plan.inputs import CostTable, MspOffers, with_named_offers
 from deskmix.sim.kpis import Estimate
 from deskmix.sim.model import SimSettings
 from deskmix.sim.runner import SimulationResult
@@ -96,6 +102,31 @@ class PlanParams(_Strict):
     )
 
 
+class PlanYearParams(_Strict):
+    """A 12-month plan, as 'deskmix plan-year' with a stated growth rate: files as YAML text."""
+
+    workload: str = Field(min_length=1, max_length=20_000_000, description="Workload YAML")
+    costs: str = Field(min_length=1, max_length=1_000_000, description="Costs YAML")
+    sla: str | None = Field(default=None, max_length=1_000_000, description="SLA YAML")
+    msp: str | None = Field(default=None, max_length=1_000_000, description="MSP offers YAML")
+    existing_team: str | None = Field(
+        default=None, max_length=2_000_000, description="Team YAML of today's people (they stay)"
+    )
+    growth: float | None = Field(
+        default=None, gt=-1, le=10, description="Volume growth a year (0.1: +10%); none: 0"
+    )
+    quarters: int = Field(default=4, ge=1, le=8)
+    start: date | None = Field(default=None, description="First quarter's Monday; default next")
+    hire_lead_weeks: float = Field(default=DEFAULT_HIRE_LEAD_WEEKS, ge=0, le=104)
+    training_weeks: float = Field(default=DEFAULT_TRAINING_WEEKS, ge=0, le=104)
+    hire_cost: float = Field(default=DEFAULT_HIRE_COST, ge=0, le=1e9)
+    training_cost: float = Field(default=DEFAULT_TRAINING_COST, ge=0, le=1e9)
+    reps: int = Field(default=6, ge=2, le=50)
+    weeks: float = Field(default=6, ge=1, le=52)
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+    max_designs: int = Field(default=40, ge=1, le=300)
+
+
 def parse_sla(text: str | None) -> SlaPolicy:
     if text is None:
         return SlaPolicy.default()
@@ -123,6 +154,56 @@ def check_simulate(params: SimulateParams) -> None:
         apply_scenario(base, scenario)
         if scenario.policy:
             make_policy(scenario.policy, **scenario.policy_settings)
+
+
+def check_plan_year(params: PlanYearParams) -> None:
+    parse_workload(params.workload, "workload")
+    parse_costs(params.costs)
+    parse_sla(params.sla)
+    parse_offers(params.msp)
+    if params.existing_team:
+        parse_team(params.existing_team, "existing_team")
+
+
+def run_plan_year(
+    params: PlanYearParams, workers: int | None, progress: Progress, dask: str | None = None
+) -> dict[str, Any]:
+    """The same use case as 'deskmix plan-year' (forecast by the stated growth rate)."""
+    from deskmix.calibrate.forecast import forecast
+    from deskmix.plan.evaluate import RunSettings
+    from deskmix.plan.horizon import HiringTerms, plan_horizon
+
+    workload = parse_workload(params.workload, "workload")
+    existing = parse_team(params.existing_team, "existing_team") if params.existing_team else None
+    offers = parse_offers(params.msp)
+    if existing is not None:
+        offers = with_named_offers(offers, [("today's team", existing)])
+    volume = forecast(
+        workload,
+        quarters=params.quarters,
+        growth=params.growth,
+        history=None,
+        start=params.start,
+    )
+    plan = plan_horizon(
+        workload,
+        parse_sla(params.sla),
+        parse_costs(params.costs),
+        offers,
+        RunSettings(reps=params.reps, weeks=params.weeks, seed=params.seed, workers=workers),
+        volume,
+        existing=existing,
+        terms=HiringTerms(
+            hire_lead_weeks=params.hire_lead_weeks,
+            hire_cost=params.hire_cost,
+            training_weeks=params.training_weeks,
+            training_cost=params.training_cost,
+        ),
+        max_designs=params.max_designs,
+        progress=progress,
+        dask=dask,
+    )
+    return plan.model_dump(mode="json")
 
 
 def check_plan(params: PlanParams) -> None:
@@ -321,6 +402,8 @@ def _work(
     try:
         if kind == "simulate":
             result = run_simulation(SimulateParams.model_validate(params), workers, progress)
+        elif kind == "plan-year":
+            result = run_plan_year(PlanYearParams.model_validate(params), workers, progress, dask)
         else:
             result = run_plan(PlanParams.model_validate(params), workers, progress, dask)
     except DeskmixError as exc:

@@ -11,7 +11,14 @@ from pydantic import BaseModel, Field
 
 from deskmix.api.auth import read_access, require
 from deskmix.api.errors import responses
-from deskmix.api.job_work import PlanParams, SimulateParams, check_plan, check_simulate
+from deskmix.api.job_work import (
+    PlanParams,
+    PlanYearParams,
+    SimulateParams,
+    check_plan,
+    check_plan_year,
+    check_simulate,
+)
 from deskmix.api.jobs import JobInfo, JobRunner
 
 router = APIRouter(tags=["jobs"])
@@ -21,7 +28,7 @@ JobId = Annotated[str, Path(min_length=1, max_length=36, description="The id POS
 
 class JobOut(BaseModel):
     id: str
-    kind: str = Field(description="simulate or plan")
+    kind: str = Field(description="simulate, plan or plan-year")
     status: str = Field(description="queued, running, done or failed")
     progress: int = Field(description="Replications simulated so far")
     created_at: datetime
@@ -84,6 +91,24 @@ def start_plan(
     the runners-up."""
     check_plan(body)
     return JobOut.of(runner.submit("plan", body.model_dump(mode="json")))
+
+
+@router.post(
+    "/jobs/plan-year",
+    response_model=JobOut,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Start a 12-month plan (quarter by quarter, with hires and cross-training)",
+    responses=responses(401, 403, 422),
+)
+def start_plan_year(
+    body: PlanYearParams,
+    runner: JobRunner = Depends(runner_of),
+    _token: Any = Depends(require("jobs")),
+) -> JobOut:
+    """Scope: jobs. As 'deskmix plan-year' with a stated growth rate: the result holds the
+    forecast, each quarter's team and cost, and the dated hires and cross-trainings."""
+    check_plan_year(body)
+    return JobOut.of(runner.submit("plan-year", body.model_dump(mode="json")))
 
 
 @router.get(
