@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from deskmix.domain.workload import DAYS, HOURS_PER_WEEK
 
 WEEK = pd.Timedelta(days=7)
-_MONDAY = pd.Timestamp("1970-01-05", tz="UTC")
+EPOCH_MONDAY = pd.Timestamp("1970-01-05", tz="UTC")
 BUSY_WEEK_SHARE = 0.10
 PSEUDO_TICKETS = float(HOURS_PER_WEEK)
 MIN_SPAN = pd.Timedelta(days=1)
@@ -54,7 +54,7 @@ def observed_period(opened: pd.Series) -> Period | None:
     present = times.dropna()
     if present.empty:
         return None
-    week = ((present - _MONDAY) // WEEK).astype("int64")
+    week = ((present - EPOCH_MONDAY) // WEEK).astype("int64")
     counts = week.value_counts()
     typical = float(np.median(counts.reindex(week).to_numpy()))
     busy = counts[counts >= BUSY_WEEK_SHARE * typical].index

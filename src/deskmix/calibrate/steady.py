@@ -18,7 +18,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.stats import poisson
 
-from deskmix.calibrate.arrivals import BUSY_WEEK_SHARE, WEEK, Period
+from deskmix.calibrate.arrivals import BUSY_WEEK_SHARE, EPOCH_MONDAY, WEEK, Period
 from deskmix.errors import InputError
 
 MIN_WEEKS = 4
@@ -29,7 +29,6 @@ MIN_TYPICAL = 1.0  # the Poisson test's floor for a median week of 0 tickets
 TREND_RATIO = 2.0
 REFERENCE_WEEKS = 8
 MAX_SUGGESTED_WEEKS = 104
-_MONDAY = pd.Timestamp("1970-01-05", tz="UTC")
 
 STEADY_RULE = (
     f"the period must span at least {MIN_WEEKS} weeks (less {EDGE_SLACK_WEEKS:g} for an export's "
@@ -57,10 +56,10 @@ def weekly_counts(opened: pd.Series) -> Weekly | None:
     present = pd.to_datetime(opened, utc=True).dropna()
     if present.empty:
         return None
-    week = ((present - _MONDAY) // WEEK).astype("int64").to_numpy()
+    week = ((present - EPOCH_MONDAY) // WEEK).astype("int64").to_numpy()
     lo = int(week.min())
     counts = np.bincount(week - lo).astype(np.int64)
-    mondays = pd.DatetimeIndex([_MONDAY + WEEK * (lo + i) for i in range(counts.size)])
+    mondays = pd.DatetimeIndex([EPOCH_MONDAY + WEEK * (lo + i) for i in range(counts.size)])
     return Weekly(mondays=mondays, counts=counts, first=present.min(), last=present.max())
 
 

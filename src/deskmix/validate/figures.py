@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from deskmix.calibrate.escalation import ticket_facts
 from deskmix.calibrate.history import daily_backlog, sla_attainment
+from deskmix.calibrate.pipeline import UNMAPPED_DOMAIN
 from deskmix.calibrate.statuses import StatusBook
 from deskmix.domain.priority import Priority
 from deskmix.domain.sla import SlaPolicy
@@ -26,7 +27,7 @@ from deskmix.domain.workload import Workload
 from deskmix.sim.engine import ReplicationResult
 from deskmix.sim.model import CompiledModel
 
-UNMAPPED = "unmapped"
+UNMAPPED = UNMAPPED_DOMAIN  # the calibration's name for tickets without a domain
 DEFAULT_PRIORITY = Priority.P3.value  # as calibration counts tickets without a priority
 HOUR = pd.Timedelta(hours=1)
 

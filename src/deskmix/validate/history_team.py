@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from deskmix.calibrate.calendars import AgentCalendar, describe_calendar, infer_calendars
+from deskmix.calibrate.pipeline import UNMAPPED_DOMAIN
 from deskmix.calibrate.statuses import StatusBook
 from deskmix.domain.calendar import WeekCalendar
 from deskmix.domain.team import Agent, AgentKind, MspContract, Shift, Team
@@ -46,7 +47,7 @@ from deskmix.people.evidence import evidence_table
 from deskmix.people.history import History
 from deskmix.routing.base import SPECIALIST_MIN_LEVEL
 
-UNMAPPED = "unmapped"  # the calibration's name for tickets without a domain
+UNMAPPED = UNMAPPED_DOMAIN  # the calibration's name for tickets without a domain
 DOMAIN_SHARE = 0.10
 """A domain holding this share of a person's tickets is one they cover in the simulated team."""
 GENERALIST_LEVEL = 2  # the simulator's reference level for generalist work (no speed-up)
