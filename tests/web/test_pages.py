@@ -155,3 +155,16 @@ def test_the_validate_page_back_tests_the_sample_desk(server: LiveServer) -> Non
     assert 'aria-current="page">Validate' in whole.text
     bad = httpx.post(f"{server.base_url}/validate", data={**form, "holdout": "2"}, headers=HTMX)
     assert bad.status_code == 422 and "holdout" in bad.text
+
+
+def test_the_year_page_plans_each_quarter_on_top_of_todays_team(server: LiveServer) -> None:
+    assert httpx.get(f"{server.base_url}/year").status_code == 200
+    form = {"growth": "0.4", "quarters": "2", "reps": "3", "weeks": "2", "max_designs": "4"}
+    fragment = httpx.post(f"{server.base_url}/year", data=form, headers=HTMX, timeout=300)
+    assert fragment.status_code == 200, fragment.text
+    assert "<html" not in fragment.text
+    assert (
+        'id="year-table"' in fragment.text and "Q1 (" in fragment.text and "Q2 (" in fragment.text
+    )
+    bad = httpx.post(f"{server.base_url}/year", data={**form, "quarters": "12"}, headers=HTMX)
+    assert bad.status_code == 422 and "quarters" in bad.text

@@ -8,7 +8,7 @@ import plotly
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from deskmix.web import overview, people, planning, simulate, triage, validate
+from deskmix.web import overview, people, planning, simulate, triage, validate, year
 from deskmix.web.desk import Dashboard
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -21,5 +21,5 @@ def mount_web(app: FastAPI) -> None:
     # Plotly's own bundle, from the installed package: one version for reports and dashboard.
     app.mount("/vendor/plotly", StaticFiles(directory=PLOTLY_DIR), name="plotly")
     app.state.dashboard = Dashboard(app.state.store)
-    for module in (overview, triage, simulate, planning, people, validate):
+    for module in (overview, triage, simulate, planning, year, people, validate):
         app.include_router(module.router, include_in_schema=False)

@@ -25,11 +25,12 @@ NAV = (
     ("triage", "Triage", "/triage"),
     ("simulate", "Simulate", "/simulate"),
     ("plan", "Plan", "/plan"),
+    ("year", "Year", "/year"),
     ("validate", "Validate", "/validate"),
     ("people", "People", "/people"),
 )
 """(page key, label, path) of the navigation, in reading order."""
-CHART_PAGES = frozenset({"overview", "simulate", "plan", "people", "validate"})
+CHART_PAGES = frozenset({"overview", "simulate", "plan", "year", "people", "validate"})
 """Pages that draw Plotly charts; only they load the (4 MB) plotly.js bundle."""
 
 _FIGURE_IDS = itertools.count(1)
