@@ -1,0 +1,95 @@
+"""Projects on reserved hours: earliest due first, days late, hours short, MSP hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from deskmix.domain.projects import Portfolio, Project
+from deskmix.domain.sla import SlaPolicy
+from deskmix.domain.team import Agent, AgentKind, MspContract, ProjectHours, Team
+from deskmix.projects.kpis import project_report, project_table
+from deskmix.sim.model import SimSettings
+from tests.plan.helpers import two_pool_workload
+
+START = dt.date(2025, 1, 6)
+SETTINGS = SimSettings(weeks=4, warmup_weeks=0, drain_weeks=0, reserved_share=0.2)
+
+
+def team() -> Team:  # two network specialists, 45 h a week each: 18 reserved hours a week
+    return Team(
+        name="t",
+        agents=[
+            Agent(name="G", kind=AgentKind.GENERALIST, cost_per_hour=30, skills={"end_user": 2}),
+            Agent(name="S1", kind=AgentKind.SPECIALIST, cost_per_hour=50, skills={"network": 3}),
+            Agent(name="S2", kind=AgentKind.SPECIALIST, cost_per_hour=50, skills={"network": 3}),
+        ],
+    )
+
+
+def portfolio() -> Portfolio:
+    return Portfolio(
+        reserved_share=0.2,
+        projects=[
+            Project(
+                name="late one",
+                domains=["network"],
+                effort_hours=100,
+                earliest_start=START,
+                due=dt.date(2025, 1, 31),
+            ),
+            Project(
+                name="first due",
+                domains=["network"],
+                effort_hours=30,
+                earliest_start=START,
+                due=dt.date(2025, 1, 19),
+            ),
+        ],
+    )
+
+
+def msp(lead: float, price: float = 90) -> MspContract:
+    return MspContract(
+        name="Build MSP",
+        domains=["network"],
+        project_hours=ProjectHours(price_per_hour=price, lead_time_weeks=lead, domains=["network"]),
+    )
+
+
+def _report(offers: list[MspContract] | None = None):  # type: ignore[no-untyped-def]
+    return project_report(
+        two_pool_workload(),
+        team(),
+        SlaPolicy.default(),
+        SETTINGS,
+        portfolio(),
+        seed=0,
+        reps=3,
+        offers=offers or [],
+    )
+
+
+def test_earliest_due_first_and_the_late_project_is_reported_with_days_and_hours_short() -> None:
+    report = _report()
+    late, first = report.rows
+    assert first.on_time.mean == 1 and first.short_at_due.mean == 0
+    assert late.on_time.mean == 0
+    # 4 weeks x 18 h = 72 h by 31 January, 30 of them to the first project: 58 h short
+    assert late.short_at_due.mean == pytest.approx(58, abs=2)
+    assert late.days_late.mean > 14  # 58 h more at 18 h a week: three weeks and more
+    assert report.reserved_hours_per_week.mean == pytest.approx(18, abs=0.5)
+    assert report.reserved_cost_per_week.mean == pytest.approx(18 * 50, abs=25)
+    table = project_table(report)
+    assert all(len(line) <= 80 for line in table.splitlines())
+    assert "late one" in table and "first due" in table
+
+
+def test_msp_project_hours_rescue_a_late_project_only_after_their_lead_time() -> None:
+    bought = _report([msp(lead=0)])
+    assert all(r.on_time.mean == 1 for r in bought.rows)
+    assert bought.msp_hours.mean == pytest.approx(58, abs=2)
+    assert bought.msp_cost.mean == pytest.approx(58 * 90, abs=200)
+    too_slow = _report([msp(lead=6)])
+    assert too_slow.rows[0].on_time.mean == 0 and too_slow.msp_hours.mean == 0
