@@ -65,11 +65,11 @@ def report_from(
     runs: list[dict[str, float]] = []
     for supply, outs in zip(supplies, outcomes, strict=True):
         run: dict[str, float] = {
-            "reserved_hours": float(supply.hours.sum()) / weeks,
+            "reserved_hours": float(supply.reserved.sum()) / weeks,
             "reserved_cost": float(
                 sum(
                     h * c
-                    for h, c in zip(supply.hours.sum(axis=1), supply.cost_per_hour, strict=True)
+                    for h, c in zip(supply.reserved.sum(axis=1), supply.cost_per_hour, strict=False)
                 )
             )
             / weeks,

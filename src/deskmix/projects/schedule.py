@@ -45,6 +45,12 @@ class Supply:
     domains: tuple[frozenset[str], ...]
     names: tuple[str, ...]
     cost_per_hour: tuple[float, ...]
+    hired: int = 0  # the last rows: project specialists a plan adds (not reserved hours)
+
+    @property
+    def reserved(self) -> NDArray[np.float64]:
+        """Rows of the reserved hours (without project hires)."""
+        return self.hours[: self.hours.shape[0] - self.hired]
 
     def with_workers(
         self, hours: NDArray[np.float64], domains: list[frozenset[str]], names: list[str]
@@ -54,6 +60,7 @@ class Supply:
             (*self.domains, *domains),
             (*self.names, *names),
             (*self.cost_per_hour, *([0.0] * len(names))),
+            self.hired + len(names),
         )
 
 

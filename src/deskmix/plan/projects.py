@@ -1,0 +1,171 @@
+"""Planning projects beside tickets: a post-step on the design the search recommends.
+
+Every design's tickets are simulated without the specialists' reserved project share
+(``RunSettings.reserved_share``), so the SLAs the search checks already leave that time to
+projects. This step schedules the portfolio on the recommended design's reserved hours in
+every replication of the search's seed (``deskmix.projects.schedule``). A plan is complete
+only when tickets meet the SLAs **and** every project is on time in every replication; when
+the reserved hours fall short, two remedies are costed and the cheaper is taken:
+
+- **MSP project hours**: at the end of a late project's due day its missing hours are
+  bought from the cheapest offer selling ``project_hours`` in one of its domains whose lead
+  time has passed; cost: hours x price, the mean over replications. Valid only when it puts
+  every project on time in every replication (an offer whose lead time runs past a due date
+  cannot rescue that project).
+- **Project specialists**: one-domain specialists hired for the portfolio who work on it
+  their whole shift (the costs file's shifts and new-hire shrinkage), added one at a time in
+  a domain of the first project still late (the cheapest of its domains) until every
+  project is on time; cost: their loaded hourly rate x shift hours from the plan's start to
+  the portfolio's last due date. They take no tickets, so the SLAs the search found hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from deskmix.domain.projects import Portfolio
+from deskmix.domain.sla import SlaPolicy
+from deskmix.domain.team import MspContract, Team
+from deskmix.domain.workload import HOURS_PER_WEEK, Workload
+from deskmix.plan.bounds import hire_shrinkage, on_duty_hours
+from deskmix.plan.evaluate import RunSettings
+from deskmix.plan.inputs import CostTable
+from deskmix.projects.kpis import ProjectReport, replication_supplies, report_from
+from deskmix.projects.schedule import Outcome, Supply, schedule
+from deskmix.sim.model import compile_model
+
+MAX_PROJECT_HIRES = 30
+
+
+@dataclass(frozen=True)
+class ProjectPlan:
+    before: ProjectReport  # on the recommended design's reserved hours alone
+    after: ProjectReport  # with the chosen remedy (the same as ``before`` when none)
+    choice: str  # "none" | "msp" | "hire" | "neither"
+    hires: dict[str, int]  # domain -> project specialists the hire remedy needs
+    hire_cost: float | None  # None: no number of hires up to the limit was enough
+    msp_cost: float | None  # None: the offers cannot put every project on time
+    span_weeks: float  # from the plan's start to the last due date
+    currency: str = "EUR"
+
+    @property
+    def extra_cost(self) -> float:
+        if self.choice == "msp":
+            return self.msp_cost or 0.0
+        if self.choice == "hire":
+            return self.hire_cost or 0.0
+        return 0.0
+
+    def lines(self) -> list[str]:
+        late = [r for r in self.before.rows if r.on_time.mean < 1]
+        if not late:
+            return ["every project is on time on the specialists' reserved hours"]
+        out = [
+            f"late on reserved hours alone: {r.name}, {r.days_late.mean:.1f} days late "
+            f"(mean), {r.short_at_due.mean:.0f} hours short at its due date {r.due}"
+            for r in late
+        ]
+        hire = (
+            "no number of hires was enough"
+            if self.hire_cost is None
+            else f"{self.currency} {self.hire_cost:,.0f} for "
+            + ", ".join(f"{n} {d} specialist(s)" for d, n in self.hires.items())
+            + f" over {self.span_weeks:.1f} weeks"
+        )
+        msp = (
+            "not possible (no offer, or lead time past a due date)"
+            if self.msp_cost is None
+            else f"{self.currency} {self.msp_cost:,.0f}"
+        )
+        verdict = {
+            "msp": "buys MSP project hours (cheaper)",
+            "hire": "adds project specialists (cheaper)",
+            "neither": "cannot put every project on time",
+        }[self.choice]
+        out.append(f"projects: the plan {verdict}; hires: {hire}; MSP project hours: {msp}")
+        if self.choice == "msp":
+            out.append(f"MSP project hours bought: {self.after.msp_hours.mean:,.0f} (mean)")
+        return out
+
+
+def _all_on_time(outcomes: Sequence[Sequence[Outcome]]) -> bool:
+    return all(o.on_time for outs in outcomes for o in outs)
+
+
+def _hire_rows(
+    hires: dict[str, int], costs: CostTable, days: int, start: dt.date
+) -> tuple[np.ndarray, list[frozenset[str]], list[str]]:
+    weekly = np.zeros(HOURS_PER_WEEK, dtype=bool)
+    for shift in costs.constraints.shifts:
+        weekly[sorted(shift.hours_of_week())] = True
+    per_weekday = weekly.reshape(7, 24).sum(axis=1) * (1 - hire_shrinkage(costs)[1])
+    row = np.array(
+        [per_weekday[(start + dt.timedelta(days=k)).weekday()] for k in range(days)], dtype=float
+    )
+    domains = [d for d, n in hires.items() for _ in range(n)]
+    rows = np.array([row for _ in domains], dtype=float).reshape(len(domains), days)
+    names = [f"Project {d} specialist {k + 1}" for k, d in enumerate(domains)]
+    return rows, [frozenset({d}) for d in domains], names
+
+
+def plan_projects(
+    workload: Workload,
+    sla: SlaPolicy,
+    team: Team,
+    costs: CostTable,
+    offers: Sequence[MspContract],
+    portfolio: Portfolio,
+    run: RunSettings,
+) -> ProjectPlan:
+    """Schedule the portfolio on ``team`` (the recommended design) and, when a project is
+    late, cost both remedies and take the cheaper (module docstring)."""
+    settings = replace(run.sim(), reserved_share=portfolio.reserved_share)
+    start = settings.start_date
+    weeks = settings.horizon_hours / HOURS_PER_WEEK
+    model = compile_model(workload, team, sla, settings)
+    supplies = replication_supplies(model, team, run.seed, run.reps)
+    plain = [schedule(portfolio, s, start) for s in supplies]
+    before = report_from(portfolio, supplies, plain, weeks)
+    last_due = max((p.due for p in portfolio.projects), default=start)
+    span = max((last_due - start).days + 1, 1) / 7
+    if _all_on_time(plain):
+        return ProjectPlan(before, before, "none", {}, 0.0, 0.0, span, costs.currency)
+    with_msp = [schedule(portfolio, s, start, offers) for s in supplies]
+    msp_cost = (
+        float(np.mean([sum(o.msp_cost for o in outs) for outs in with_msp]))
+        if any(o.project_hours for o in offers) and _all_on_time(with_msp)
+        else None
+    )
+    hires: dict[str, int] = {}
+    hired: list[Supply] = supplies
+    outcomes = plain
+    days = supplies[0].hours.shape[1] if supplies else 0
+    while not _all_on_time(outcomes) and sum(hires.values()) < MAX_PROJECT_HIRES:
+        late = min(
+            (o for outs in outcomes for o in outs if not o.on_time),
+            key=lambda o: (o.project.due, o.project.priority, o.project.name),
+        )
+        domain = min(late.project.domains, key=lambda d: (costs.specialist_cost(d), d))
+        hires[domain] = hires.get(domain, 0) + 1
+        rows = _hire_rows(hires, costs, days, start)
+        hired = [s.with_workers(*rows) for s in supplies]
+        outcomes = [schedule(portfolio, s, start) for s in hired]
+    hours_a_week = on_duty_hours(list(costs.constraints.shifts))
+    hire_cost = (
+        sum(costs.specialist_cost(d) * n for d, n in hires.items()) * hours_a_week * span
+        if _all_on_time(outcomes)
+        else None
+    )
+    if msp_cost is not None and (hire_cost is None or msp_cost <= hire_cost):
+        after = report_from(portfolio, supplies, with_msp, weeks)
+        choice = "msp"
+    elif hire_cost is not None:
+        after = report_from(portfolio, hired, outcomes, weeks)
+        choice = "hire"
+    else:
+        after, choice = before, "neither"
+    return ProjectPlan(before, after, choice, hires, hire_cost, msp_cost, span, costs.currency)
