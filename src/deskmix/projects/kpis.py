@@ -21,6 +21,7 @@ from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import MspContract, Team
 from deskmix.domain.workload import HOURS_PER_WEEK, Workload
 from deskmix.projects.schedule import Outcome, Supply, schedule, supply_of
+from deskmix.reports.document import Report
 from deskmix.sim.kpis import Estimate, summarise
 from deskmix.sim.model import CompiledModel, SimSettings, compile_model
 
@@ -163,3 +164,35 @@ def project_table(report: ProjectReport, currency: str = "EUR") -> str:
             f"{currency} {_pm(report.msp_cost)}"
         )
     return "\n".join(line[:80] for line in lines)
+
+
+def add_project_section(
+    report: Report,
+    projects: ProjectReport,
+    currency: str = "EUR",
+    notes: Sequence[str] = (),
+) -> Report:
+    """The project KPIs as a table in an HTML report, with the plan's notes (if any)."""
+    rows = [
+        {
+            "project": r.name,
+            "due": r.due,
+            "effort (h)": f"{r.effort_hours:,.0f}",
+            "delivered in the run (h)": _pm(r.hours_in_run),
+            "on time": f"{100 * r.on_time.mean:.0f}%",
+            "days late": "never" if r.never else _pm(r.days_late, 1),
+            "hours short at due": _pm(r.short_at_due),
+        }
+        for r in projects.rows
+    ]
+    intro = (
+        f"Rule {projects.rule}: {projects.reserved_share:.0%} of every in-house specialist's "
+        "hours is reserved for projects and taken out of ticket work; projects are scheduled "
+        "earliest due first on those hours, per replication (mean ± 95% CI). Reserved hours "
+        f"at work: {_pm(projects.reserved_hours_per_week)} a week, costing {currency} "
+        f"{_pm(projects.reserved_cost_per_week)} a week."
+    )
+    report.add_table("Projects", rows, intro=intro)
+    if notes:
+        report.add_list("Projects: late work and what the plan does", notes)
+    return report
