@@ -24,8 +24,10 @@ from sqlalchemy import Table, select, update
 
 from deskmix.api.heartbeat import Heartbeat
 from deskmix.calibrate.io import parse_workload
+from deskmix.domain.projects import Portfolio
 from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import MspContract
+from deskmix.domain.workload import Workload
 from deskmix.errors import DeskmixError
 from deskmix.plan.inputs import CostTable, MspOffers
 from deskmix.sim.kpis import Estimate
@@ -94,6 +96,9 @@ class PlanParams(_Strict):
         le=1e12,
         description="Budget mode: the best service for at most this cost a year (52 weeks)",
     )
+    projects: str | None = Field(
+        default=None, max_length=1_000_000, description="Portfolio YAML: projects beside tickets"
+    )
 
 
 def parse_sla(text: str | None) -> SlaPolicy:
@@ -125,8 +130,16 @@ def check_simulate(params: SimulateParams) -> None:
             make_policy(scenario.policy, **scenario.policy_settings)
 
 
+def parse_projects(text: str | None, workload: Workload) -> Portfolio | None:
+    if text is None:
+        return None
+    from deskmix.projects.portfolio import parse_portfolio
+
+    return parse_portfolio(text, "projects", {s.domain for s in workload.arrivals})
+
+
 def check_plan(params: PlanParams) -> None:
-    parse_workload(params.workload, "workload")
+    parse_projects(params.projects, parse_workload(params.workload, "workload"))
     parse_costs(params.costs)
     parse_sla(params.sla)
     parse_offers(params.msp)
@@ -183,13 +196,23 @@ def run_plan(
     from deskmix.plan.evaluate import Evaluation, RunSettings
     from deskmix.plan.search import Planner
 
-    run = RunSettings(reps=params.reps, weeks=params.weeks, seed=params.seed, workers=workers)
+    workload = parse_workload(params.workload, "workload")
+    portfolio = parse_projects(params.projects, workload)
+    reserved = portfolio.reserved_share if portfolio is not None else 0.0
+    run = RunSettings(
+        reps=params.reps,
+        weeks=params.weeks,
+        seed=params.seed,
+        workers=workers,
+        reserved_share=reserved,
+    )
     existing = parse_team(params.existing_team, "existing_team") if params.existing_team else None
+    sla, costs, offers = parse_sla(params.sla), parse_costs(params.costs), parse_offers(params.msp)
     with Planner(
-        parse_workload(params.workload, "workload"),
-        parse_sla(params.sla),
-        parse_costs(params.costs),
-        parse_offers(params.msp),
+        workload,
+        sla,
+        costs,
+        offers,
         run,
         max_evaluations=params.max_designs,
         progress=progress,
@@ -217,7 +240,33 @@ def run_plan(
             ],
         }
 
+    projects: dict[str, Any] | None = None
+    if portfolio is not None:
+        from deskmix.plan.projects import plan_projects
+
+        done = plan_projects(workload, sla, plan.evaluation.team, costs, offers, portfolio, run)
+        projects = {
+            "choice": done.choice,
+            "hires": done.hires,
+            "hire_cost": done.hire_cost,
+            "msp_cost": done.msp_cost,
+            "notes": done.lines(),
+            "projects": [
+                {
+                    "name": r.name,
+                    "due": r.due,
+                    "effort_hours": r.effort_hours,
+                    "hours_in_run": _estimate(r.hours_in_run),
+                    "on_time": _estimate(r.on_time),
+                    "days_late": _estimate(r.days_late),
+                    "hours_short_at_due": _estimate(r.short_at_due),
+                }
+                for r in done.before.rows
+            ],
+            "reserved_cost_per_week": _estimate(done.before.reserved_cost_per_week),
+        }
     return {
+        "projects": projects,
         "recommended": evaluation(plan.recommended.label(), plan.evaluation),
         "verification": evaluation(plan.recommended.label(), plan.verification),
         "verified": plan.verified,
