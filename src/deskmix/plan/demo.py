@@ -62,6 +62,7 @@ offers:
     domains: [network, cloud_infra]
     response_hours: 4
     pricing: {per_ticket: 95}
+    project_hours: {price_per_hour: 85, lead_time_weeks: 2, domains: [network, cloud_infra]}
 """
 PORTFOLIO = """\
 rule: reserved
