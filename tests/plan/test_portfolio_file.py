@@ -76,6 +76,7 @@ def test_bad_entry_is_one_line_naming_file_entry_and_field(
 
 def test_unknown_rule_and_share_out_of_range() -> None:
     with pytest.raises(ConfigError, match="'rule'"):
-        parse_portfolio("rule: tickets_first\n", "p.yaml")
+        parse_portfolio("rule: whenever\n", "p.yaml")
+    assert parse_portfolio("rule: tickets_first\n", "p.yaml").share_out_of_tickets == 0
     with pytest.raises(ConfigError, match="'reserved_share'"):
         parse_portfolio("reserved_share: 1.0\n", "p.yaml")

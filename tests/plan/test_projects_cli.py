@@ -50,6 +50,19 @@ def test_simulate_prints_project_kpis_in_80_columns_and_the_report(tmp_path: Pat
     assert "Projects" in html.read_text()
 
 
+def test_simulate_with_tickets_first_reports_idle_hours(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    (tmp_path / "team.yaml").write_text(TEAM)
+    (tmp_path / "projects.yaml").write_text("rule: tickets_first\n" + PORTFOLIO)
+    args = ["simulate", "--team", str(tmp_path / "team.yaml"), "--workload"]
+    args += [str(files["workload"]), "--reps", "3", "--weeks", "2", "--workers", "1"]
+    args += ["--projects", str(tmp_path / "projects.yaml")]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "rule tickets_first: specialists' idle hours" in result.output
+    assert "idle hours at work" in result.output
+
+
 def test_plan_with_projects_buys_cheap_msp_hours(tmp_path: Path) -> None:
     files = _files(tmp_path)
     files["msp"].write_text(MSP)

@@ -90,3 +90,27 @@ def test_dear_msp_hours_lose_to_a_specialist(plan: PlanResult) -> None:
     assert result.hire_cost < result.msp_cost
     assert result.choice == "hire" and result.hires == {"network": 1}
     assert all(r.on_time.mean == 1 for r in result.after.rows)
+
+
+def test_tickets_first_plans_on_idle_hours_with_tickets_keeping_every_hour() -> None:
+    run = RunSettings(reps=4, weeks=4, workers=1)  # nothing reserved: tickets keep every hour
+    bigger = PORTFOLIO.projects[0].model_copy(update={"effort_hours": 5000})
+    idle = PORTFOLIO.model_copy(
+        update={"rule": "tickets_first", "projects": [bigger, PORTFOLIO.projects[1]]}
+    )
+    assert idle.share_out_of_tickets == 0
+    plan = Planner(two_pool_workload(), sla(), costs(min_specialists=1), [], run).plan()
+    result = plan_projects(
+        two_pool_workload(),
+        sla(),
+        plan.evaluation.team,
+        costs(min_specialists=1),
+        [offer(40)],
+        idle,
+        run,
+        plan.evaluation.result.runs,
+    )
+    big = result.before.rows[0]
+    assert big.on_time.mean == 0 and big.short_at_due.mean > 0
+    assert result.choice == "msp"
+    assert all(r.on_time.mean == 1 for r in result.after.rows)

@@ -9,6 +9,7 @@ import pytest
 from deskmix.domain.projects import Portfolio, Project
 from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import Agent, AgentKind, MspContract, ProjectHours, Team
+from deskmix.errors import ConfigError
 from deskmix.projects.kpis import project_report, project_table
 from deskmix.sim.model import SimSettings
 from tests.plan.helpers import two_pool_workload
@@ -93,3 +94,34 @@ def test_msp_project_hours_rescue_a_late_project_only_after_their_lead_time() ->
     assert bought.msp_cost.mean == pytest.approx(58 * 90, abs=200)
     too_slow = _report([msp(lead=6)])
     assert too_slow.rows[0].on_time.mean == 0 and too_slow.msp_hours.mean == 0
+
+
+def test_tickets_first_gives_projects_the_idle_share_of_hours_at_work() -> None:
+    from deskmix.sim.whatif import Setup, run_setup
+
+    settings = SimSettings(weeks=4, warmup_weeks=0, drain_weeks=0)
+    setup = Setup(
+        two_pool_workload(), team(), SlaPolicy.default(), settings, "generalist_first", {}
+    )
+    result = run_setup(setup, reps=3, seed=0, workers=1)
+    idle = portfolio().model_copy(update={"rule": "tickets_first"})
+    report = project_report(
+        two_pool_workload(),
+        team(),
+        SlaPolicy.default(),
+        settings,
+        idle,
+        seed=0,
+        reps=3,
+        runs=result.runs,
+    )
+    # 2 specialists x 45 h x 4 weeks, times each replication's idle share
+    expected = [
+        sum(45 * (1 - run[f"utilisation/agent:S{k}"]) for k in (1, 2)) for run in result.runs
+    ]
+    assert report.reserved_hours_per_week.mean == pytest.approx(sum(expected) / 3, rel=0.02)
+    assert 0 < report.reserved_hours_per_week.mean < 90
+    with pytest.raises(ConfigError, match="tickets_first"):
+        project_report(
+            two_pool_workload(), team(), SlaPolicy.default(), settings, idle, seed=0, reps=3
+        )

@@ -198,7 +198,7 @@ def run_plan(
 
     workload = parse_workload(params.workload, "workload")
     portfolio = parse_projects(params.projects, workload)
-    reserved = portfolio.reserved_share if portfolio is not None else 0.0
+    reserved = portfolio.share_out_of_tickets if portfolio is not None else 0.0
     run = RunSettings(
         reps=params.reps,
         weeks=params.weeks,
@@ -244,7 +244,8 @@ def run_plan(
     if portfolio is not None:
         from deskmix.plan.projects import plan_projects
 
-        done = plan_projects(workload, sla, plan.evaluation.team, costs, offers, portfolio, run)
+        team, runs = plan.evaluation.team, plan.evaluation.result.runs
+        done = plan_projects(workload, sla, team, costs, offers, portfolio, run, runs)
         projects = {
             "choice": done.choice,
             "hires": done.hires,

@@ -218,7 +218,7 @@ def plan_command(
         weeks=weeks,
         seed=seed,
         workers=workers,
-        reserved_share=portfolio.reserved_share if portfolio is not None else 0.0,
+        reserved_share=portfolio.share_out_of_tickets if portfolio is not None else 0.0,
     )
     with progress_bar() as bar:
         task = bar.add_task("planning (replications)", total=None)
@@ -248,7 +248,14 @@ def plan_command(
 
             bar.update(task, description="projects")
             project_plan = plan_projects(
-                loaded, policy, plan.evaluation.team, table, offers, portfolio, run
+                loaded,
+                policy,
+                plan.evaluation.team,
+                table,
+                offers,
+                portfolio,
+                run,
+                plan.evaluation.result.runs,
             )
     rows: list[tuple[str, Evaluation]] = [
         (f"recommended: {plan.recommended.label()}", plan.evaluation),

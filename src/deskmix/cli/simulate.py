@@ -123,7 +123,7 @@ def simulate_command(
         from deskmix.projects.portfolio import load_portfolio
 
         portfolio = load_portfolio(projects, {s.domain for s in loaded.arrivals})
-    reserved = portfolio.reserved_share if portfolio is not None else 0.0
+    reserved = portfolio.share_out_of_tickets if portfolio is not None else 0.0
     base = Setup(
         workload=loaded,
         team=load_team(team),
@@ -160,7 +160,14 @@ def simulate_command(
         from deskmix.projects.kpis import project_report, project_table
 
         project_kpis = project_report(
-            base.workload, base.team, base.sla, base.settings, portfolio, seed=seed, reps=reps
+            base.workload,
+            base.team,
+            base.sla,
+            base.settings,
+            portfolio,
+            seed=seed,
+            reps=reps,
+            runs=results[0][1].runs,
         )
         console.print(project_table(project_kpis), highlight=False, soft_wrap=True)
     if report is not None:

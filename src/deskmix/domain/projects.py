@@ -1,9 +1,10 @@
 """Project work beside tickets: a portfolio of projects and the rule that gives them time.
 
-Rule ``reserved`` (the only one implemented): a standing share of every in-house
-specialist's on-shift hours is reserved for projects and taken out of ticket work, the way
-shrinkage's meetings share is (``deskmix.sim.absences``). ``tickets_first`` (projects on the
-specialists' idle time) is not implemented: see docs/plan.md.
+Rule ``reserved``: a standing share of every in-house specialist's on-shift hours is reserved
+for projects and taken out of ticket work, the way shrinkage's meetings share is
+(``deskmix.sim.absences``). Rule ``tickets_first``: tickets keep every hour; projects get the
+specialists' idle share of their hours at work, worked out after each replication from its
+utilisation (``deskmix.projects.schedule.idle_supply``).
 """
 
 from __future__ import annotations
@@ -49,11 +50,17 @@ class Project(_Model):
 
 
 class Portfolio(_Model):
-    """Projects and the rule that gives them specialists' time."""
+    """Projects and the rule that gives them specialists' time; ``reserved_share`` is used by
+    the ``reserved`` rule only."""
 
-    rule: Literal["reserved"] = "reserved"
+    rule: Literal["reserved", "tickets_first"] = "reserved"
     reserved_share: float = Field(default=DEFAULT_RESERVED_SHARE, ge=0, lt=1)
     projects: list[Project] = Field(default_factory=list)
+
+    @property
+    def share_out_of_tickets(self) -> float:
+        """What the simulation takes out of ticket work (``SimSettings.reserved_share``)."""
+        return self.reserved_share if self.rule == "reserved" else 0.0
 
     @field_validator("projects")
     @classmethod

@@ -100,7 +100,7 @@ def plan_sample(
     costs, sla, offers = demo_inputs()
     domains = {s.domain for s in workload.arrivals}
     portfolio = parse_portfolio(PORTFOLIO, "deskmix.plan.demo", domains)
-    run = replace(DEMO_RUN, reserved_share=portfolio.reserved_share)
+    run = replace(DEMO_RUN, reserved_share=portfolio.share_out_of_tickets)
     named = [("today's team", today)]
     offered = with_named_offers(list(offers.offers), named)
     with Planner(
@@ -114,7 +114,8 @@ def plan_sample(
     ) as planner:
         plan = planner.plan()
     compared = compare_designs(workload, sla, named, run, progress=progress)
-    projects = plan_projects(workload, sla, plan.evaluation.team, costs, offered, portfolio, run)
+    team, runs = plan.evaluation.team, plan.evaluation.result.runs
+    projects = plan_projects(workload, sla, team, costs, offered, portfolio, run, runs)
     report = plan_report(workload, plan, [], compared)
     add_project_section(report, projects.before, plan.currency, projects.lines())
     path = report.write(out / PLAN_FILE)

@@ -1,8 +1,9 @@
 """Planning projects beside tickets: a post-step on the design the search recommends.
 
-Every design's tickets are simulated without the specialists' reserved project share
-(``RunSettings.reserved_share``), so the SLAs the search checks already leave that time to
-projects. This step schedules the portfolio on the recommended design's reserved hours in
+Under the rule ``reserved`` every design's tickets are simulated without the specialists'
+reserved project share (``RunSettings.reserved_share``), so the SLAs the search checks already
+leave that time to projects; under ``tickets_first`` tickets keep every hour and projects get
+the idle share. This step schedules the portfolio on the recommended design's project hours in
 every replication of the search's seed (``deskmix.projects.schedule``). A plan is complete
 only when tickets meet the SLAs **and** every project is on time in every replication; when
 the reserved hours fall short, two remedies are costed and the cheaper is taken:
@@ -120,14 +121,16 @@ def plan_projects(
     offers: Sequence[MspContract],
     portfolio: Portfolio,
     run: RunSettings,
+    runs: Sequence[dict[str, float]] | None = None,
 ) -> ProjectPlan:
     """Schedule the portfolio on ``team`` (the recommended design) and, when a project is
-    late, cost both remedies and take the cheaper (module docstring)."""
-    settings = replace(run.sim(), reserved_share=portfolio.reserved_share)
+    late, cost both remedies and take the cheaper (module docstring). ``runs``: the design's
+    replication KPIs on ``run``'s seed (``Evaluation.result.runs``), for ``tickets_first``."""
+    settings = replace(run.sim(), reserved_share=portfolio.share_out_of_tickets)
     start = settings.start_date
     weeks = settings.horizon_hours / HOURS_PER_WEEK
     model = compile_model(workload, team, sla, settings)
-    supplies = replication_supplies(model, team, run.seed, run.reps)
+    supplies = replication_supplies(model, team, run.seed, run.reps, portfolio, runs)
     plain = [schedule(portfolio, s, start) for s in supplies]
     before = report_from(portfolio, supplies, plain, weeks)
     last_due = max((p.due for p in portfolio.projects), default=start)

@@ -20,7 +20,8 @@ from deskmix.domain.projects import Portfolio
 from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import MspContract, Team
 from deskmix.domain.workload import HOURS_PER_WEEK, Workload
-from deskmix.projects.schedule import Outcome, Supply, schedule, supply_of
+from deskmix.errors import ConfigError
+from deskmix.projects.schedule import Outcome, Supply, idle_supply, schedule, supply_of
 from deskmix.reports.document import Report
 from deskmix.sim.kpis import Estimate, summarise
 from deskmix.sim.model import CompiledModel, SimSettings, compile_model
@@ -53,8 +54,22 @@ class ProjectReport:
         return all(r.on_time.mean >= 1 - 1e-12 for r in self.rows)
 
 
-def replication_supplies(model: CompiledModel, team: Team, seed: int, reps: int) -> list[Supply]:
-    return [supply_of(model, team, s) for s in np.random.SeedSequence(seed).spawn(reps)]
+def replication_supplies(
+    model: CompiledModel,
+    team: Team,
+    seed: int,
+    reps: int,
+    portfolio: Portfolio,
+    runs: Sequence[dict[str, float]] | None = None,
+) -> list[Supply]:
+    """Per replication, the hours the portfolio's rule gives projects. ``tickets_first``
+    needs ``runs``: the KPIs of the same replications (``SimulationResult.runs``)."""
+    seeds = np.random.SeedSequence(seed).spawn(reps)
+    if portfolio.rule == "tickets_first":
+        if runs is None or len(runs) != reps:
+            raise ConfigError("rule tickets_first needs the run's replications (their utilisation)")
+        return [idle_supply(model, team, s, kpis) for s, kpis in zip(seeds, runs, strict=True)]
+    return [supply_of(model, team, s) for s in seeds]
 
 
 def report_from(
@@ -119,10 +134,12 @@ def project_report(
     seed: int,
     reps: int,
     offers: Sequence[MspContract] = (),
+    runs: Sequence[dict[str, float]] | None = None,
 ) -> ProjectReport:
-    """The portfolio scheduled on ``team``'s reserved hours in each replication of a run."""
+    """The portfolio scheduled on the hours its rule gives in each replication of a run
+    (``runs``: that run's replication KPIs, needed by ``tickets_first``)."""
     model = compile_model(workload, team, sla, settings)
-    supplies = replication_supplies(model, team, seed, reps)
+    supplies = replication_supplies(model, team, seed, reps, portfolio, runs)
     outcomes = [schedule(portfolio, s, settings.start_date, offers) for s in supplies]
     return report_from(portfolio, supplies, outcomes, settings.horizon_hours / HOURS_PER_WEEK)
 
@@ -142,9 +159,13 @@ def project_table(report: ProjectReport, currency: str = "EUR") -> str:
         f"{'project':<20} {'due':<10} {'effort':>6} {'delivered':>11} {'on time':>7} "
         f"{'days late':>11} {'h short':>7}"
     )
+    given = (
+        f"{report.reserved_share:.0%} of specialists' hours reserved"
+        if report.rule == "reserved"
+        else "specialists' idle hours"
+    )
     lines = [
-        f"Projects (rule {report.rule}: {report.reserved_share:.0%} of specialists' hours "
-        "reserved; 95% CI)",
+        f"Projects (rule {report.rule}: {given}; 95% CI)",
         head,
         "-" * len(head),
     ]
@@ -155,7 +176,8 @@ def project_table(report: ProjectReport, currency: str = "EUR") -> str:
             f"{100 * r.on_time.mean:>6.0f}% {late:>11} {_pm(r.short_at_due):>7}"
         )
     lines.append(
-        f"reserved hours at work {_pm(report.reserved_hours_per_week)} a week, costing "
+        f"{'reserved' if report.rule == 'reserved' else 'idle'} hours at work "
+        f"{_pm(report.reserved_hours_per_week)} a week, costing "
         f"{currency} {_pm(report.reserved_cost_per_week)} a week"
     )
     if report.msp_hours.mean > 0:
@@ -185,11 +207,17 @@ def add_project_section(
         }
         for r in projects.rows
     ]
+    given = (
+        f"{projects.reserved_share:.0%} of every in-house specialist's hours is reserved for "
+        "projects and taken out of ticket work"
+        if projects.rule == "reserved"
+        else "tickets keep every hour; projects get the specialists' idle share of their "
+        "hours at work"
+    )
     intro = (
-        f"Rule {projects.rule}: {projects.reserved_share:.0%} of every in-house specialist's "
-        "hours is reserved for projects and taken out of ticket work; projects are scheduled "
-        "earliest due first on those hours, per replication (mean ± 95% CI). Reserved hours "
-        f"at work: {_pm(projects.reserved_hours_per_week)} a week, costing {currency} "
+        f"Rule {projects.rule}: {given}; projects are scheduled earliest due first on those "
+        "hours, per replication (mean ± 95% CI). Project hours at work: "
+        f"{_pm(projects.reserved_hours_per_week)} a week, costing {currency} "
         f"{_pm(projects.reserved_cost_per_week)} a week."
     )
     report.add_table("Projects", rows, intro=intro)

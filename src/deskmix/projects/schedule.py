@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 
 from deskmix.domain.projects import Portfolio, Project
 from deskmix.domain.team import MspContract, Team
-from deskmix.sim.absences import PROJECT_LEVEL, draw_absent_days
+from deskmix.sim.absences import PROJECT_LEVEL, draw_absent_days, works_on_projects
 from deskmix.sim.model import CompiledModel
 
 EXTRA_DAYS = 5 * 366  # how far past the run a schedule may go before a project is "never"
@@ -102,6 +102,36 @@ def supply_of(model: CompiledModel, team: Team, seed: np.random.SeedSequence | i
     keep = [i for i in range(agents) if hours[i].any()]
     return Supply(
         hours[keep],
+        tuple(
+            frozenset(d for d, level in team.agents[i].skills.items() if level >= PROJECT_LEVEL)
+            for i in keep
+        ),
+        tuple(team.agents[i].name for i in keep),
+        tuple(team.agents[i].cost_per_hour for i in keep),
+    )
+
+
+def idle_supply(
+    model: CompiledModel,
+    team: Team,
+    seed: np.random.SeedSequence | int,
+    kpis: dict[str, float],
+) -> Supply:
+    """Rule ``tickets_first``: each specialist's hours at work in the replication (after its
+    leave and sickness) times their idle share ``1 - utilisation`` in that replication
+    (``kpis``, its ``utilisation/agent:NAME``). The replication keeps busy hours per agent for
+    the measured weeks only, not per week, so the idle share is that average, spread evenly
+    over every day at work (warm-up and weeks included)."""
+    days = int(model.settings.horizon_hours // 24)
+    available = model.for_replication(seed).available[:, : days * 24]
+    keep = [i for i, a in enumerate(team.agents) if works_on_projects(a)]
+    rows = []
+    for i in keep:
+        used = kpis.get(f"utilisation/agent:{team.agents[i].name}", math.nan)
+        idle = 0.0 if math.isnan(used) else min(max(1.0 - used, 0.0), 1.0)
+        rows.append(available[i].reshape(days, 24).sum(axis=1) * idle)
+    return Supply(
+        np.array(rows, dtype=float).reshape(len(keep), days),
         tuple(
             frozenset(d for d, level in team.agents[i].skills.items() if level >= PROJECT_LEVEL)
             for i in keep

@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deskmix.domain.shrinkage import LeavePattern, Shrinkage
-from deskmix.domain.team import AgentKind, AgentSource, Team
+from deskmix.domain.team import Agent, AgentKind, AgentSource, Team
 from deskmix.domain.workload import HOURS_PER_WEEK
 from deskmix.errors import ConfigError
 
@@ -188,6 +188,15 @@ def apply_fixed(
     return plan, holiday
 
 
+def works_on_projects(agent: Agent) -> bool:
+    """An in-house agent of kind ``specialist`` at level 3 or more in some domain."""
+    return (
+        agent.kind == AgentKind.SPECIALIST
+        and agent.source != AgentSource.MSP
+        and max(agent.skills.values(), default=0) >= PROJECT_LEVEL
+    )
+
+
 def reserve_for_projects(
     team: Team, share: float, available: NDArray[np.bool_]
 ) -> NDArray[np.bool_]:
@@ -202,11 +211,7 @@ def reserve_for_projects(
         return reserved
     agents = max(len(team.agents), 1)
     for i, agent in enumerate(team.agents):
-        if (
-            agent.kind != AgentKind.SPECIALIST
-            or agent.source == AgentSource.MSP
-            or max(agent.skills.values(), default=0) < PROJECT_LEVEL
-        ):
+        if not works_on_projects(agent):
             continue
         on = np.flatnonzero(available[i])
         j = np.arange(on.size, dtype=float)
