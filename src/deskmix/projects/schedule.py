@@ -11,8 +11,9 @@ whichever of their domains' projects is due first, so a quiet domain's share is 
 projects (earliest start reached, hours left) in earliest-due-first order (then priority,
 then name) take the day's hours of the people able to work on them, least versatile first
 (as the router prefers one-domain specialists). After the run's last day the schedule goes on
-with the run's last week repeated, so a project due after the run (or late) still gets a
-finish date; one nobody can ever work on has none (``never``).
+with the run's average week (each weekday's mean over the run's full weeks), so a project due
+after the run (or late) still gets a finish date; one nobody can ever work on has none
+(``never``).
 
 **MSP project hours** (planning): at the end of a project's due day, hours still missing are
 bought from the cheapest offer whose ``project_hours`` cover one of its domains and whose
@@ -171,7 +172,12 @@ def schedule(
     finish: dict[str, int] = {}
     order = sorted(range(len(supply.domains)), key=lambda w: (len(supply.domains[w]), w))
     able = {p.name: [w for w in order if supply.domains[w] & set(p.domains)] for p in projects}
-    week = supply.hours[:, max(run_days - 7, 0) :] if run_days else supply.hours
+    full = run_days // 7
+    week = (
+        supply.hours[:, : full * 7].reshape(len(supply.domains), full, 7).mean(axis=1)
+        if full
+        else supply.hours
+    )
     never = {
         p.name
         for p in projects
@@ -185,7 +191,7 @@ def schedule(
         if day < run_days:
             today = supply.hours[:, day].copy()
         elif week.shape[1]:
-            today = week[:, (day - run_days) % week.shape[1]].copy()
+            today = week[:, day % week.shape[1]].copy()
         else:
             today = np.zeros(len(supply.domains))
         for p in projects:
