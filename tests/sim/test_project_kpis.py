@@ -125,3 +125,34 @@ def test_tickets_first_gives_projects_the_idle_share_of_hours_at_work() -> None:
         project_report(
             two_pool_workload(), team(), SlaPolicy.default(), settings, idle, seed=0, reps=3
         )
+
+
+def test_cross_trained_hours_go_to_whichever_domain_is_due_first() -> None:
+    import numpy as np
+
+    from deskmix.projects.schedule import Supply, schedule
+
+    # one person in network and security, 2 h a day; one one-domain network specialist
+    supply = Supply(
+        np.array([[2.0] * 28, [2.0] * 28]),
+        (frozenset({"network", "security"}), frozenset({"network"})),
+        ("pair", "net"),
+        (60.0, 50.0),
+    )
+
+    def project(name: str, domain: str, hours: float, due: dt.date) -> Project:
+        return Project(
+            name=name, domains=[domain], effort_hours=hours, earliest_start=START, due=due
+        )
+
+    work = Portfolio(
+        projects=[
+            project("sec", "security", 20, dt.date(2025, 1, 17)),
+            project("net", "network", 30, dt.date(2025, 1, 31)),
+        ]
+    )
+    sec, net = schedule(work, supply, START)
+    # security is due first: the pair gives it all 2 h a day, day 0 to 9 (20 h)
+    assert sec.finish == dt.date(2025, 1, 15) and sec.on_time
+    # network takes the one-domain specialist's 2 h a day from day 0, and the pair's after
+    assert net.on_time and net.finish == dt.date(2025, 1, 18)  # 20 h by day 9, then 4 h a day
