@@ -114,3 +114,29 @@ def test_tickets_first_plans_on_idle_hours_with_tickets_keeping_every_hour() -> 
     assert big.on_time.mean == 0 and big.short_at_due.mean > 0
     assert result.choice == "msp"
     assert all(r.on_time.mean == 1 for r in result.after.rows)
+
+
+def test_msp_hours_where_they_can_and_a_specialist_for_the_rest(plan: PlanResult) -> None:
+    laptops = Project(
+        name="Laptop refresh",  # end-user work: no specialist today, the MSP does not sell it
+        domains=["end_user"],
+        effort_hours=100,
+        earliest_start=START,
+        due=dt.date(2025, 2, 28),
+    )
+    portfolio = PORTFOLIO.model_copy(update={"projects": [*PORTFOLIO.projects, laptops]})
+    result = plan_projects(
+        two_pool_workload(),
+        sla(),
+        plan.evaluation.team,
+        costs(min_specialists=1),
+        [offer(40)],
+        portfolio,
+        RUN,
+    )
+    assert result.msp_cost is None  # the offer alone cannot rescue the laptops
+    assert result.mixed is not None and result.mixed[0] == {"end_user": 1}
+    assert result.hire_cost is not None and result.mixed[1] < result.hire_cost
+    assert result.choice == "msp+hire"
+    assert all(r.on_time.mean == 1 for r in result.after.rows)
+    assert any("never done" in line for line in result.lines())

@@ -251,6 +251,8 @@ def run_plan(
             "hires": done.hires,
             "hire_cost": done.hire_cost,
             "msp_cost": done.msp_cost,
+            "mixed_hires": done.mixed[0] if done.mixed else None,
+            "mixed_cost": done.mixed[1] if done.mixed else None,
             "notes": done.lines(),
             "projects": [
                 {

@@ -18,6 +18,9 @@ the reserved hours fall short, two remedies are costed and the cheaper is taken:
   a domain of the first project still late (the cheapest of its domains) until every
   project is on time; cost: their loaded hourly rate x shift hours from the plan's start to
   the portfolio's last due date. They take no tickets, so the SLAs the search found hold.
+- **Both**, when no offer alone rescues every project (a domain it does not sell, a lead time
+  past a due date): MSP hours for the projects they can rescue, project specialists added the
+  same way for the rest; cost: the two together.
 """
 
 from __future__ import annotations
@@ -46,12 +49,15 @@ MAX_PROJECT_HIRES = 30
 class ProjectPlan:
     before: ProjectReport  # on the recommended design's reserved hours alone
     after: ProjectReport  # with the chosen remedy (the same as ``before`` when none)
-    choice: str  # "none" | "msp" | "hire" | "neither"
+    choice: str  # "none" | "msp" | "hire" | "msp+hire" | "neither"
     hires: dict[str, int]  # domain -> project specialists the hire remedy needs
     hire_cost: float | None  # None: no number of hires up to the limit was enough
     msp_cost: float | None  # None: the offers cannot put every project on time
     span_weeks: float  # from the plan's start to the last due date
     currency: str = "EUR"
+    mixed: tuple[dict[str, int], float] | None = None
+    """When no offer alone can rescue every project: the hires needed beside the MSP hours
+    that can, and the two's cost together."""
 
     @property
     def extra_cost(self) -> float:
@@ -59,6 +65,8 @@ class ProjectPlan:
             return self.msp_cost or 0.0
         if self.choice == "hire":
             return self.hire_cost or 0.0
+        if self.choice == "msp+hire" and self.mixed is not None:
+            return self.mixed[1]
         return 0.0
 
     def lines(self) -> list[str]:
@@ -66,8 +74,10 @@ class ProjectPlan:
         if not late:
             return ["every project is on time on the specialists' reserved hours"]
         out = [
-            f"late on reserved hours alone: {r.name}, {r.days_late.mean:.1f} days late "
-            f"(mean), {r.short_at_due.mean:.0f} hours short at its due date {r.due}"
+            f"late on reserved hours alone: {r.name}, "
+            + ("never done (nobody can work on it)" if r.never else f"{r.days_late.mean:.1f}")
+            + (" days late (mean)" if not r.never else "")
+            + f", {r.short_at_due.mean:.0f} hours short at its due date {r.due}"
             for r in late
         ]
         hire = (
@@ -85,10 +95,16 @@ class ProjectPlan:
         verdict = {
             "msp": "buys MSP project hours (cheaper)",
             "hire": "adds project specialists (cheaper)",
+            "msp+hire": "buys MSP project hours where they arrive in time and adds project "
+            "specialists for the rest (cheapest)",
             "neither": "cannot put every project on time",
         }[self.choice]
         out.append(f"projects: the plan {verdict}; hires: {hire}; MSP project hours: {msp}")
-        if self.choice == "msp":
+        if self.mixed is not None:
+            both, cost = self.mixed
+            people = ", ".join(f"{n} {d} specialist(s)" for d, n in both.items())
+            out.append(f"MSP hours with {people}: {self.currency} {cost:,.0f}")
+        if self.choice in ("msp", "msp+hire"):
             out.append(f"MSP project hours bought: {self.after.msp_hours.mean:,.0f} (mean)")
         return out
 
@@ -143,9 +159,47 @@ def plan_projects(
         if any(o.project_hours for o in offers) and _all_on_time(with_msp)
         else None
     )
+    hires, hired, outcomes, hire_cost = _hire_until_on_time(
+        portfolio, supplies, costs, start, span, ()
+    )
+    mixed: tuple[dict[str, int], float] | None = None
+    candidates: list[tuple[float, str, ProjectReport]] = []
+    if msp_cost is not None:
+        candidates.append((msp_cost, "msp", report_from(portfolio, supplies, with_msp, weeks)))
+    if hire_cost is not None:
+        candidates.append((hire_cost, "hire", report_from(portfolio, hired, outcomes, weeks)))
+    if msp_cost is None and any(o.project_hours for o in offers):
+        # MSP hours where they can rescue a project, project specialists for the rest
+        both, both_hired, both_out, both_cost = _hire_until_on_time(
+            portfolio, supplies, costs, start, span, offers
+        )
+        if both_cost is not None and both:
+            mixed = (both, both_cost)
+            report = report_from(portfolio, both_hired, both_out, weeks)
+            candidates.append((both_cost, "msp+hire", report))
+    if candidates:
+        _, choice, after = min(candidates, key=lambda c: c[0])
+    else:
+        after, choice = before, "neither"
+    return ProjectPlan(
+        before, after, choice, hires, hire_cost, msp_cost, span, costs.currency, mixed
+    )
+
+
+def _hire_until_on_time(
+    portfolio: Portfolio,
+    supplies: list[Supply],
+    costs: CostTable,
+    start: dt.date,
+    span: float,
+    offers: Sequence[MspContract],
+) -> tuple[dict[str, int], list[Supply], list[list[Outcome]], float | None]:
+    """Project specialists added one at a time (with ``offers``' project hours rescuing what
+    they can) until every project is on time in every replication; their cost over ``span``
+    weeks plus the mean MSP bill, or None when ``MAX_PROJECT_HIRES`` is not enough."""
     hires: dict[str, int] = {}
     hired: list[Supply] = supplies
-    outcomes = plain
+    outcomes = [schedule(portfolio, s, start, offers) for s in supplies]
     days = supplies[0].hours.shape[1] if supplies else 0
     while not _all_on_time(outcomes) and sum(hires.values()) < MAX_PROJECT_HIRES:
         late = min(
@@ -156,19 +210,10 @@ def plan_projects(
         hires[domain] = hires.get(domain, 0) + 1
         rows = _hire_rows(hires, costs, days, start)
         hired = [s.with_workers(*rows) for s in supplies]
-        outcomes = [schedule(portfolio, s, start) for s in hired]
+        outcomes = [schedule(portfolio, s, start, offers) for s in hired]
+    if not _all_on_time(outcomes):
+        return hires, hired, outcomes, None
     hours_a_week = on_duty_hours(list(costs.constraints.shifts))
-    hire_cost = (
-        sum(costs.specialist_cost(d) * n for d, n in hires.items()) * hours_a_week * span
-        if _all_on_time(outcomes)
-        else None
-    )
-    if msp_cost is not None and (hire_cost is None or msp_cost <= hire_cost):
-        after = report_from(portfolio, supplies, with_msp, weeks)
-        choice = "msp"
-    elif hire_cost is not None:
-        after = report_from(portfolio, hired, outcomes, weeks)
-        choice = "hire"
-    else:
-        after, choice = before, "neither"
-    return ProjectPlan(before, after, choice, hires, hire_cost, msp_cost, span, costs.currency)
+    people = sum(costs.specialist_cost(d) * n for d, n in hires.items()) * hours_a_week * span
+    bill = float(np.mean([sum(o.msp_cost for o in outs) for outs in outcomes]))
+    return hires, hired, outcomes, people + bill
