@@ -140,3 +140,13 @@ def test_msp_hours_where_they_can_and_a_specialist_for_the_rest(plan: PlanResult
     assert result.choice == "msp+hire"
     assert all(r.on_time.mean == 1 for r in result.after.rows)
     assert any("never done" in line for line in result.lines())
+
+
+def test_the_bounds_count_the_reserved_share_as_specialists_lost_to_tickets() -> None:
+    plain = Planner(two_pool_workload(), sla(), costs(), [], RunSettings(workers=1))
+    reserved = Planner(two_pool_workload(), sla(), costs(), [], RUN)
+    before = {b.pool: b for b in plain.pool_bounds(())}
+    after = {b.pool: b for b in reserved.pool_bounds(())}
+    assert after["network"].shrinkage == pytest.approx(0.2)
+    assert after["network"].start > before["network"].start  # 2 at work: 3 hired
+    assert after["generalists"] == before["generalists"]
