@@ -92,11 +92,15 @@ def test_demo_builds_a_fresh_store_a_workload_and_a_report(tmp_path: Path) -> No
     assert {"Why this design", "Search log", "Analytic extremes per MSP option"} <= set(
         plan_page.headings
     )
+    # one project beside the tickets, on the specialists' reserved hours
+    assert "Firewall and VPN review" in done.stdout and "Projects" in plan_page.headings
 
     again = run_demo(out)  # a second run starts from an empty store again
     assert again.plan is not None
     plan = again.plan.plan
     assert plan.evaluation.feasible and plan.verified
+    assert again.plan.projects is not None
+    assert all(r.on_time.mean == 1 for r in again.plan.projects.after.rows)
     today = dict(again.plan.compared)["today's team"]
     # the recommendation meets the same SLAs for less than the sample desk's own team
     assert plan.evaluation.cost.mean < today.cost.mean

@@ -276,6 +276,40 @@ def test_plan_jobs_report_the_design_or_why_none_fits(api: Api) -> None:
     assert failed["status"] == "failed" and "no design met every SLA" in str(failed["error"])
 
 
+def test_plan_jobs_accept_a_portfolio_and_report_its_projects(api: Api) -> None:
+    projects = (
+        "reserved_share: 0.2\n"
+        "projects:\n"
+        "  - {name: Refresh, domains: [network], effort_hours: 30, earliest_start: 2025-01-06,\n"
+        "     due: 2025-01-31}\n"
+    )
+    easy = (
+        "targets:\n"
+        "  - {priority: P2, response_hours: 72, resolution_hours: 120, share: 0.3}\n"
+        "  - {priority: P3, response_hours: 72, resolution_hours: 120, share: 0.3}\n"
+    )
+    body = {
+        "workload": dump_workload(two_domains(40, 8)),
+        "costs": "generalist: 30\nspecialist: 60\n",
+        "sla": easy,
+        "reps": 3,
+        "weeks": 2,
+        "max_designs": 10,
+        "projects": projects,
+    }
+    with api.client("jobs") as http:
+        bad = http.post(
+            "/api/jobs/plan", json={**body, "projects": projects.replace("[network]", "[x]")}
+        )
+        assert bad.status_code == 422 and "projects.0.domains" in bad.json()["detail"]
+        done = _wait(http, http.post("/api/jobs/plan", json=body).json()["id"])
+    assert done["status"] == "done", done.get("error")
+    result = done["result"]
+    assert isinstance(result, dict) and result["run"]["reserved_share"] == 0.2
+    rows = result["projects"]["projects"]
+    assert [r["name"] for r in rows] == ["Refresh"] and result["projects"]["notes"]
+
+
 def test_plan_jobs_in_budget_mode_return_the_frontier(api: Api) -> None:
     body = {
         "workload": dump_workload(two_domains(40, 8)),

@@ -24,8 +24,10 @@ from sqlalchemy import Table, select, update
 
 from deskmix.api.heartbeat import Heartbeat
 from deskmix.calibrate.io import parse_workload
+from deskmix.domain.projects import Portfolio
 from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import MspContract
+from deskmix.domain.workload import Workload
 from deskmix.errors import DeskmixError
 from deskmix.plan.horizon import (
     DEFAULT_HIRE_COST,
@@ -99,6 +101,9 @@ class PlanParams(_Strict):
         gt=0,
         le=1e12,
         description="Budget mode: the best service for at most this cost a year (52 weeks)",
+    )
+    projects: str | None = Field(
+        default=None, max_length=1_000_000, description="Portfolio YAML: projects beside tickets"
     )
 
 
@@ -206,8 +211,16 @@ def run_plan_year(
     return plan.model_dump(mode="json")
 
 
+def parse_projects(text: str | None, workload: Workload) -> Portfolio | None:
+    if text is None:
+        return None
+    from deskmix.projects.portfolio import parse_portfolio
+
+    return parse_portfolio(text, "projects", {s.domain for s in workload.arrivals})
+
+
 def check_plan(params: PlanParams) -> None:
-    parse_workload(params.workload, "workload")
+    parse_projects(params.projects, parse_workload(params.workload, "workload"))
     parse_costs(params.costs)
     parse_sla(params.sla)
     parse_offers(params.msp)
@@ -264,13 +277,23 @@ def run_plan(
     from deskmix.plan.evaluate import Evaluation, RunSettings
     from deskmix.plan.search import Planner
 
-    run = RunSettings(reps=params.reps, weeks=params.weeks, seed=params.seed, workers=workers)
+    workload = parse_workload(params.workload, "workload")
+    portfolio = parse_projects(params.projects, workload)
+    reserved = portfolio.share_out_of_tickets if portfolio is not None else 0.0
+    run = RunSettings(
+        reps=params.reps,
+        weeks=params.weeks,
+        seed=params.seed,
+        workers=workers,
+        reserved_share=reserved,
+    )
     existing = parse_team(params.existing_team, "existing_team") if params.existing_team else None
+    sla, costs, offers = parse_sla(params.sla), parse_costs(params.costs), parse_offers(params.msp)
     with Planner(
-        parse_workload(params.workload, "workload"),
-        parse_sla(params.sla),
-        parse_costs(params.costs),
-        parse_offers(params.msp),
+        workload,
+        sla,
+        costs,
+        offers,
         run,
         max_evaluations=params.max_designs,
         progress=progress,
@@ -298,7 +321,36 @@ def run_plan(
             ],
         }
 
+    projects: dict[str, Any] | None = None
+    if portfolio is not None:
+        from deskmix.plan.projects import plan_projects
+
+        team, runs = plan.evaluation.team, plan.evaluation.result.runs
+        done = plan_projects(workload, sla, team, costs, offers, portfolio, run, runs)
+        projects = {
+            "choice": done.choice,
+            "hires": done.hires,
+            "hire_cost": done.hire_cost,
+            "msp_cost": done.msp_cost,
+            "mixed_hires": done.mixed[0] if done.mixed else None,
+            "mixed_cost": done.mixed[1] if done.mixed else None,
+            "notes": done.lines(),
+            "projects": [
+                {
+                    "name": r.name,
+                    "due": r.due,
+                    "effort_hours": r.effort_hours,
+                    "hours_in_run": _estimate(r.hours_in_run),
+                    "on_time": _estimate(r.on_time),
+                    "days_late": _estimate(r.days_late),
+                    "hours_short_at_due": _estimate(r.short_at_due),
+                }
+                for r in done.before.rows
+            ],
+            "reserved_cost_per_week": _estimate(done.before.reserved_cost_per_week),
+        }
     return {
+        "projects": projects,
         "recommended": evaluation(plan.recommended.label(), plan.evaluation),
         "verification": evaluation(plan.recommended.label(), plan.verification),
         "verified": plan.verified,

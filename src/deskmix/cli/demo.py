@@ -65,6 +65,12 @@ def _run(out: Path, db: str | None) -> DemoOutcome:
         console.print(f"Recommended: {plan.recommended.label()}", highlight=False)
         for reason in plan.reasons[:4]:
             console.print(f"- {reason}", highlight=False)
+        if demo.plan.projects is not None:
+            from deskmix.projects.kpis import project_table
+
+            console.print(project_table(demo.plan.projects.before), highlight=False)
+            for line in demo.plan.projects.lines():
+                console.print(f"- {line}", highlight=False)
         console.print(f"Plan report written to {demo.plan.path}", highlight=False)
     console.print(
         f"Team written to {demo.team_path}; try: deskmix simulate --team {demo.team_path} "

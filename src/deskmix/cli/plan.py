@@ -161,6 +161,13 @@ def plan_command(
             help="Budget mode: the best service for at most this cost a YEAR (52 weeks).",
         ),
     ] = None,
+    projects: Annotated[
+        Path | None,
+        typer.Option(
+            "--projects",
+            help="Portfolio YAML: projects beside tickets, planned on reserved hours.",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Find the cheapest team (generalists, specialists per domain, cross-trained pairs, MSP
@@ -176,7 +183,11 @@ def plan_command(
     DESKMIX_DB) holding tickets, the team the history shows is printed beside the
     recommendation. Example:
     deskmix plan --workload w.yaml --sla examples/plan/sla.yaml --costs
-    examples/plan/costs.yaml --msp examples/plan/msp.yaml"""
+    examples/plan/costs.yaml --msp examples/plan/msp.yaml
+
+    With --projects, every design's tickets run without the portfolio's reserved share of
+    specialists' hours; the portfolio is then scheduled on the recommended design and, when
+    late, MSP project hours or project specialists are added, whichever is cheaper."""
     from deskmix.calibrate.io import load_workload
     from deskmix.plan.analysis import compare_designs, compared_notes, sensitivity
     from deskmix.plan.evaluate import RunSettings
@@ -197,7 +208,18 @@ def plan_command(
     named = load_designs(compare) if compare is not None else []
     kept = [("today's team", existing)] if existing is not None else []
     offers = with_named_offers(load_offers(msp), kept + named)
-    run = RunSettings(reps=reps, weeks=weeks, seed=seed, workers=workers)
+    portfolio = None
+    if projects is not None:
+        from deskmix.projects.portfolio import load_portfolio
+
+        portfolio = load_portfolio(projects, {s.domain for s in loaded.arrivals})
+    run = RunSettings(
+        reps=reps,
+        weeks=weeks,
+        seed=seed,
+        workers=workers,
+        reserved_share=portfolio.share_out_of_tickets if portfolio is not None else 0.0,
+    )
     with progress_bar() as bar:
         task = bar.add_task("planning (replications)", total=None)
 
@@ -220,6 +242,21 @@ def plan_command(
         bar.update(task, description="stress tests")
         stresses = sensitivity(loaded, policy, plan, progress=advance)
         compared = compare_designs(loaded, policy, named, run, progress=advance)
+        project_plan = None
+        if portfolio is not None:
+            from deskmix.plan.projects import plan_projects
+
+            bar.update(task, description="projects")
+            project_plan = plan_projects(
+                loaded,
+                policy,
+                plan.evaluation.team,
+                table,
+                offers,
+                portfolio,
+                run,
+                plan.evaluation.result.runs,
+            )
     rows: list[tuple[str, Evaluation]] = [
         (f"recommended: {plan.recommended.label()}", plan.evaluation),
         ("  same, fresh seed", plan.verification),
@@ -253,6 +290,17 @@ def plan_command(
             "Sensitivity of the recommended design",
         )
     )
+    if project_plan is not None:
+        from deskmix.projects.kpis import project_table
+
+        console.print(project_table(project_plan.before, table.currency), highlight=False)
+        for line in project_plan.lines():
+            console.print(f"- {line}", highlight=False)
+        if project_plan.choice not in ("none", "neither"):
+            console.print(
+                f"With the plan's choice (+{table.currency} {project_plan.extra_cost:,.0f}):"
+            )
+            console.print(project_table(project_plan.after, table.currency), highlight=False)
     try:
         history = history_from_store(db, loaded, plan)
     except DeskmixError as exc:  # the plan stands; only the comparison is missing
@@ -267,7 +315,9 @@ def plan_command(
     if report is not None:
         from deskmix.plan.report import write_plan_report
 
-        path = write_plan_report(report, loaded, plan, stresses, compared, history)
+        path = write_plan_report(
+            report, loaded, plan, stresses, compared, history, projects=project_plan
+        )
         console.print(f"Report written to {path.resolve()}")
 
 

@@ -99,6 +99,12 @@ def simulate_command(
     report: Annotated[
         Path | None, typer.Option("--report", help="Write a self-contained HTML report here.")
     ] = None,
+    projects: Annotated[
+        Path | None,
+        typer.Option(
+            "--projects", help="Portfolio YAML: projects beside tickets (docs/formats.md)."
+        ),
+    ] = None,
 ) -> None:
     """Simulate a team under a routing policy and a workload, with what-ifs side by side.
 
@@ -111,11 +117,18 @@ def simulate_command(
     from deskmix.teamfiles import load_sla, load_team
     from deskmix.yamlfiles import load_model
 
+    loaded = load_workload(workload)
+    portfolio = None
+    if projects is not None:
+        from deskmix.projects.portfolio import load_portfolio
+
+        portfolio = load_portfolio(projects, {s.domain for s in loaded.arrivals})
+    reserved = portfolio.share_out_of_tickets if portfolio is not None else 0.0
     base = Setup(
-        workload=load_workload(workload),
+        workload=loaded,
         team=load_team(team),
         sla=load_sla(sla),
-        settings=SimSettings(weeks=weeks, warmup_weeks=warmup_weeks),
+        settings=SimSettings(weeks=weeks, warmup_weeks=warmup_weeks, reserved_share=reserved),
         policy=policy,
         policy_settings={},
     )
@@ -142,8 +155,23 @@ def simulate_command(
         console.print("First routing decisions of the baseline:")
         for when, ticket, why in decisions:
             console.print(f"  {ticket} at hour {when:.1f}: {why}", highlight=False)
+    project_kpis = None
+    if portfolio is not None:
+        from deskmix.projects.kpis import project_report, project_table
+
+        project_kpis = project_report(
+            base.workload,
+            base.team,
+            base.sla,
+            base.settings,
+            portfolio,
+            seed=seed,
+            reps=reps,
+            runs=results[0][1].runs,
+        )
+        console.print(project_table(project_kpis), highlight=False, soft_wrap=True)
     if report is not None:
         from deskmix.reports.simulation import write_simulation_report
 
-        path = write_simulation_report(report, base, results)
+        path = write_simulation_report(report, base, results, project_kpis)
         console.print(f"Report written to {path.resolve()}")

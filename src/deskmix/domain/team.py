@@ -109,6 +109,15 @@ class MspPricing(_Model):
     overage_per_ticket: float = Field(default=0.0, ge=0)
 
 
+class ProjectHours(_Model):
+    """Project hours an MSP sells beside its ticket work: any number of hours in ``domains``
+    at ``price_per_hour``, delivered from ``lead_time_weeks`` after the plan's start."""
+
+    price_per_hour: float = Field(gt=0)
+    lead_time_weeks: float = Field(default=0.0, ge=0)
+    domains: list[str] = Field(min_length=1)
+
+
 class MspContract(_Model):
     """Help bought from a managed service provider for some domains and tiers."""
 
@@ -120,6 +129,8 @@ class MspContract(_Model):
         default=1.0, gt=0, description="MSP handling time relative to an in-house specialist"
     )
     pricing: MspPricing = Field(default_factory=MspPricing)
+    project_hours: ProjectHours | None = None
+    """Project hours it also sells (``deskmix.projects``); None: none."""
 
     def covers(self, domain: str, tier: Tier) -> bool:
         return domain in self.domains and tier in self.tiers

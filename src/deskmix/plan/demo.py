@@ -4,12 +4,13 @@ The inputs mirror ``examples/plan/`` (costs, business-hour SLAs, two MSP offers)
 here because the examples folder is not installed with the package and the demo must work
 offline on a fresh machine. Replications and weeks are fewer than the CLI's defaults to keep
 the demo quick; the plan report says so, and ``deskmix plan`` with the same files is the way
-to a firmer answer.
+to a firmer answer. One project (``PORTFOLIO``) runs beside the tickets on 10% of the
+specialists' hours, so the plan shows how projects are planned.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from deskmix.domain.sla import SlaPolicy
@@ -18,8 +19,11 @@ from deskmix.domain.workload import Workload
 from deskmix.plan.analysis import compare_designs
 from deskmix.plan.evaluate import Evaluation, Progress, RunSettings
 from deskmix.plan.inputs import CostTable, MspOffers, with_named_offers
+from deskmix.plan.projects import ProjectPlan, plan_projects
 from deskmix.plan.report import plan_report
 from deskmix.plan.search import Planner, PlanResult
+from deskmix.projects.kpis import add_project_section
+from deskmix.projects.portfolio import parse_portfolio
 from deskmix.yamlfiles import parse_yaml, validate
 
 COSTS = """\
@@ -58,6 +62,14 @@ offers:
     domains: [network, cloud_infra]
     response_hours: 4
     pricing: {per_ticket: 95}
+    project_hours: {price_per_hour: 85, lead_time_weeks: 2, domains: [network, cloud_infra]}
+"""
+PORTFOLIO = """\
+rule: reserved
+reserved_share: 0.10   # of every in-house specialist's hours, out of ticket work
+projects:
+  - {name: Firewall and VPN review, domains: [network, security], effort_hours: 40,
+     earliest_start: 2025-01-13, due: 2025-02-14, priority: 1}
 """
 DEMO_RUN = RunSettings(reps=6, weeks=6, seed=0)
 DEMO_MAX_DESIGNS = 40
@@ -69,6 +81,7 @@ class DemoPlan:
     plan: PlanResult
     compared: list[tuple[str, Evaluation]]
     path: Path
+    projects: ProjectPlan | None = None
 
 
 def demo_inputs() -> tuple[CostTable, SlaPolicy, MspOffers]:
@@ -85,17 +98,25 @@ def plan_sample(
 ) -> DemoPlan:
     """Plan from scratch, compare with today's team, write ``plan.html`` under ``out``."""
     costs, sla, offers = demo_inputs()
+    domains = {s.domain for s in workload.arrivals}
+    portfolio = parse_portfolio(PORTFOLIO, "deskmix.plan.demo", domains)
+    run = replace(DEMO_RUN, reserved_share=portfolio.share_out_of_tickets)
     named = [("today's team", today)]
+    offered = with_named_offers(list(offers.offers), named)
     with Planner(
         workload,
         sla,
         costs,
-        with_named_offers(list(offers.offers), named),
-        DEMO_RUN,
+        offered,
+        run,
         max_evaluations=DEMO_MAX_DESIGNS,
         progress=progress,
     ) as planner:
         plan = planner.plan()
-    compared = compare_designs(workload, sla, named, DEMO_RUN, progress=progress)
-    path = plan_report(workload, plan, [], compared).write(out / PLAN_FILE)
-    return DemoPlan(plan, compared, path)
+    compared = compare_designs(workload, sla, named, run, progress=progress)
+    team, runs = plan.evaluation.team, plan.evaluation.result.runs
+    projects = plan_projects(workload, sla, team, costs, offered, portfolio, run, runs)
+    report = plan_report(workload, plan, [], compared)
+    add_project_section(report, projects.before, plan.currency, projects.lines())
+    path = report.write(out / PLAN_FILE)
+    return DemoPlan(plan, compared, path, projects)

@@ -30,10 +30,16 @@ class RunSettings:
     seed: int = 0
     workers: int | None = None
     load_factor: float = 1.0
+    reserved_share: float = 0.0
+    """A portfolio's reserved project share of specialists' hours (``deskmix.projects``):
+    every design's tickets are simulated without those hours."""
 
     def sim(self) -> SimSettings:
         return SimSettings(
-            weeks=self.weeks, warmup_weeks=self.warmup_weeks, load_factor=self.load_factor
+            weeks=self.weeks,
+            warmup_weeks=self.warmup_weeks,
+            load_factor=self.load_factor,
+            reserved_share=self.reserved_share,
         )
 
 

@@ -10,6 +10,7 @@ from deskmix.plan.design import fte
 from deskmix.plan.evaluate import Evaluation
 from deskmix.plan.frontier import frontier_chart, frontier_intro, frontier_rows
 from deskmix.plan.history import HistoryBeside
+from deskmix.plan.projects import ProjectPlan
 from deskmix.plan.search import PlanResult
 from deskmix.reports.document import Report
 from deskmix.sim.charts import sla_comparison
@@ -154,5 +155,12 @@ def write_plan_report(
     stresses: list[Stress],
     compared: list[tuple[str, Evaluation]],
     history: HistoryBeside | None = None,
+    *,
+    projects: ProjectPlan | None = None,
 ) -> Path:
-    return plan_report(workload, plan, stresses, compared, history).write(path)
+    report = plan_report(workload, plan, stresses, compared, history)
+    if projects is not None:
+        from deskmix.projects.kpis import add_project_section
+
+        add_project_section(report, projects.before, plan.currency, projects.lines())
+    return report.write(path)

@@ -341,8 +341,13 @@ class Planner:
         covered = self.covered(msp)
         if covered not in self.bounds_memo:
             shifts = list(self.costs.constraints.shifts)
+            generalist, specialist = hire_shrinkage(self.costs)
+            # projects hook (issue 15, part 2): a portfolio's reserved share of specialists'
+            # hours is lost to tickets as shrinkage is (deskmix.plan.projects)
+            if self.run.reserved_share > 0:
+                specialist = 1 - (1 - specialist) * (1 - self.run.reserved_share)
             self.bounds_memo[covered] = pool_bounds(
-                self.workload, self.sla, shifts, covered, hire_shrinkage(self.costs)
+                self.workload, self.sla, shifts, covered, (generalist, specialist)
             )  # shrinkage hook (issue 15): the bounds count hires, not people at work
         return self.bounds_memo[covered]
 

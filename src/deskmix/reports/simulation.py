@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from deskmix.projects.kpis import ProjectReport, add_project_section
 from deskmix.reports.document import Report
 from deskmix.sim.charts import agent_utilisation, backlog_over_time, sla_comparison
 from deskmix.sim.runner import SimulationResult
@@ -93,6 +94,12 @@ def add_simulation_sections(
 
 
 def write_simulation_report(
-    path: Path, base: Setup, results: list[tuple[str, SimulationResult]]
+    path: Path,
+    base: Setup,
+    results: list[tuple[str, SimulationResult]],
+    projects: ProjectReport | None = None,
 ) -> Path:
-    return simulation_report(base, results).write(path)
+    report = simulation_report(base, results)
+    if projects is not None:
+        add_project_section(report, projects)
+    return report.write(path)

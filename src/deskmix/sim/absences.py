@@ -37,13 +37,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deskmix.domain.shrinkage import LeavePattern, Shrinkage
-from deskmix.domain.team import AgentSource, Team
+from deskmix.domain.team import Agent, AgentKind, AgentSource, Team
 from deskmix.domain.workload import HOURS_PER_WEEK
 from deskmix.errors import ConfigError
 
 ABSENCE_STREAM = 0x5AB5E  # spawn key of the absence streams under a replication's seed
 SPELL_MEAN_DAYS = 2.0
 LONG_BLOCK, WEEK_BLOCK = 10, 5
+PROJECT_LEVEL = 3  # the level a specialist needs in a domain to work on its projects
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,40 @@ def apply_fixed(
             )
     plan = AbsencePlan(tuple(people), days) if people else None
     return plan, holiday
+
+
+def works_on_projects(agent: Agent) -> bool:
+    """An in-house agent of kind ``specialist`` at level 3 or more in some domain."""
+    return (
+        agent.kind == AgentKind.SPECIALIST
+        and agent.source != AgentSource.MSP
+        and max(agent.skills.values(), default=0) >= PROJECT_LEVEL
+    )
+
+
+def reserve_for_projects(
+    team: Team, share: float, available: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """Take ``share`` of every in-house specialist's remaining hours out of ``available`` (in
+    place) for project work, spread evenly and staggered between people as the meetings
+    share is (hour j of a person's available hours is reserved when ``floor((j + 1) share +
+    phase)`` exceeds ``floor(j share + phase)``, ``phase = (i + 0.5) / n``); return the
+    reserved hours, agents x hours. A specialist is an agent of kind ``specialist`` at level
+    3 or more in some domain; generalists and MSP seats keep all their hours."""
+    reserved = np.zeros_like(available)
+    if share <= 0:
+        return reserved
+    agents = max(len(team.agents), 1)
+    for i, agent in enumerate(team.agents):
+        if not works_on_projects(agent):
+            continue
+        on = np.flatnonzero(available[i])
+        j = np.arange(on.size, dtype=float)
+        phase = (i + 0.5) / agents
+        taken = on[np.floor((j + 1) * share + phase) > np.floor(j * share + phase)]
+        reserved[i, taken] = True
+        available[i, taken] = False
+    return reserved
 
 
 def absence_seed(seed: np.random.SeedSequence | int, name: str) -> np.random.SeedSequence:

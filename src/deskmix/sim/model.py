@@ -29,7 +29,12 @@ from deskmix.domain.ticket import Tier
 from deskmix.domain.workload import DELAY_PROBABILITIES, HOURS_PER_WEEK, HandlingFit, Workload
 from deskmix.errors import ConfigError
 from deskmix.routing.base import AgentView
-from deskmix.sim.absences import AbsencePlan, apply_fixed, draw_absent_days
+from deskmix.sim.absences import (
+    AbsencePlan,
+    apply_fixed,
+    draw_absent_days,
+    reserve_for_projects,
+)
 
 T = TypeVar("T")
 
@@ -83,6 +88,9 @@ class SimSettings:
     agent busy with other tickets) to its resolution: wall-clock times comparable with history
     (``deskmix validate``). Off for plans: an SLA clock pauses while a ticket waits on its user,
     and no staffing shortens that wait."""
+    reserved_share: float = 0.0
+    """Share of every in-house specialist's hours reserved for projects and taken out of
+    ticket work (a portfolio's ``reserved`` rule, ``deskmix.projects``); 0: none."""
 
     @property
     def horizon_hours(self) -> float:
@@ -126,6 +134,9 @@ class CompiledModel:
     """Leave and sickness each replication draws (None: nobody has any)."""
     scheduled_days: NDArray[np.bool_] | None = None
     """Agents x run days: on shift that day and not on a public holiday."""
+    reserved: NDArray[np.bool_] | None = None
+    """Agents x hours reserved for projects (``SimSettings.reserved_share``), not in
+    ``available``; None when nothing is reserved."""
     factors: NDArray[np.float64] = field(init=False)  # agents x domains x tiers
     derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     """What ``once`` has worked out, by builder."""
@@ -197,7 +208,9 @@ def _delay_table(workload: Workload, domains: list[str], wanted: bool) -> NDArra
 
 def _availability(
     team: Team, settings: SimSettings, hours: int
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_], AbsencePlan | None, NDArray[np.bool_]]:
+) -> tuple[
+    NDArray[np.bool_], NDArray[np.bool_], AbsencePlan | None, NDArray[np.bool_], NDArray[np.bool_]
+]:
     weekly = np.array([a.on_duty() for a in team.agents], dtype=bool).reshape(
         len(team.agents), HOURS_PER_WEEK
     )
@@ -205,6 +218,7 @@ def _availability(
     paid = np.tile(weekly, (1, repeats))[:, :hours]
     available = paid.copy()
     plan, holiday = apply_fixed(team, settings.start_date, available)
+    reserved = reserve_for_projects(team, settings.reserved_share, available)
     days = holiday.shape[1]
     padded = np.zeros((len(team.agents), days * 24), dtype=bool)
     padded[:, :hours] = paid
@@ -217,7 +231,7 @@ def _availability(
         available[names[name], lo:hi] = False
     for day in settings.holidays:
         available[:, day * 24 : (day + 1) * 24] = False
-    return available, paid, plan, scheduled
+    return available, paid, plan, scheduled, reserved
 
 
 def business_calendar(sla: SlaPolicy) -> WeekCalendar:
@@ -249,7 +263,7 @@ def compile_model(
     shares = workload.direct_shares()
     direct = np.array([shares.get(d, 0.0) for d in domains])
     hours = int(np.ceil(settings.end_hours))
-    available, paid, absence_plan, scheduled = _availability(team, settings, hours)
+    available, paid, absence_plan, scheduled, reserved = _availability(team, settings, hours)
     sla_response = np.full(6, np.inf)
     sla_resolution = np.full(6, np.inf)
     sla_business = np.zeros(6, dtype=bool)
@@ -288,4 +302,5 @@ def compile_model(
         business=business_calendar(sla),
         absence_plan=absence_plan,
         scheduled_days=scheduled,
+        reserved=reserved if settings.reserved_share > 0 else None,
     )
