@@ -25,13 +25,14 @@ import itertools
 import math
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rich.console import Console
 from rich.table import Table
 
 from deskmix.domain import ArrivalStream, HandlingFit, HandlingTime, Priority, Tier, Workload
+from deskmix.domain.projects import Portfolio
 from deskmix.domain.sla import Clock, SlaPolicy, SlaTarget
 from deskmix.domain.team import MspContract, MspPricing, Shift
 from deskmix.domain.workload import DAYS
@@ -39,6 +40,7 @@ from deskmix.plan.design import Design, fte
 from deskmix.plan.evaluate import Evaluation, RunSettings
 from deskmix.plan.inputs import Constraints, CostTable
 from deskmix.plan.parallel import make_backend
+from deskmix.plan.projects import plan_projects
 from deskmix.plan.search import Planner
 
 SEED = 2026
@@ -157,6 +159,25 @@ def company_costs(shrinkage: bool = False) -> CostTable:
             "shrinkage": {"generalist": {}, "specialist": {}} if shrinkage else None,
         }
     )
+
+
+def company_portfolio() -> Portfolio:
+    """Three projects in the run's first weeks (simulation starts Monday 2025-01-06), on 20%
+    of every specialist's hours: the kind of portfolio a 2,000-person company carries."""
+    return Portfolio.model_validate(
+        {
+            "rule": "reserved",
+            "reserved_share": 0.2,
+            "projects": [
+                {"name": "Core switch refresh", "domains": ["network"], "effort_hours": 240,
+                 "earliest_start": "2025-01-13", "due": "2025-02-14", "priority": 1},
+                {"name": "Cloud landing zone", "domains": ["cloud_infra"], "effort_hours": 200,
+                 "earliest_start": "2025-01-06", "due": "2025-02-07"},
+                {"name": "MFA roll-out", "domains": ["security", "accounts_access"],
+                 "effort_hours": 120, "earliest_start": "2025-01-06", "due": "2025-02-14"},
+            ],
+        }
+    )  # fmt: skip
 
 
 def company_offers() -> list[MspContract]:
@@ -296,6 +317,11 @@ def main() -> None:
     parser.add_argument("--weeks", type=float, default=6)
     parser.add_argument("--max-designs", type=int, default=80)
     parser.add_argument(
+        "--projects",
+        action="store_true",
+        help="also plan with typical shrinkage and a project portfolio (20%% reserved)",
+    )
+    parser.add_argument(
         "--shrinkage",
         action="store_true",
         help="plan the company twice, without and with typical shrinkage for hires",
@@ -318,7 +344,7 @@ def main() -> None:
             "designs simulated",
             "replications",
             "people",
-            "FTE",
+            "FTE, ticket team",
             "cost/week",
             "verified",
             "wall s",
@@ -326,45 +352,68 @@ def main() -> None:
         )
         for column in columns:
             table.add_column(column, justify="right")
-        variants = (False, True) if args.shrinkage else (False,)
-        people: dict[bool, int] = {}
-        for shrinkage in variants:
+        variants: list[tuple[str, bool, Portfolio | None]] = [("none", False, None)]
+        if args.shrinkage:
+            variants.append(("typical", True, None))
+        if args.projects:
+            variants.append(("typical + projects", True, company_portfolio()))
+        people: dict[str, int] = {}
+        for label, shrinkage, portfolio in variants:
+            reserved = portfolio.share_out_of_tickets if portfolio is not None else 0.0
             started, cpu_started = time.perf_counter(), cpu_seconds()
             ticks = [0]
 
             def tick(n: int, ticks: list[int] = ticks) -> None:
                 ticks[0] += n
 
+            variant_run = replace(run, reserved_share=reserved)
             with Planner(
                 workload,
                 business_sla(),
                 company_costs(shrinkage),
                 company_offers(),
-                run,
+                variant_run,
                 max_evaluations=args.max_designs,
                 progress=tick,
             ) as planner:
                 plan = planner.plan()
+            team = plan.evaluation.team
+            extra_people, extra_cost = 0, 0.0
+            if portfolio is not None:
+                projects = plan_projects(
+                    workload,
+                    business_sla(),
+                    team,
+                    company_costs(shrinkage),
+                    company_offers(),
+                    portfolio,
+                    variant_run,
+                    plan.evaluation.result.runs,
+                )
+                if "hire" in projects.choice:
+                    extra_people = sum(projects.hires.values())
+                weeks = max(projects.span_weeks, 1.0)
+                extra_cost = projects.extra_cost / weeks
+                console.print(
+                    f"projects: {projects.choice}; " + "; ".join(projects.lines()),
+                    highlight=False,
+                )
             wall = time.perf_counter() - started
             cpu = cpu_seconds() - cpu_started
-            team = plan.evaluation.team
-            people[shrinkage] = len(team.agents)
+            people[label] = len(team.agents) + extra_people
             table.add_row(
-                "typical" if shrinkage else "none",
+                label,
                 str(len(plan.log)),
                 f"{ticks[0]:,}",
-                str(len(team.agents)),
+                str(people[label]),
                 f"{fte(team):,.1f}",
-                f"{plan.evaluation.cost.mean:,.0f} ± {plan.evaluation.cost.half_width:,.0f}",
+                f"{plan.evaluation.cost.mean + extra_cost:,.0f} ± "
+                f"{plan.evaluation.cost.half_width:,.0f}",
                 "yes" if plan.verified else "NO",
                 f"{wall:.0f}",
                 f"{cpu:.0f}",
             )
-            console.print(
-                f"recommended ({'typical' if shrinkage else 'no'} shrinkage): "
-                f"{plan.recommended.label()}",
-                highlight=False,
-            )
+            console.print(f"recommended ({label}): {plan.recommended.label()}", highlight=False)
             ext = plan.chosen.extremes
             if ext is not None:
                 console.print(
@@ -378,12 +427,14 @@ def main() -> None:
                 f"alone; load average now {os.getloadavg()[0]:.1f})"
             )
         console.print(table)
-        if len(people) == 2:
-            extra = people[True] - people[False]
-            console.print(
-                f"shrinkage adds {extra:+d} people ({extra / people[False]:+.0%}) to the plan",
-                highlight=False,
-            )
+        base = people["none"]
+        for label, count in people.items():
+            if label != "none":
+                extra = count - base
+                console.print(
+                    f"{label}: {extra:+d} people ({extra / base:+.0%}) against no shrinkage",
+                    highlight=False,
+                )
 
     table = Table(title="Planner against exhaustive search (same space, seed and 95% rule)")
     for column in (

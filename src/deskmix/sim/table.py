@@ -61,6 +61,15 @@ def kpi_rows(results: list[tuple[str, SimulationResult]]) -> list[Row]:
         ("cost per week, people", "cost_people_per_week", _money),
         ("cost per week, MSP", "cost_msp_per_week", _money),
         ("cost per week, total", "cost_per_week", _money),
+        # "If someone's out": the share of working days some domain had nobody able in.
+        ("days a domain is uncovered", "uncovered_day", _percent),
+    ]
+    # Per domain only where some scenario leaves it uncovered: a row of zeros per domain
+    # would bury the ones that matter.
+    rows += [
+        (f"  uncovered: {name.split('/', 1)[1]}", name, _percent)
+        for name in sorted(n for n in names if n.startswith("uncovered_day/"))
+        if any(name in r.summary and r.summary[name].mean > 0 for _, r in results)
     ]
     return [row for row in rows if row[1] in names]
 
