@@ -168,3 +168,13 @@ def test_the_year_page_plans_each_quarter_on_top_of_todays_team(server: LiveServ
     )
     bad = httpx.post(f"{server.base_url}/year", data={**form, "quarters": "12"}, headers=HTMX)
     assert bad.status_code == 422 and "quarters" in bad.text
+
+
+def test_a_plan_with_the_project_beside_the_tickets_says_how_it_is_delivered(
+    server: LiveServer,
+) -> None:
+    form = {"reps": "3", "weeks": "2", "max_designs": "4", "projects": "on"}
+    response = httpx.post(f"{server.base_url}/plan", data=form, headers=HTMX, timeout=300)
+    assert response.status_code == 200, response.text
+    assert 'id="plan-projects"' in response.text
+    assert "Firewall and VPN review" in response.text or "on time" in response.text

@@ -15,14 +15,18 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from deskmix.domain.projects import Portfolio
 from deskmix.domain.team import MspContract, Team
 from deskmix.errors import DeskmixError
 from deskmix.plan.analysis import Stress, compare_designs, compared_notes, sensitivity
+from deskmix.plan.demo import PORTFOLIO
 from deskmix.plan.evaluate import Evaluation, RunSettings
 from deskmix.plan.frontier import frontier_chart
 from deskmix.plan.inputs import CostTable
+from deskmix.plan.projects import ProjectPlan, plan_projects
 from deskmix.plan.report import comparison_rows, plan_report
 from deskmix.plan.search import Planner, PlanResult
+from deskmix.projects.portfolio import parse_portfolio
 from deskmix.sim.charts import sla_comparison
 from deskmix.web import charts, forms
 from deskmix.web.desk import (
@@ -53,6 +57,7 @@ DEFAULTS: dict[str, Any] = {
     "seed": 0,
     "budget": "",  # budget mode when set: the best service for at most this a year
     "shrinkage": "none",
+    "projects": "",  # on: the demo's project runs beside the tickets
 }
 SHRINKAGE_CHOICES = {
     "none": "none: hires work every shift hour",
@@ -73,6 +78,7 @@ class PlanInputs:
     max_designs: int
     values: dict[str, Any]
     budget_per_year: float | None = None
+    portfolio: Portfolio | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class PlanOutcome:
     plan: PlanResult
     stresses: list[Stress]
     compared: list[tuple[str, Evaluation]]
+    projects: ProjectPlan | None = None
 
 
 def read_inputs(form: forms.Form, desk: Dashboard) -> PlanInputs:
@@ -98,6 +105,13 @@ def read_inputs(form: forms.Form, desk: Dashboard) -> PlanInputs:
     budget = forms.decimal(form, "budget", 0, 1, MAX_BUDGET) if forms.text(form, "budget") else None
     values["budget"] = "" if budget is None else f"{budget:.12g}"
     values["shrinkage"] = forms.choice(form, "shrinkage", SHRINKAGE_CHOICES, "none")
+    values["projects"] = "on" if forms.flag(form, "projects") else ""
+    portfolio = (
+        parse_portfolio(PORTFOLIO, "the demo's portfolio", desk.workload().domain_mix)
+        if values["projects"]
+        else None
+    )
+    reserved = portfolio.share_out_of_tickets if portfolio is not None else 0.0
     # "typical": every field of the hires' shrinkage at its documented default
     typical: dict[str, dict[str, float]] | None = (
         {"generalist": {}, "specialist": {}} if values["shrinkage"] == "typical" else None
@@ -124,10 +138,17 @@ def read_inputs(form: forms.Form, desk: Dashboard) -> PlanInputs:
         offers=list(today.msp) if values["msp"] else [],
         existing=Team(name=today.name, agents=today.agents) if values["keep"] else None,
         compared=[(TODAY, today)],
-        run=RunSettings(reps=values["reps"], weeks=values["weeks"], seed=values["seed"], workers=1),
+        run=RunSettings(
+            reps=values["reps"],
+            weeks=values["weeks"],
+            seed=values["seed"],
+            workers=1,
+            reserved_share=reserved,
+        ),
         max_designs=values["max_designs"],
         values=values,
         budget_per_year=budget,
+        portfolio=portfolio,
     )
 
 
@@ -149,10 +170,23 @@ def _plan(inputs: PlanInputs) -> PlanOutcome:
         budget_per_year=inputs.budget_per_year,
     )
     plan = planner.plan()
+    projects = None
+    if inputs.portfolio is not None:
+        projects = plan_projects(
+            workload,
+            sla,
+            plan.evaluation.team,
+            inputs.costs,
+            inputs.offers,
+            inputs.portfolio,
+            inputs.run,
+            plan.evaluation.result.runs,
+        )
     return PlanOutcome(
         plan=plan,
         stresses=sensitivity(workload, sla, plan),
         compared=compare_designs(workload, sla, inputs.compared, inputs.run),
+        projects=projects,
     )
 
 
@@ -192,6 +226,7 @@ def _result_context(outcome: PlanOutcome) -> dict[str, Any]:
         "sla_chart": figure_div(sla_comparison([(n, e.result) for n, e in named])),
         "cost_chart": figure_div(charts.design_costs(named)),
         "budget": plan.budget_per_year,
+        "projects": outcome.projects.lines() if outcome.projects is not None else None,
         "frontier_chart": (
             figure_div(
                 frontier_chart(plan.frontier, plan.recommended, plan.budget_per_week, plan.currency)
