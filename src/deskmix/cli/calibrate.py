@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,7 +13,16 @@ if TYPE_CHECKING:
     from deskmix.calibrate import CalibrationResult
 
 # Calibration (pandas, SciPy) is imported when it runs, not whenever deskmix starts.
-from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
+from deskmix.cli.common import (
+    AcceptUnsteadyOption,
+    DbOption,
+    FromOption,
+    ToOption,
+    console,
+    progress_bar,
+    store_for,
+    user_errors,
+)
 
 NUMERIC = {"tickets", "share", "per_week", "escalation_rate", "fcr_rate"}
 
@@ -171,34 +180,9 @@ def calibrate(
             show_default=False,
         ),
     ] = None,
-    start: Annotated[
-        datetime | None,
-        typer.Option(
-            "--from",
-            formats=["%Y-%m-%d"],
-            help="Calibrate only tickets opened on or after this day (YYYY-MM-DD, UTC): "
-            "arrivals, handling and escalation alike.",
-            show_default=False,
-        ),
-    ] = None,
-    end: Annotated[
-        datetime | None,
-        typer.Option(
-            "--to",
-            formats=["%Y-%m-%d"],
-            help="Calibrate only tickets opened on or before this day (YYYY-MM-DD, UTC, the "
-            "whole day included).",
-            show_default=False,
-        ),
-    ] = None,
-    accept_unsteady: Annotated[
-        bool,
-        typer.Option(
-            "--accept-unsteady",
-            help="Calibrate even when the arrivals are not a steady state (too few weeks, or "
-            "a burst of tickets in the first or last weeks); the workload says so loudly.",
-        ),
-    ] = False,
+    start: FromOption = None,
+    end: ToOption = None,
+    accept_unsteady: AcceptUnsteadyOption = False,
 ) -> None:
     """Fit a workload (arrivals, handling times, escalation) from the stored tickets.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from functools import wraps
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -35,6 +36,37 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+
+FromOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--from",
+        formats=["%Y-%m-%d"],
+        help="Only tickets opened on or after this day (YYYY-MM-DD, UTC): arrivals, handling "
+        "and escalation alike.",
+        show_default=False,
+    ),
+]
+"""The first day of the history to read (calibrate, validate)."""
+ToOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--to",
+        formats=["%Y-%m-%d"],
+        help="Only tickets opened on or before this day (YYYY-MM-DD, UTC, the whole day included).",
+        show_default=False,
+    ),
+]
+"""The last day of the history to read (calibrate, validate)."""
+AcceptUnsteadyOption = Annotated[
+    bool,
+    typer.Option(
+        "--accept-unsteady",
+        help="Go on even when the arrivals are not a steady state (too few weeks, or a burst "
+        "of tickets in the first or last weeks); the workload says so loudly.",
+    ),
+]
+"""Calibrate a period the steady-state rule refuses (calibrate, validate)."""
 
 P = ParamSpec("P")
 R = TypeVar("R")

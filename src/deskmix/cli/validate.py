@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,7 +11,10 @@ import typer
 from rich.table import Table
 
 from deskmix.cli.common import (
+    AcceptUnsteadyOption,
     DbOption,
+    FromOption,
+    ToOption,
     console,
     err_console,
     progress_bar,
@@ -152,31 +154,9 @@ def validate_command(
     report: Annotated[
         Path | None, typer.Option("--report", help="Write a self-contained HTML report here.")
     ] = None,
-    start: Annotated[
-        datetime | None,
-        typer.Option(
-            "--from",
-            formats=["%Y-%m-%d"],
-            help="Back-test only tickets opened on or after this day (YYYY-MM-DD, UTC).",
-            show_default=False,
-        ),
-    ] = None,
-    end: Annotated[
-        datetime | None,
-        typer.Option(
-            "--to",
-            formats=["%Y-%m-%d"],
-            help="Back-test only tickets opened on or before this day (YYYY-MM-DD, UTC).",
-            show_default=False,
-        ),
-    ] = None,
-    accept_unsteady: Annotated[
-        bool,
-        typer.Option(
-            "--accept-unsteady",
-            help="Back-test even when the arrivals are not a steady state (see calibrate).",
-        ),
-    ] = False,
+    start: FromOption = None,
+    end: ToOption = None,
+    accept_unsteady: AcceptUnsteadyOption = False,
 ) -> None:
     """Back-test the model: rebuild the team that worked the stored tickets, simulate it on
     the calibrated workload and set its figures beside the history's, with verdicts.
