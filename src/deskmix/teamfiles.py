@@ -11,7 +11,7 @@ from typing import Any
 
 from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import Team
-from deskmix.errors import ConfigError
+from deskmix.errors import ConfigError, InputError
 from deskmix.yamlfiles import parse_yaml, read_text, validate
 
 
@@ -47,3 +47,24 @@ def load_sla(path: Path | str | None) -> SlaPolicy:
     if path is None:
         return SlaPolicy.default()
     return validate(SlaPolicy, parse_yaml(read_text(path, "SLA"), str(path)), str(path), "SLA")
+
+
+SLA_PRESETS_DIR = Path(__file__).parent / "data" / "sla"
+SLA_CHOICES = {
+    "default": "deskmix's default ITIL-style targets (the demo's; P1 on a calendar clock)",
+    "weekday": "weekday desk: every clock in business hours, Mon-Fri 08-17 "
+    "(as examples/plan/sla.yaml)",
+}
+"""The SLA presets the dashboard and the API offer by name."""
+
+
+def sla_preset(choice: str) -> SlaPolicy:
+    """An SLA preset by name (``SLA_CHOICES``); shared by the dashboard and the API, so
+    neither interface depends on the other."""
+    if choice == "weekday":
+        return load_sla(SLA_PRESETS_DIR / "weekday.yaml")
+    if choice == "default":
+        return SlaPolicy.default()
+    raise InputError(
+        "unknown SLA targets", field="sla", value=choice, expected=", ".join(SLA_CHOICES)
+    )

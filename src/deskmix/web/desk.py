@@ -11,46 +11,28 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from fastapi import Request
 
 from deskmix.calibrate import calibrate_store
-from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import Team
 from deskmix.domain.workload import Workload
 from deskmix.errors import InputError
 from deskmix.sample import sample_team_text
 from deskmix.store import Store
-from deskmix.teamfiles import load_sla, parse_team
+from deskmix.teamfiles import parse_team
 from deskmix.triage.default_model import load_default_model
 from deskmix.triage.model import TriageModel
 
-PRESETS = Path(__file__).parent / "presets"
 RESULTS_KEPT = 8  # recent runs kept, so "download report" does not run the same inputs again
 T = TypeVar("T")
 WORKLOAD_NAME = "stored history"
 
-SLA_CHOICES = {
-    "default": "deskmix's default ITIL-style targets (the demo's; P1 on a calendar clock)",
-    "weekday": "weekday desk: every clock in business hours, Mon-Fri 08-17 "
-    "(as examples/plan/sla.yaml)",
-}
 TEAM_CHOICES = {
     "sample": "the sample desk's team (4 generalists, 12 specialists, an MSP)",
     "custom": "my team (paste its YAML below)",
 }
-
-
-def sla_policy(choice: str) -> SlaPolicy:
-    if choice == "weekday":
-        return load_sla(PRESETS / "weekday_sla.yaml")
-    if choice == "default":
-        return SlaPolicy.default()
-    raise InputError(
-        "unknown SLA targets", field="sla", value=choice, expected=", ".join(SLA_CHOICES)
-    )
 
 
 def sample_team() -> Team:

@@ -7,8 +7,9 @@ from fastapi.responses import HTMLResponse
 
 from deskmix.calibrate.history import desk_history
 from deskmix.errors import DeskmixError
+from deskmix.teamfiles import SLA_CHOICES, sla_preset
 from deskmix.web import charts, forms
-from deskmix.web.desk import SLA_CHOICES, dashboard_of, sla_policy
+from deskmix.web.desk import dashboard_of
 from deskmix.web.rendering import figure_div, fragment, is_htmx, page, user_error
 
 router = APIRouter()
@@ -19,7 +20,7 @@ def overview(request: Request) -> HTMLResponse:
     """The whole page; changing the SLA targets re-renders only the figures (htmx)."""
     try:
         choice = forms.choice(request.query_params, "sla", SLA_CHOICES, "default")
-        history = desk_history(dashboard_of(request).store, sla_policy(choice))
+        history = desk_history(dashboard_of(request).store, sla_preset(choice))
     except DeskmixError as exc:
         return user_error(request, str(exc), "overview.html", "overview", {"history": None})
     context: dict[str, object] = {

@@ -28,14 +28,13 @@ from deskmix.plan.report import comparison_rows, plan_report
 from deskmix.plan.search import Planner, PlanResult
 from deskmix.projects.portfolio import parse_portfolio
 from deskmix.sim.charts import sla_comparison
+from deskmix.teamfiles import SLA_CHOICES, sla_preset
 from deskmix.web import charts, forms
 from deskmix.web.desk import (
-    SLA_CHOICES,
     Dashboard,
     dashboard_of,
     frozen_values,
     sample_team,
-    sla_policy,
 )
 from deskmix.web.rendering import figure_div, fragment, is_htmx, page, user_error
 from deskmix.yamlfiles import validate
@@ -158,7 +157,7 @@ def run_plan(inputs: PlanInputs) -> PlanOutcome:
 
 def _plan(inputs: PlanInputs) -> PlanOutcome:
     workload = inputs.desk.workload()
-    sla = sla_policy(inputs.sla_choice)
+    sla = sla_preset(inputs.sla_choice)
     planner = Planner(
         workload,
         sla,

@@ -22,15 +22,14 @@ from deskmix.sim.model import SimSettings
 from deskmix.sim.runner import SimulationResult
 from deskmix.sim.table import format_cell, kpi_rows
 from deskmix.sim.whatif import Absence, Scenario, Setup, compare
+from deskmix.teamfiles import SLA_CHOICES, sla_preset
 from deskmix.web import forms
 from deskmix.web.desk import (
-    SLA_CHOICES,
     TEAM_CHOICES,
     Dashboard,
     dashboard_of,
     frozen_values,
     sample_team,
-    sla_policy,
     team_from,
 )
 from deskmix.web.rendering import figure_div, fragment, is_htmx, page, user_error
@@ -82,7 +81,7 @@ def read_run(form: forms.Form, desk: Dashboard) -> Run:
     base = Setup(
         workload=desk.workload(),
         team=team,
-        sla=sla_policy(values["sla"]),
+        sla=sla_preset(values["sla"]),
         settings=SimSettings(weeks=values["weeks"], warmup_weeks=1),
         policy=values["policy"],
         policy_settings={},

@@ -16,9 +16,10 @@ from starlette.concurrency import run_in_threadpool
 
 from deskmix.errors import DeskmixError
 from deskmix.reports.validation import backlog_chart, median_chart
+from deskmix.teamfiles import SLA_CHOICES, sla_preset
 from deskmix.validate import ValidationRequest, ValidationResult, run_validation
 from deskmix.web import forms
-from deskmix.web.desk import SLA_CHOICES, dashboard_of, frozen_values, sla_policy
+from deskmix.web.desk import dashboard_of, frozen_values
 from deskmix.web.rendering import figure_div, fragment, is_htmx, page, user_error
 
 router = APIRouter()
@@ -89,7 +90,7 @@ async def validate_submit(request: Request) -> HTMLResponse:
         values["holdout"] = f"{holdout:g}"
         desk = dashboard_of(request)
         request_ = ValidationRequest(
-            sla=sla_policy(values["sla"]),
+            sla=sla_preset(values["sla"]),
             replications=values["reps"],
             seed=values["seed"],
             holdout=holdout,

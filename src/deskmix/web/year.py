@@ -21,8 +21,9 @@ from deskmix.plan.evaluate import RunSettings
 from deskmix.plan.horizon import HiringTerms, YearPlan, plan_horizon
 from deskmix.plan.inputs import CostTable
 from deskmix.reports.horizon import volume_and_headcount
+from deskmix.teamfiles import SLA_CHOICES, sla_preset
 from deskmix.web import forms
-from deskmix.web.desk import SLA_CHOICES, dashboard_of, frozen_values, sample_team, sla_policy
+from deskmix.web.desk import dashboard_of, frozen_values, sample_team
 from deskmix.web.rendering import figure_div, fragment, is_htmx, page, user_error
 from deskmix.yamlfiles import validate
 
@@ -68,7 +69,7 @@ def _plan_year(request: Request, values: dict[str, Any]) -> YearPlan:
     volume = forecast(workload, quarters=values["quarters"], growth=float(values["growth"]))
     return plan_horizon(
         workload,
-        sla_policy(values["sla"]),
+        sla_preset(values["sla"]),
         costs,
         list(today.msp),
         RunSettings(reps=values["reps"], weeks=values["weeks"], seed=values["seed"], workers=1),

@@ -15,8 +15,8 @@ from deskmix.api.auth import read_access
 from deskmix.api.errors import responses
 from deskmix.domain.sla import SlaPolicy
 from deskmix.store import Store
+from deskmix.teamfiles import sla_preset
 from deskmix.validate import ValidationRequest, ValidationResult, run_validation
-from deskmix.web.desk import sla_policy
 
 router = APIRouter(tags=["validate"])
 MAX_API_REPLICATIONS = 30
@@ -47,7 +47,7 @@ def validate(
     """Runs in the server's thread pool (a plain function), one process: the API stays
     responsive to other requests while it runs."""
     store: Store = request.app.state.store
-    policy: SlaPolicy = sla_policy(sla)
+    policy: SlaPolicy = sla_preset(sla)
     return run_validation(
         store,
         ValidationRequest(
