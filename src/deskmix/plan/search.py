@@ -657,15 +657,7 @@ class Planner:
         if not ranked:
             raise nothing_within(self)
         design, evaluation = ranked[0]
-        verification = evaluate_teams(
-            self.workload,
-            [evaluation.team],
-            self.sla,
-            self.run,
-            self.runner,
-            seed=self.run.seed + FRESH_SEED_OFFSET,
-            progress=self.progress,
-        )[0]
+        verification = self._on_fresh_seed(evaluation)
         return PlanResult(
             recommended=design,
             evaluation=evaluation,
@@ -682,6 +674,19 @@ class Planner:
             frontier=frontier(self.memo.items(), self.budget_per_week),
         )
 
+    def _on_fresh_seed(self, evaluation: Evaluation) -> Evaluation:
+        """The same team re-simulated on an independent seed: the check a recommendation
+        must pass."""
+        return evaluate_teams(
+            self.workload,
+            [evaluation.team],
+            self.sla,
+            self.run,
+            self.runner,
+            seed=self.run.seed + FRESH_SEED_OFFSET,
+            progress=self.progress,
+        )[0]
+
     def _verified(
         self, feasible: list[tuple[Design, Evaluation]]
     ) -> tuple[Design, Evaluation, Evaluation]:
@@ -693,15 +698,7 @@ class Planner:
         """
         checked: list[tuple[Design, Evaluation, Evaluation]] = []
         for design, evaluation in feasible[:VERIFY_CANDIDATES]:
-            verification = evaluate_teams(
-                self.workload,
-                [evaluation.team],
-                self.sla,
-                self.run,
-                self.runner,
-                seed=self.run.seed + FRESH_SEED_OFFSET,
-                progress=self.progress,
-            )[0]
+            verification = self._on_fresh_seed(evaluation)
             checked.append((design, evaluation, verification))
             if verification.feasible:
                 return design, evaluation, verification
