@@ -29,13 +29,13 @@ from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import MspContract
 from deskmix.domain.workload import Workload
 from deskmix.errors import DeskmixError
-from deskmix.plan.horizon import (
+from deskmix.plan.inputs import CostTable, MspOffers, with_named_offers
+from deskmix.plan.lead_times import (
     DEFAULT_HIRE_COST,
     DEFAULT_HIRE_LEAD_WEEKS,
     DEFAULT_TRAINING_COST,
     DEFAULT_TRAINING_WEEKS,
 )
-from deskmix.plan.inputs import CostTable, MspOffers, with_named_offers
 from deskmix.sim.kpis import Estimate
 from deskmix.sim.model import SimSettings
 from deskmix.sim.runner import SimulationResult

@@ -18,6 +18,12 @@ from rich.table import Table
 
 from deskmix.cli.common import console, progress_bar, store_for, user_errors
 from deskmix.errors import ConfigError
+from deskmix.plan.lead_times import (
+    DEFAULT_HIRE_COST,
+    DEFAULT_HIRE_LEAD_WEEKS,
+    DEFAULT_TRAINING_COST,
+    DEFAULT_TRAINING_WEEKS,
+)
 
 if TYPE_CHECKING:
     from deskmix.calibrate.forecast import WeeklyHistory
@@ -119,16 +125,16 @@ def plan_year_command(
     ] = None,
     hire_weeks: Annotated[
         float, typer.Option("--hire-weeks", min=0, help="Weeks from starting to recruit to day 1.")
-    ] = 10.0,
+    ] = DEFAULT_HIRE_LEAD_WEEKS,
     hire_cost: Annotated[
         float, typer.Option("--hire-cost", min=0, help="One-off per hire.")
-    ] = 5000,
+    ] = DEFAULT_HIRE_COST,
     training_weeks: Annotated[
         float, typer.Option("--training-weeks", min=0, help="Weeks of part-time cross-training.")
-    ] = 12.0,
+    ] = DEFAULT_TRAINING_WEEKS,
     training_cost: Annotated[
         float, typer.Option("--training-cost", min=0, help="One-off per cross-training.")
-    ] = 3000,
+    ] = DEFAULT_TRAINING_COST,
     reps: Annotated[int, typer.Option("--reps", min=2, help="Replications per design.")] = 4,
     weeks: Annotated[float, typer.Option("--weeks", min=1, help="Measured weeks per run.")] = 4,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same plan.")] = 0,

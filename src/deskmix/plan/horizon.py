@@ -43,13 +43,14 @@ from deskmix.errors import ConfigError, DeskmixError
 from deskmix.people.crosstrain import MAX_STEPS
 from deskmix.plan.evaluate import Progress, RunSettings
 from deskmix.plan.inputs import CostTable
+from deskmix.plan.lead_times import (
+    DEFAULT_HIRE_COST,
+    DEFAULT_HIRE_LEAD_WEEKS,
+    DEFAULT_TRAINING_COST,
+    DEFAULT_TRAINING_WEEKS,
+)
 from deskmix.plan.parallel import Backend, make_backend
 from deskmix.routing.base import SPECIALIST_MIN_LEVEL
-
-DEFAULT_HIRE_LEAD_WEEKS = 10.0
-DEFAULT_HIRE_COST = 5000.0
-DEFAULT_TRAINING_WEEKS = 12.0
-DEFAULT_TRAINING_COST = 3000.0
 
 ActionKind = Literal["hire", "hire_and_train", "cross_train"]
 
