@@ -76,7 +76,10 @@ def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
     if m == 0:
         return p
     order = np.argsort(p)
-    scaled = p[order] * m / np.arange(1, m + 1)
+    # p_(k) / (k/m), not p_(k) * m / k: the step-up rule reads p_(k) <= (k/m) alpha, and the
+    # product p * m can round up (0.05 * 3 / 3 > 0.05), turning a rejection at the boundary
+    # into an acceptance.
+    scaled = p[order] / (np.arange(1, m + 1) / m)
     q_sorted = np.minimum.accumulate(scaled[::-1])[::-1]
     q = np.empty(m)
     q[order] = np.minimum(q_sorted, 1.0)
