@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from deskmix.domain import ArrivalStream, Priority, Tier, Workload
 from deskmix.domain.sla import SlaPolicy, SlaTarget
 from deskmix.domain.team import MspContract, MspPricing
-from deskmix.plan.erlang import erlang_c_staff
+from deskmix.plan.erlang import erlang_c, erlang_c_staff
 from deskmix.plan.evaluate import RunSettings
 from deskmix.plan.extremes import Extremes, extremes
 from deskmix.plan.search import Planner
@@ -115,3 +115,50 @@ def test_pooled_extreme_is_the_floor_of_the_unpooled_one(
     assert found.pooled.offered_on_duty == pytest.approx(sum(n * m for n, m, _ in domains) / 168)
     for i, (_, _, deep) in enumerate(domains):
         assert found.per_domain[f"d{i}"] >= (1 if deep else 0)
+
+
+def test_pooled_extreme_counts_hires_with_shrinkage() -> None:
+    """Erlang C divided by 1 - s, as every Erlang calculator staffs with shrinkage."""
+    target = SlaTarget(priority=Priority.P3, response_hours=0.25, resolution_hours=100, share=0.85)
+    workload, policy = single_pool(8.0, 0.5), SlaPolicy(targets=[target])
+    plain = _extremes(workload, policy)
+    shrunk = extremes(
+        workload,
+        policy,
+        ALL_WEEK,
+        generalist_cost=30,
+        specialist_cost=lambda d: 50,
+        bus_minimum=lambda d: 0,
+        shrinkage=(0.3, 0.3),
+    )
+    assert shrunk.pooled.people == math.ceil(erlang_c_staff(8.0, 0.5, 0.25, 0.85) / 0.7)
+    assert shrunk.pooled.floor == math.floor(4.0 / 0.7) + 1
+    assert shrunk.pooled.people > plain.pooled.people
+    assert "Erlang C" in shrunk.pooled.rule and "30.0% shrinkage" in shrunk.pooled.rule
+
+
+def test_erlang_c_holds_at_enterprise_scale() -> None:
+    """The Erlang B recursion: a 1,000-server first line has a finite wait probability,
+    the textbook sum (a^k / k!) overflows there; small cases match the sum."""
+    for servers, offered in ((2, 1.0), (10, 8.0), (30, 25.5)):
+        terms = [offered**k / math.factorial(k) for k in range(servers)]
+        top = offered**servers / math.factorial(servers) / (1 - offered / servers)
+        assert erlang_c(servers, offered) == pytest.approx(top / (sum(terms) + top))
+    big = erlang_c(1000, 950.0)
+    assert 0.0 < big < 1.0
+    staff = erlang_c_staff(2000.0, 0.45, 0.25, 0.8)
+    assert 900 < staff < 1000
+
+
+@settings(max_examples=6, deadline=None)
+@given(scale=st.floats(0.3, 2.0), share=st.floats(0.5, 0.95))
+def test_the_recommendation_is_never_below_its_bound(scale: float, share: float) -> None:
+    """Whatever the load and target: the plan's headcount reaches the pooled floor it
+    prints as "never fewer than"."""
+    workload = two_pool_workload(scale)
+    with Planner(workload, sla(share), costs(), [], RunSettings(reps=3, weeks=2)) as planner:
+        plan = planner.plan()
+    floor = plan.chosen.extremes.pooled.floor if plan.chosen.extremes else 0
+    assert plan.recommended.headcount >= floor
+    found = _extremes(workload, sla(share))
+    assert found.pooled.floor == floor

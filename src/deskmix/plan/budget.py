@@ -135,7 +135,7 @@ def budget_option_search(
             f"above the budget ({budget:,.0f} a week)"
         )
         return option
-    floors = planner.floors(bounds)
+    floors = planner.floors(bounds, ext)
     staying = len(planner.existing.agents) if planner.existing is not None else 0
     pooled_gap = ext.pooled.floor - design.headcount - staying
     if start is None and pooled_gap > 0:

@@ -8,18 +8,20 @@ from scipy import stats
 
 
 def erlang_c(servers: int, offered: float) -> float:
-    """Probability that an arrival waits, M/M/c with ``offered`` Erlangs (1 when unstable)."""
+    """Probability that an arrival waits, M/M/c with ``offered`` Erlangs (1 when unstable).
+
+    Through the Erlang B recursion ``B(k) = a B(k-1) / (k + a B(k-1))``, which stays in
+    [0, 1] for any number of servers: the textbook sum of ``a^k / k!`` overflows a float
+    beyond about 700 Erlangs, the size of an enterprise desk's first line."""
     if offered <= 0:
         return 0.0
     if servers <= offered:
         return 1.0
-    term = 1.0
-    total = 1.0
-    for k in range(1, servers):
-        term *= offered / k
-        total += term
-    top = term * offered / servers / (1 - offered / servers)
-    return top / (total + top)
+    blocking = 1.0
+    for k in range(1, servers + 1):
+        blocking = offered * blocking / (k + offered * blocking)
+    rho = offered / servers
+    return blocking / (1 - rho * (1 - blocking))
 
 
 def wait_attainment(servers: int, rate: float, mean_service: float, within: float) -> float:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 MERGE = "merge "  # key of a merge move, apart from the pair pool's own removal
 POOL = "pool "  # key of a pooling move (two domains' teams into one cross-trained team)
 NARROW = "narrow "  # key of a narrowing move (a cross-trained person kept in one domain)
+TOTAL = "*total"  # floors' key of the fewest hires in all (the pooled extreme's floor)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ def allowed(planner: Planner, design: Design, floors: dict[str, int]) -> bool:
     """The constraints and the stability floors: generalists, and people per domain."""
     if design.generalists < floors.get("generalists", 0):
         return False
+    if design.headcount < floors.get(TOTAL, 0):
+        return False
     return all(
         design.covering(d) + planner.existing_cover.get(d, 0)
         >= max(floors.get(d, 0), planner.costs.constraints.min_for(d))
@@ -78,6 +81,8 @@ def neighbours(planner: Planner, design: Design, floors: dict[str, int]) -> list
         if design.count(pool) <= 0:
             continue
         smaller = design.changed(pool, -1)
+        if smaller.headcount < floors.get(TOTAL, 0):
+            continue
         if pool == "generalists":
             if smaller.generalists < floors.get("generalists", 0):
                 continue
@@ -98,6 +103,8 @@ def neighbours(planner: Planner, design: Design, floors: dict[str, int]) -> list
             if saving <= 0 or design.count(first) < 1 or design.count(second) < 1:
                 continue
             merged = design.changed(first, -1).changed(second, -1).changed(pair, +1)
+            if merged.headcount < floors.get(TOTAL, 0):
+                continue
             able = sum(n for p, n in merged.specialists if set(pool_domains(p)) & {first, second})
             able += planner.existing_cover.get(first, 0) + planner.existing_cover.get(second, 0)
             if able < floors.get(first, 0) + floors.get(second, 0) - 1:

@@ -66,8 +66,9 @@ def plan_reasons(
         ext = chosen.extremes
         staying = len(planner.existing.agents) if planner.existing is not None else 0
         out.append(
-            f"Bounds for this MSP choice: pooling every in-house ticket on versatile people "
-            f"would need {ext.pooled.people} (never fewer than {ext.pooled.floor}); every "
+            f"Bounds for this MSP choice: Erlang C staffs one pool of versatile people for "
+            f"every in-house ticket with {ext.pooled.people}; never fewer than "
+            f"{ext.pooled.floor} people can keep up with the work in the long run; every "
             f"domain on its own specialists {ext.unpooled.people} "
             f"({ext.unpooled.cost_per_week:,.0f} {currency} a week in people). This design "
             f"has {design.headcount + staying} people."

@@ -34,6 +34,7 @@ feasible design; every design simulated is a point of the cost-service frontier
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Generator
@@ -56,7 +57,7 @@ from deskmix.plan.evaluate import Evaluation, Progress, RunSettings, evaluate_te
 from deskmix.plan.extremes import Extremes, extremes
 from deskmix.plan.frontier import WEEKS_PER_YEAR, FrontierPoint, frontier
 from deskmix.plan.inputs import CostTable, pair_pool, pool_domains
-from deskmix.plan.moves import Move, combined, neighbours
+from deskmix.plan.moves import TOTAL, Move, combined, neighbours
 from deskmix.plan.parallel import Backend, BatchRunner, make_backend
 from deskmix.plan.reasons import plan_reasons
 from deskmix.routing.base import SPECIALIST_MIN_LEVEL
@@ -335,20 +336,26 @@ class Planner:
             generalist_cost=self.costs.generalist,
             specialist_cost=self.costs.specialist_cost,
             bus_minimum=c.min_for,
+            shrinkage=self.hire_shares,
         )
+
+    @functools.cached_property
+    def hire_shares(self) -> tuple[float, float]:
+        """The share of a new generalist's and a new specialist's shift hours lost to
+        tickets: shrinkage, and for specialists a portfolio's reserved project share."""
+        generalist, specialist = hire_shrinkage(self.costs)
+        if self.run.reserved_share > 0:
+            specialist = 1 - (1 - specialist) * (1 - self.run.reserved_share)
+        return generalist, specialist
 
     def pool_bounds(self, msp: tuple[str, ...]) -> list[PoolBound]:
         covered = self.covered(msp)
         if covered not in self.bounds_memo:
             shifts = list(self.costs.constraints.shifts)
-            generalist, specialist = hire_shrinkage(self.costs)
-            # projects hook (issue 15, part 2): a portfolio's reserved share of specialists'
-            # hours is lost to tickets as shrinkage is (deskmix.plan.projects)
-            if self.run.reserved_share > 0:
-                specialist = 1 - (1 - specialist) * (1 - self.run.reserved_share)
+            # the bounds count hires, not people at work
             self.bounds_memo[covered] = pool_bounds(
-                self.workload, self.sla, shifts, covered, (generalist, specialist)
-            )  # shrinkage hook (issue 15): the bounds count hires, not people at work
+                self.workload, self.sla, shifts, covered, self.hire_shares
+            )
         return self.bounds_memo[covered]
 
     def start(self, msp: tuple[str, ...]) -> tuple[Design, list[PoolBound]]:
@@ -364,10 +371,14 @@ class Planner:
         )
         return Design.of(generalists, counts, msp), bounds
 
-    def floors(self, bounds: list[PoolBound]) -> dict[str, int]:
+    def floors(self, bounds: list[PoolBound], ext: Extremes | None = None) -> dict[str, int]:
         """People able to do each pool's work, at least (stability, bus factor), who stay
-        included; for a domain, pairs that include it count."""
+        included; for a domain, pairs that include it count. With the extremes, ``TOTAL``
+        is the hires the pooled extreme's floor asks for at least."""
         out = {}
+        if ext is not None:
+            staying = len(self.existing.agents) if self.existing is not None else 0
+            out[TOTAL] = max(ext.pooled.floor - staying, 0)
         for b in bounds:
             if b.pool == "generalists":
                 out[b.pool] = max(b.stability - self.existing_generalists, 0)
@@ -457,7 +468,7 @@ class Planner:
                 f"its cheapest possible design costs at least {option.cost_floor:,.0f} a week"
             )
             return option
-        floors = self.floors(bounds)
+        floors = self.floors(bounds, ext)
         pooled_gap = (
             ext.pooled.floor
             - design.headcount
