@@ -136,7 +136,9 @@ def test_plan_puts_designs_side_by_side_and_offers_the_report(
     page.fill("#plan-reps", "3")  # a small search: in-house designs only, short runs
     page.fill("#plan-weeks", "3")
     page.fill("#max_designs", "10")
-    page.uncheck('input[name="msp"]')
+    offers = tmp_path / "msp.yaml"
+    offers.write_text("offers: []\n", encoding="utf-8")  # a file chosen for a box wins
+    page.set_input_files('input[name="msp_file"]', offers)
     page.get_by_role("button", name="Plan").click()
     table = page.locator("#designs-table")
     expect(table).to_be_visible(timeout=SLOW)
@@ -146,7 +148,8 @@ def test_plan_puts_designs_side_by_side_and_offers_the_report(
     expect(table).to_contain_text("SLA verdict")
     expect(table).to_contain_text("cost per week, total")
     expect(page.locator(".plan-result h2")).to_contain_text("Recommended:")
-    expect(page.locator("#plan-result .js-plotly-plot")).to_have_count(2)
+    expect(page.locator("#plan-result .js-plotly-plot")).to_have_count(3)
+    expect(page.locator("#search-path")).to_be_visible()
     screenshot(laptop, "plan")
 
     with page.expect_download(timeout=SLOW) as info:
@@ -156,6 +159,7 @@ def test_plan_puts_designs_side_by_side_and_offers_the_report(
     report = HtmlPage(saved.read_text(encoding="utf-8"))
     assert report.problems == [] and report.references == []
     assert "Recommended, runners-up and your designs" in report.headings
+    assert "The path the search took" in report.headings
     laptop.clean()
 
 

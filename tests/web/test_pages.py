@@ -49,7 +49,7 @@ def test_htmx_gets_a_fragment_and_a_plain_form_post_gets_the_whole_page(
 def test_bad_form_values_name_the_field_and_what_was_expected(server: LiveServer) -> None:
     cases = {
         "/simulate": ({"reps": "ten"}, "field &#39;reps&#39;: not a number"),
-        "/plan": ({"weeks": "99"}, "field &#39;weeks&#39;: out of range"),
+        "/plan": ({"weeks": "999"}, "field &#39;weeks&#39;: out of range"),
         "/triage": ({"threshold": "2"}, "field &#39;threshold&#39;: out of range"),
     }
     for path, (form, message) in cases.items():
@@ -173,8 +173,14 @@ def test_the_year_page_plans_each_quarter_on_top_of_todays_team(server: LiveServ
 def test_a_plan_with_the_project_beside_the_tickets_says_how_it_is_delivered(
     server: LiveServer,
 ) -> None:
-    form = {"reps": "3", "weeks": "2", "max_designs": "4", "projects": "on"}
+    form = {"reps": "3", "weeks": "2", "max_designs": "4"}  # the demo's portfolio, by default
     response = httpx.post(f"{server.base_url}/plan", data=form, headers=HTMX, timeout=300)
     assert response.status_code == 200, response.text
     assert 'id="plan-projects"' in response.text
     assert "Firewall and VPN review" in response.text or "on time" in response.text
+    assert 'id="search-path"' in response.text and "the demo&#39;s weekday" not in response.text
+    assert "SLA targets: the SLA targets on the form" in response.text
+    none = httpx.post(
+        f"{server.base_url}/plan", data={**form, "projects": ""}, headers=HTMX, timeout=300
+    )
+    assert none.status_code == 200 and 'id="plan-projects"' not in none.text

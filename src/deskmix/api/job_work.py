@@ -10,12 +10,10 @@ and the server process.
 from __future__ import annotations
 
 import logging
-import math
 import os
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -36,7 +34,8 @@ from deskmix.plan.lead_times import (
     DEFAULT_TRAINING_COST,
     DEFAULT_TRAINING_WEEKS,
 )
-from deskmix.sim.kpis import Estimate
+from deskmix.plan.request import PlanRequest
+from deskmix.sim.kpis import Estimate, json_number
 from deskmix.sim.model import SimSettings
 from deskmix.sim.runner import SimulationResult
 from deskmix.sim.whatif import Scenario, Setup, compare
@@ -82,29 +81,7 @@ class SimulateParams(_Strict):
         )
 
 
-class PlanParams(_Strict):
-    """A plan: the same inputs as 'deskmix plan', files given as YAML (or JSON) text."""
-
-    workload: str = Field(min_length=1, max_length=20_000_000, description="Workload YAML")
-    costs: str = Field(min_length=1, max_length=1_000_000, description="Costs YAML")
-    sla: str | None = Field(default=None, max_length=1_000_000, description="SLA YAML")
-    msp: str | None = Field(default=None, max_length=1_000_000, description="MSP offers YAML")
-    reps: int = Field(default=8, ge=2, le=50)
-    weeks: float = Field(default=8, ge=1, le=52)
-    seed: int = Field(default=0, ge=0, le=2**32 - 1)
-    max_designs: int = Field(default=60, ge=1, le=300)
-    existing_team: str | None = Field(
-        default=None, max_length=2_000_000, description="Team YAML of people who stay"
-    )
-    budget_per_year: float | None = Field(
-        default=None,
-        gt=0,
-        le=1e12,
-        description="Budget mode: the best service for at most this cost a year (52 weeks)",
-    )
-    projects: str | None = Field(
-        default=None, max_length=1_000_000, description="Portfolio YAML: projects beside tickets"
-    )
+PlanParams = PlanRequest  # the plan job takes the one input model of every plan
 
 
 class PlanYearParams(_Strict):
@@ -220,27 +197,14 @@ def parse_projects(text: str | None, workload: Workload) -> Portfolio | None:
 
 
 def check_plan(params: PlanParams) -> None:
-    parse_projects(params.projects, parse_workload(params.workload, "workload"))
-    parse_costs(params.costs)
-    parse_sla(params.sla)
-    parse_offers(params.msp)
-    if params.existing_team:
-        parse_team(params.existing_team, "existing_team")
+    params.inputs()
 
 
-def _number(value: float) -> float | None:
-    """JSON has no NaN (PostgreSQL rejects it): an undefined KPI is null."""
-    return None if math.isnan(value) or math.isinf(value) else value
+_number = json_number
 
 
 def _estimate(e: Estimate) -> dict[str, Any]:
-    return {
-        "mean": _number(e.mean),
-        "half_width": _number(e.half_width),
-        "low": _number(e.low),
-        "high": _number(e.high),
-        "n": e.n,
-    }
+    return e.as_json()
 
 
 def _simulation(name: str, result: SimulationResult) -> dict[str, Any]:
@@ -274,106 +238,11 @@ def run_simulation(
 def run_plan(
     params: PlanParams, workers: int | None, progress: Progress, dask: str | None = None
 ) -> dict[str, Any]:
-    from deskmix.plan.evaluate import Evaluation, RunSettings
-    from deskmix.plan.search import Planner
+    """The same use case as 'deskmix plan' (``deskmix.plan.use_case``)."""
+    from deskmix.plan.output import plan_json
+    from deskmix.plan.use_case import plan_desk
 
-    workload = parse_workload(params.workload, "workload")
-    portfolio = parse_projects(params.projects, workload)
-    reserved = portfolio.share_out_of_tickets if portfolio is not None else 0.0
-    run = RunSettings(
-        reps=params.reps,
-        weeks=params.weeks,
-        seed=params.seed,
-        workers=workers,
-        reserved_share=reserved,
-    )
-    existing = parse_team(params.existing_team, "existing_team") if params.existing_team else None
-    sla, costs, offers = parse_sla(params.sla), parse_costs(params.costs), parse_offers(params.msp)
-    with Planner(
-        workload,
-        sla,
-        costs,
-        offers,
-        run,
-        max_evaluations=params.max_designs,
-        progress=progress,
-        existing=existing,
-        dask=dask,
-        budget_per_year=params.budget_per_year,
-    ) as planner:
-        plan = planner.plan()
-
-    def evaluation(label: str, e: Evaluation) -> dict[str, Any]:
-        return {
-            "design": label,
-            "people": len(e.team.agents),
-            "feasible": e.feasible,
-            "cost_per_week": _estimate(e.cost),
-            "checks": [
-                {
-                    "priority": c.priority,
-                    "kind": c.kind,
-                    "target": c.share,
-                    "estimate": _estimate(c.estimate),
-                    "met": c.met,
-                }
-                for c in e.checks
-            ],
-        }
-
-    projects: dict[str, Any] | None = None
-    if portfolio is not None:
-        from deskmix.plan.projects import plan_projects
-
-        team, runs = plan.evaluation.team, plan.evaluation.result.runs
-        done = plan_projects(workload, sla, team, costs, offers, portfolio, run, runs)
-        projects = {
-            "choice": done.choice,
-            "hires": done.hires,
-            "hire_cost": done.hire_cost,
-            "msp_cost": done.msp_cost,
-            "mixed_hires": done.mixed[0] if done.mixed else None,
-            "mixed_cost": done.mixed[1] if done.mixed else None,
-            "notes": done.lines(),
-            "projects": [
-                {
-                    "name": r.name,
-                    "due": r.due,
-                    "effort_hours": r.effort_hours,
-                    "hours_in_run": _estimate(r.hours_in_run),
-                    "on_time": _estimate(r.on_time),
-                    "days_late": _estimate(r.days_late),
-                    "hours_short_at_due": _estimate(r.short_at_due),
-                }
-                for r in done.before.rows
-            ],
-            "reserved_cost_per_week": _estimate(done.before.reserved_cost_per_week),
-        }
-    return {
-        "projects": projects,
-        "recommended": evaluation(plan.recommended.label(), plan.evaluation),
-        "verification": evaluation(plan.recommended.label(), plan.verification),
-        "verified": plan.verified,
-        "team": plan.evaluation.team.model_dump(mode="json"),
-        "reasons": list(plan.reasons),
-        "runners_up": [evaluation(d.label(), e) for d, e in plan.runners_up],
-        "designs_simulated": len(plan.log),
-        "simulated_on": plan.backend,
-        "run": asdict(run),
-        "budget_per_year": plan.budget_per_year,
-        "frontier": [
-            {
-                "design": p.design.label(),
-                "cost_per_week": _number(p.cost_per_week),
-                "cost_per_year": _number(p.cost_per_year),
-                "worst_shortfall": _number(p.shortfall),
-                "feasible": p.feasible,
-                "pareto": p.pareto,
-                "within_budget": p.within_budget,
-            }
-            for p in plan.frontier
-        ],
-    }
+    return plan_json(plan_desk(params.inputs(), workers=workers, dask=dask, progress=progress))
 
 
 def _set(store: Store, job_id: str, **values: Any) -> bool:

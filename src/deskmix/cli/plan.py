@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from pathlib import Path
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
     from deskmix.plan.analysis import Stress
     from deskmix.plan.evaluate import Evaluation
     from deskmix.plan.history import HistoryBeside
+    from deskmix.plan.request import PlanRequest
     from deskmix.plan.search import PlanResult
+    from deskmix.plan.use_case import PlanOutcome
     from deskmix.sim.kpis import Estimate
 
 # The planner and simulator (NumPy, SciPy) are imported when a plan runs, not whenever deskmix
@@ -41,10 +44,10 @@ def _sla_cell(evaluation: Evaluation) -> str:
     return "no: " + ", ".join(f"{c.priority} {c.kind}" for c in missed)
 
 
-def designs_table(rows: list[tuple[str, Evaluation]], title: str) -> Table:
+def designs_table(rows: list[tuple[str, Evaluation]], title: str, caption: str = "") -> Table:
     from deskmix.plan.design import fte  # FTE: available hours over a full-time year
 
-    table = Table(title=title + " (mean ± 95% CI)")
+    table = Table(title=title + " (mean ± 95% CI)", caption=caption or None)
     for column in ("design", "people", "FTE", "cost/week", "meets SLAs"):
         table.add_column(column, justify="left" if column == "design" else "right")
     priorities = sorted({c.priority for _, e in rows for c in e.checks})
@@ -168,6 +171,15 @@ def plan_command(
             help="Portfolio YAML: projects beside tickets, planned on reserved hours.",
         ),
     ] = None,
+    policy: Annotated[
+        str | None,
+        typer.Option(
+            "--policy", help="Routing policy the plan runs under (default generalist_first)."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the plan as JSON (full precision), no tables.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Find the cheapest team (generalists, specialists per domain, cross-trained pairs, MSP
@@ -188,75 +200,50 @@ def plan_command(
     With --projects, every design's tickets run without the portfolio's reserved share of
     specialists' hours; the portfolio is then scheduled on the recommended design and, when
     late, MSP project hours or project specialists are added, whichever is cheaper."""
-    from deskmix.calibrate.io import load_workload
-    from deskmix.plan.analysis import compare_designs, compared_notes, sensitivity
-    from deskmix.plan.evaluate import RunSettings
-    from deskmix.plan.inputs import (
-        load_costs,
-        load_designs,
-        load_existing,
-        load_offers,
-        with_named_offers,
-    )
-    from deskmix.plan.search import Planner
-    from deskmix.teamfiles import load_sla
+    from deskmix.plan.analysis import compared_notes
+    from deskmix.plan.output import plan_json
+    from deskmix.plan.use_case import plan_desk
 
-    loaded = load_workload(workload)
-    policy = load_sla(sla)
-    table = load_costs(costs)
-    existing = load_existing(costs, table, team)
-    named = load_designs(compare) if compare is not None else []
-    kept = [("today's team", existing)] if existing is not None else []
-    offers = with_named_offers(load_offers(msp), kept + named)
-    portfolio = None
-    if projects is not None:
-        from deskmix.projects.portfolio import load_portfolio
-
-        portfolio = load_portfolio(projects, {s.domain for s in loaded.arrivals})
-    run = RunSettings(
+    request = plan_request(
+        workload,
+        costs,
+        sla=sla,
+        msp=msp,
+        compare=compare,
+        team=team,
+        projects=projects,
+        policy=policy,
         reps=reps,
         weeks=weeks,
         seed=seed,
-        workers=workers,
-        reserved_share=portfolio.share_out_of_tickets if portfolio is not None else 0.0,
+        max_designs=max_designs,
+        budget=budget,
     )
+    inputs = request.inputs()
+    loaded, table = inputs.workload, inputs.costs
     with progress_bar() as bar:
         task = bar.add_task("planning (replications)", total=None)
 
         def advance(n: int) -> None:
             bar.advance(task, n)
 
-        with Planner(
-            loaded,
-            policy,
-            table,
-            offers,
-            run,
-            max_evaluations=max_designs,
-            progress=advance,
-            existing=existing,
+        outcome = plan_desk(
+            inputs,
+            workers=workers,
             dask=dask,
-            budget_per_year=budget,
-        ) as planner:
-            plan = planner.plan()
-        bar.update(task, description="stress tests")
-        stresses = sensitivity(loaded, policy, plan, progress=advance)
-        compared = compare_designs(loaded, policy, named, run, progress=advance)
-        project_plan = None
-        if portfolio is not None:
-            from deskmix.plan.projects import plan_projects
-
-            bar.update(task, description="projects")
-            project_plan = plan_projects(
-                loaded,
-                policy,
-                plan.evaluation.team,
-                table,
-                offers,
-                portfolio,
-                run,
-                plan.evaluation.result.runs,
-            )
+            progress=advance,
+            stage=lambda what: bar.update(task, description=what),
+        )
+    plan, stresses, compared = outcome.plan, outcome.stresses, outcome.compared
+    project_plan = outcome.projects
+    if as_json:
+        typer.echo(json.dumps(plan_json(outcome), indent=2))
+        if out is not None:
+            write_team(out, plan)
+        if report is not None:
+            _write_report(report, outcome, None)
+        return
+    under = f"SLA targets: {inputs.sla_name}; routing policy: {inputs.run.policy}"
     rows: list[tuple[str, Evaluation]] = [
         (f"recommended: {plan.recommended.label()}", plan.evaluation),
         ("  same, fresh seed", plan.verification),
@@ -267,6 +254,7 @@ def plan_command(
         designs_table(
             rows,
             f"Plan for {loaded.name}: {len(plan.log)} designs simulated on {plan.backend}",
+            under,
         )
     )
     if plan.budget_per_week is not None:
@@ -288,6 +276,7 @@ def plan_command(
         designs_table(
             [("as planned", plan.evaluation), *_stress_rows(stresses)],
             "Sensitivity of the recommended design",
+            under,
         )
     )
     if project_plan is not None:
@@ -313,12 +302,82 @@ def plan_command(
     if out is not None:
         console.print(f"Team written to {write_team(out, plan).resolve()}")
     if report is not None:
-        from deskmix.plan.report import write_plan_report
+        console.print(f"Report written to {_write_report(report, outcome, history).resolve()}")
 
-        path = write_plan_report(
-            report, loaded, plan, stresses, compared, history, projects=project_plan
+
+def _write_report(report: Path, outcome: PlanOutcome, history: HistoryBeside | None) -> Path:
+    from deskmix.plan.report import write_plan_report
+
+    return write_plan_report(
+        report,
+        outcome.inputs.workload,
+        outcome.plan,
+        outcome.stresses,
+        outcome.compared,
+        history,
+        projects=outcome.projects,
+        sla_name=outcome.inputs.sla_name,
+    )
+
+
+def plan_request(
+    workload: Path,
+    costs: Path,
+    *,
+    sla: Path | None = None,
+    msp: Path | None = None,
+    compare: Path | None = None,
+    team: Path | None = None,
+    projects: Path | None = None,
+    policy: str | None = None,
+    reps: int = 8,
+    weeks: float = 8,
+    seed: int = 0,
+    max_designs: int = 60,
+    budget: float | None = None,
+) -> PlanRequest:
+    """The files read into the one input model every interface fills; each text keeps its
+    file's name for errors. Team files named by the costs file or the designs file are
+    read relative to it, here, since a text has no folder."""
+    from deskmix.plan.inputs import load_costs, load_designs, load_existing
+    from deskmix.plan.request import PlanRequest, designs_text, team_text
+    from deskmix.yamlfiles import read_text, validate
+
+    texts: dict[str, str | None] = {
+        "workload": read_text(workload, "workload"),
+        "costs": read_text(costs, "costs"),
+        "sla": read_text(sla, "SLA") if sla is not None else None,
+        "msp": read_text(msp, "MSP offers") if msp is not None else None,
+        "projects": read_text(projects, "portfolio") if projects is not None else None,
+    }
+    sources = {
+        name: str(path)
+        for name, path in (
+            ("workload", workload),
+            ("costs", costs),
+            ("sla", sla),
+            ("msp", msp),
+            ("projects", projects),
+            ("compare", compare),
+            ("existing_team", team),
         )
-        console.print(f"Report written to {path.resolve()}")
+        if path is not None
+    }
+    existing = load_existing(costs, load_costs(costs), team)
+    named = load_designs(compare) if compare is not None else []
+    data = {
+        **texts,
+        "existing_team": team_text(existing) if existing is not None else None,
+        "compare": designs_text(named) if named else None,
+        "policy": policy,
+        "reps": reps,
+        "weeks": weeks,
+        "seed": seed,
+        "max_designs": max_designs,
+        "budget_per_year": budget,
+        "sources": sources,
+    }
+    return validate(PlanRequest, data, "deskmix plan", "plan options")
 
 
 def history_from_store(

@@ -62,7 +62,7 @@ def sensitivity(
     ]
     specialists = [a for a in team.agents if a.kind == AgentKind.SPECIALIST]
     if specialists:
-        base = Setup(workload, team, sla, run.sim(), "generalist_first", {})
+        base = Setup(workload, team, sla, run.sim(), run.policy, {})
         absent = apply_scenario(
             base, Scenario(name="out", absent=[Absence(agent=specialists[0].name)])
         )

@@ -10,21 +10,18 @@ specialists' hours, so the plan shows how projects are planned.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from deskmix.domain.sla import SlaPolicy
+from deskmix.calibrate.io import dump_workload
 from deskmix.domain.team import Team
 from deskmix.domain.workload import Workload
-from deskmix.plan.analysis import compare_designs
 from deskmix.plan.evaluate import Evaluation, Progress, RunSettings
-from deskmix.plan.inputs import CostTable, MspOffers, with_named_offers
-from deskmix.plan.projects import ProjectPlan, plan_projects
+from deskmix.plan.projects import ProjectPlan
 from deskmix.plan.report import plan_report
-from deskmix.plan.search import Planner, PlanResult
-from deskmix.projects.kpis import add_project_section
-from deskmix.projects.portfolio import parse_portfolio
-from deskmix.yamlfiles import parse_yaml, validate
+from deskmix.plan.request import PlanRequest, designs_text
+from deskmix.plan.search import PlanResult
+from deskmix.plan.use_case import plan_desk
 
 COSTS = """\
 currency: EUR
@@ -84,12 +81,21 @@ class DemoPlan:
     projects: ProjectPlan | None = None
 
 
-def demo_inputs() -> tuple[CostTable, SlaPolicy, MspOffers]:
-    origin = "deskmix.plan.demo"
-    return (
-        validate(CostTable, parse_yaml(COSTS, origin), origin, "costs"),
-        validate(SlaPolicy, parse_yaml(SLA, origin), origin, "SLA"),
-        validate(MspOffers, parse_yaml(OFFERS, origin), origin, "MSP offers"),
+def demo_request(workload: Workload, today: Team) -> PlanRequest:
+    """The demo's plan as the one input model: what the dashboard's plan page opens with."""
+    return PlanRequest(
+        workload=dump_workload(workload),
+        costs=COSTS,
+        sla=SLA,
+        msp=OFFERS,
+        compare=designs_text([("today's team", today)]),
+        projects=PORTFOLIO,
+        reps=DEMO_RUN.reps,
+        weeks=DEMO_RUN.weeks,
+        seed=DEMO_RUN.seed,
+        max_designs=DEMO_MAX_DESIGNS,
+        stress=False,
+        sources={"sla": "the demo's weekday SLA targets"},
     )
 
 
@@ -97,26 +103,15 @@ def plan_sample(
     workload: Workload, today: Team, out: Path, progress: Progress | None = None
 ) -> DemoPlan:
     """Plan from scratch, compare with today's team, write ``plan.html`` under ``out``."""
-    costs, sla, offers = demo_inputs()
-    domains = {s.domain for s in workload.arrivals}
-    portfolio = parse_portfolio(PORTFOLIO, "deskmix.plan.demo", domains)
-    run = replace(DEMO_RUN, reserved_share=portfolio.share_out_of_tickets)
-    named = [("today's team", today)]
-    offered = with_named_offers(list(offers.offers), named)
-    with Planner(
+    outcome = plan_desk(demo_request(workload, today).inputs(), progress=progress)
+    plan = outcome.plan
+    report = plan_report(
         workload,
-        sla,
-        costs,
-        offered,
-        run,
-        max_evaluations=DEMO_MAX_DESIGNS,
-        progress=progress,
-    ) as planner:
-        plan = planner.plan()
-    compared = compare_designs(workload, sla, named, run, progress=progress)
-    team, runs = plan.evaluation.team, plan.evaluation.result.runs
-    projects = plan_projects(workload, sla, team, costs, offered, portfolio, run, runs)
-    report = plan_report(workload, plan, [], compared)
-    add_project_section(report, projects.before, plan.currency, projects.lines())
+        plan,
+        [],
+        outcome.compared,
+        sla_name=outcome.inputs.sla_name,
+        projects=outcome.projects,
+    )
     path = report.write(out / PLAN_FILE)
-    return DemoPlan(plan, compared, path, projects)
+    return DemoPlan(plan, outcome.compared, path, outcome.projects)

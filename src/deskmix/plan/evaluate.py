@@ -33,6 +33,9 @@ class RunSettings:
     reserved_share: float = 0.0
     """A portfolio's reserved project share of specialists' hours (``deskmix.projects``):
     every design's tickets are simulated without those hours."""
+    policy: str = POLICY
+    """The routing policy every design runs under: the desk's own, so a desk that routes
+    by skills is not planned under first-line-first."""
 
     def sim(self) -> SimSettings:
         return SimSettings(
@@ -138,7 +141,7 @@ def evaluate_team(
         team=team,
         sla=sla,
         settings=settings or run.sim(),
-        policy=POLICY,
+        policy=run.policy,
         policy_settings={},
     )
     result = run_setup(
@@ -162,7 +165,7 @@ def evaluate_teams(
     progress: Progress | None = None,
 ) -> list[Evaluation]:
     """Several designs at once on ``runner``'s back end, all on the same seed."""
-    setups = [Setup(workload, team, sla, run.sim(), POLICY, {}) for team in teams]
+    setups = [Setup(workload, team, sla, run.sim(), run.policy, {}) for team in teams]
     results = runner.simulate(setups, run.seed if seed is None else seed, progress)
     return [Evaluation(t, r, sla_checks(r, sla)) for t, r in zip(teams, results, strict=True)]
 

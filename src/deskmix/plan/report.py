@@ -10,6 +10,7 @@ from deskmix.plan.design import fte
 from deskmix.plan.evaluate import Evaluation
 from deskmix.plan.frontier import frontier_chart, frontier_intro, frontier_rows
 from deskmix.plan.history import HistoryBeside
+from deskmix.plan.path_chart import search_path_chart
 from deskmix.plan.projects import ProjectPlan
 from deskmix.plan.search import PlanResult
 from deskmix.reports.document import Report
@@ -50,12 +51,16 @@ def plan_report(
     stresses: list[Stress],
     compared: list[tuple[str, Evaluation]],
     history: HistoryBeside | None = None,
+    sla_name: str = "",
+    projects: ProjectPlan | None = None,
 ) -> Report:
     run = plan.run
     report = Report(
         f"Plan: {plan.recommended.label()}",
         meta={
             "Workload": workload.name,
+            "SLA targets": sla_name or "as given",
+            "Routing policy": run.policy,
             "Run": f"{run.reps} replications of {run.weeks:g} weeks per design, seed {run.seed}",
             "Designs simulated": f"{len(plan.log)} on {plan.backend}",
             "People and FTE": f"{len(plan.evaluation.team.agents)} people, "
@@ -78,8 +83,15 @@ def plan_report(
     named += [(f"runner-up {i + 1}: {d.label()}", e) for i, (d, e) in enumerate(plan.runners_up)]
     named += compared
     report.add_table("Recommended, runners-up and your designs", comparison_rows(named))
+    under = f" ({sla_name})" if sla_name else ""
     report.add_figure(
-        "SLA attainment by priority", sla_comparison([(n, e.result) for n, e in named])
+        f"SLA attainment by priority{under}", sla_comparison([(n, e.result) for n, e in named])
+    )
+    report.add_figure(
+        "The path the search took",
+        search_path_chart(plan, sla_name),
+        intro="Every design simulated, in order: people against cost a week. Hover for why "
+        "each was tried and the target closest to failing.",
     )
     if plan.frontier:
         add_frontier(report, plan)
@@ -137,6 +149,10 @@ def plan_report(
             for s in plan.log
         ],
     )
+    if projects is not None:
+        from deskmix.projects.kpis import add_project_section
+
+        add_project_section(report, projects.before, plan.currency, projects.lines())
     return report
 
 
@@ -157,10 +173,7 @@ def write_plan_report(
     history: HistoryBeside | None = None,
     *,
     projects: ProjectPlan | None = None,
+    sla_name: str = "",
 ) -> Path:
-    report = plan_report(workload, plan, stresses, compared, history)
-    if projects is not None:
-        from deskmix.projects.kpis import add_project_section
-
-        add_project_section(report, projects.before, plan.currency, projects.lines())
+    report = plan_report(workload, plan, stresses, compared, history, sla_name, projects)
     return report.write(path)

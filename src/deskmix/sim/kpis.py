@@ -263,6 +263,21 @@ class Estimate:
     def high(self) -> float:
         return self.mean + self.half_width
 
+    def as_json(self) -> dict[str, float | int | None]:
+        """Full precision; JSON has no NaN (PostgreSQL rejects it): undefined is null."""
+        return {
+            "mean": json_number(self.mean),
+            "half_width": json_number(self.half_width),
+            "low": json_number(self.low),
+            "high": json_number(self.high),
+            "n": self.n,
+        }
+
+
+def json_number(value: float) -> float | None:
+    """A float for JSON: NaN and infinity (an undefined KPI) become null."""
+    return None if math.isnan(value) or math.isinf(value) else value
+
 
 def summarise(runs: list[dict[str, float]]) -> dict[str, Estimate]:
     """Mean and Student-t 95% interval of every KPI over the replications that have it."""

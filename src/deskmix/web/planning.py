@@ -1,10 +1,12 @@
-"""The plan page: the cheapest design meeting every SLA, side by side with today's team.
+"""The plan page: the same plan as ``deskmix plan`` and ``deskmix demo``, on this desk's history.
 
-The form becomes what ``deskmix plan`` reads from its files: a cost table, MSP offers and the
-SLA targets, with the stored history's workload. The sample desk's team is the design to
-compare against, and its MSP contract the offer the planner may buy. Runs are small (few
-replications, weeks and designs) so the page answers in seconds; the planner is seeded, so the
-report download runs the same search again and gets the same plan.
+The form carries every input the CLI takes, as text areas a user may edit or fill from a file
+(costs, SLA targets, MSP offers, the staff who stay, designs to compare, a project portfolio)
+and the run's size, within the CLI's limits (``deskmix.plan.request``). It opens with the
+demo's inputs and today's sample team to compare against, so on the sample desk the page and
+``deskmix demo`` recommend the same team. The workload is the stored history's, unless a
+workload file is given. The planner is seeded, so the report download runs the same search
+again and gets the same plan.
 """
 
 from __future__ import annotations
@@ -14,178 +16,141 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.datastructures import UploadFile
 
-from deskmix.domain.projects import Portfolio
-from deskmix.domain.team import MspContract, Team
-from deskmix.errors import DeskmixError
-from deskmix.plan.analysis import Stress, compare_designs, compared_notes, sensitivity
-from deskmix.plan.demo import PORTFOLIO
-from deskmix.plan.evaluate import Evaluation, RunSettings
+from deskmix.calibrate.io import dump_workload
+from deskmix.errors import DeskmixError, InputError
+from deskmix.plan.analysis import compared_notes
+from deskmix.plan.demo import COSTS, DEMO_MAX_DESIGNS, DEMO_RUN, OFFERS, PORTFOLIO, SLA
+from deskmix.plan.evaluate import Evaluation
 from deskmix.plan.frontier import frontier_chart
-from deskmix.plan.inputs import CostTable
-from deskmix.plan.projects import ProjectPlan, plan_projects
+from deskmix.plan.path_chart import search_path_chart
 from deskmix.plan.report import comparison_rows, plan_report
-from deskmix.plan.search import Planner, PlanResult
-from deskmix.projects.portfolio import parse_portfolio
-from deskmix.sim.charts import sla_comparison
-from deskmix.teamfiles import SLA_CHOICES, sla_preset
-from deskmix.web import charts, forms
-from deskmix.web.desk import (
-    Dashboard,
-    dashboard_of,
-    frozen_values,
-    sample_team,
+from deskmix.plan.request import (
+    MAX_BUDGET,
+    MAX_DESIGNS,
+    MAX_REPS,
+    MAX_WEEKS,
+    PlanInputs,
+    PlanRequest,
+    designs_text,
+    team_text,
 )
+from deskmix.plan.use_case import PlanOutcome, plan_desk
+from deskmix.routing.policies import POLICIES
+from deskmix.sim.charts import sla_comparison
+from deskmix.teamfiles import SLA_CHOICES
+from deskmix.web import charts, forms
+from deskmix.web.desk import Dashboard, dashboard_of, frozen_values, sample_team
 from deskmix.web.rendering import figure_div, fragment, is_htmx, page, user_error
 from deskmix.yamlfiles import validate
 
 router = APIRouter()
 
 TODAY = "today's team (sample desk)"
-DEFAULTS: dict[str, Any] = {
-    "sla": "weekday",
-    "generalist_cost": 40,
-    "specialist_cost": 60,
-    "min_specialists": 1,
-    "max_headcount": 60,
-    "msp": "on",
-    "keep": "",
-    "reps": 3,
-    "weeks": 3,
-    "max_designs": 12,
-    "seed": 0,
-    "budget": "",  # budget mode when set: the best service for at most this a year
-    "shrinkage": "none",
-    "projects": "",  # on: the demo's project runs beside the tickets
-}
-SHRINKAGE_CHOICES = {
-    "none": "none: hires work every shift hour",
-    "typical": "typical: 25 days' leave, 3.5% sick, 4 training days, 10% meetings",
-}
-MAX_BUDGET = 1e10
+FORM_SLA = "form"  # the SLA text area, not a preset
+SLA_OPTIONS = {FORM_SLA: "as written below (the demo's weekday targets)", **SLA_CHOICES}
+TEXTS = ("costs", "sla_text", "msp", "existing_team", "compare", "projects", "workload")
+"""Text areas, each with a file input ``<name>_file`` that fills it."""
+MAX_TEXT = 20_000_000  # characters of one text area or file: the API's workload limit
+
+
+def defaults() -> dict[str, Any]:
+    """The demo's inputs: the page and ``deskmix demo`` agree on the sample desk."""
+    return {
+        "sla": FORM_SLA,
+        "sla_text": SLA,
+        "costs": COSTS,
+        "msp": OFFERS,
+        "existing_team": "",
+        "keep": "",
+        "compare": designs_text([(TODAY, sample_team())]),
+        "projects": PORTFOLIO,
+        "workload": "",
+        "policy": "generalist_first",
+        "reps": DEMO_RUN.reps,
+        "weeks": DEMO_RUN.weeks,
+        "max_designs": DEMO_MAX_DESIGNS,
+        "seed": DEMO_RUN.seed,
+        "budget": "",
+    }
 
 
 @dataclass(frozen=True)
-class PlanInputs:
+class PagePlan:
     desk: Dashboard
-    sla_choice: str
-    costs: CostTable
-    offers: list[MspContract]
-    existing: Team | None  # today's people, kept: the plan adds hires on top
-    compared: list[tuple[str, Team]]
-    run: RunSettings
-    max_designs: int
+    inputs: PlanInputs
     values: dict[str, Any]
-    budget_per_year: float | None = None
-    portfolio: Portfolio | None = None
 
 
-@dataclass(frozen=True)
-class PlanOutcome:
-    plan: PlanResult
-    stresses: list[Stress]
-    compared: list[tuple[str, Evaluation]]
-    projects: ProjectPlan | None = None
+async def _texts(form: forms.Form, values: dict[str, Any]) -> dict[str, str]:
+    """Each text area, or the file given for it (which wins); a box the form did not send
+    keeps its default (an emptied box is sent, empty)."""
+    out: dict[str, str] = {}
+    for name in TEXTS:
+        upload = form.get(f"{name}_file")
+        if isinstance(upload, UploadFile) and upload.filename:
+            raw = await upload.read(MAX_TEXT + 1)
+            if len(raw) > MAX_TEXT:
+                raise InputError(
+                    "file too large", field=name, expected=f"at most {MAX_TEXT:,} bytes"
+                )
+            try:
+                out[name] = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise InputError(
+                    "not UTF-8 text", field=name, value=upload.filename, expected="a YAML file"
+                ) from None
+        elif form.get(name) is not None:
+            out[name] = forms.text(form, name)
+        else:
+            out[name] = values[name]
+    return out
 
 
-def read_inputs(form: forms.Form, desk: Dashboard) -> PlanInputs:
-    values = dict(DEFAULTS)
-    values["sla"] = forms.choice(form, "sla", SLA_CHOICES, "weekday")
-    values["generalist_cost"] = forms.decimal(form, "generalist_cost", 40, 1, 1000)
-    values["specialist_cost"] = forms.decimal(form, "specialist_cost", 60, 1, 1000)
-    values["min_specialists"] = forms.integer(form, "min_specialists", 1, 0, 5)
-    values["max_headcount"] = forms.integer(form, "max_headcount", 60, 1, 200)
-    values["msp"] = "on" if forms.flag(form, "msp") else ""
+async def read_inputs(form: forms.Form, desk: Dashboard) -> PagePlan:
+    values = defaults()
+    values.update(await _texts(form, values))
+    values["sla"] = forms.choice(form, "sla", SLA_OPTIONS, FORM_SLA)
+    values["policy"] = forms.choice(form, "policy", list(POLICIES), "generalist_first")
     values["keep"] = "on" if forms.flag(form, "keep") else ""
-    values["reps"] = forms.integer(form, "reps", 3, 2, 10)
-    values["weeks"] = forms.integer(form, "weeks", 3, 1, 13)
-    values["max_designs"] = forms.integer(form, "max_designs", DEFAULTS["max_designs"], 2, 60)
-    values["seed"] = forms.integer(form, "seed", 0, 0, 2**31 - 1)
+    values["reps"] = forms.integer(form, "reps", DEMO_RUN.reps, 2, MAX_REPS)
+    values["weeks"] = forms.decimal(form, "weeks", DEMO_RUN.weeks, 1, MAX_WEEKS)
+    values["max_designs"] = forms.integer(form, "max_designs", DEMO_MAX_DESIGNS, 1, MAX_DESIGNS)
+    values["seed"] = forms.integer(form, "seed", 0, 0, 2**32 - 1)
     budget = forms.decimal(form, "budget", 0, 1, MAX_BUDGET) if forms.text(form, "budget") else None
     values["budget"] = "" if budget is None else f"{budget:.12g}"
-    values["shrinkage"] = forms.choice(form, "shrinkage", SHRINKAGE_CHOICES, "none")
-    values["projects"] = "on" if forms.flag(form, "projects") else ""
-    portfolio = (
-        parse_portfolio(PORTFOLIO, "the demo's portfolio", desk.workload().domain_mix)
-        if values["projects"]
-        else None
-    )
-    reserved = portfolio.share_out_of_tickets if portfolio is not None else 0.0
-    # "typical": every field of the hires' shrinkage at its documented default
-    typical: dict[str, dict[str, float]] | None = (
-        {"generalist": {}, "specialist": {}} if values["shrinkage"] == "typical" else None
-    )
-    costs = validate(
-        CostTable,
+    existing = values["existing_team"] or (team_text(sample_team()) if values["keep"] else "")
+    workload = values["workload"] or dump_workload(desk.workload())
+    request = validate(
+        PlanRequest,
         {
-            "generalist": values["generalist_cost"],
-            "specialist": values["specialist_cost"],
-            "constraints": {
-                "min_specialists": values["min_specialists"],
-                "max_headcount": values["max_headcount"],
-            },
-            "shrinkage": typical,
+            "workload": workload,
+            "costs": values["costs"],
+            "sla": values["sla_text"] if values["sla"] == FORM_SLA else None,
+            "sla_preset": None if values["sla"] == FORM_SLA else values["sla"],
+            "msp": values["msp"] or None,
+            "existing_team": existing or None,
+            "compare": values["compare"] or None,
+            "projects": values["projects"] or None,
+            "policy": values["policy"],
+            "reps": values["reps"],
+            "weeks": values["weeks"],
+            "seed": values["seed"],
+            "max_designs": values["max_designs"],
+            "budget_per_year": budget,
+            "sources": {"sla": "the SLA targets on the form"},
         },
         "plan form",
-        "costs",
+        "plan",
     )
-    today = sample_team()
-    return PlanInputs(
-        desk=desk,
-        sla_choice=values["sla"],
-        costs=costs,
-        offers=list(today.msp) if values["msp"] else [],
-        existing=Team(name=today.name, agents=today.agents) if values["keep"] else None,
-        compared=[(TODAY, today)],
-        run=RunSettings(
-            reps=values["reps"],
-            weeks=values["weeks"],
-            seed=values["seed"],
-            workers=1,
-            reserved_share=reserved,
-        ),
-        max_designs=values["max_designs"],
-        values=values,
-        budget_per_year=budget,
-        portfolio=portfolio,
-    )
+    return PagePlan(desk, request.inputs(), values)
 
 
-def run_plan(inputs: PlanInputs) -> PlanOutcome:
-    return inputs.desk.remembered(("plan", frozen_values(inputs.values)), lambda: _plan(inputs))
-
-
-def _plan(inputs: PlanInputs) -> PlanOutcome:
-    workload = inputs.desk.workload()
-    sla = sla_preset(inputs.sla_choice)
-    planner = Planner(
-        workload,
-        sla,
-        inputs.costs,
-        inputs.offers,
-        inputs.run,
-        max_evaluations=inputs.max_designs,
-        existing=inputs.existing,
-        budget_per_year=inputs.budget_per_year,
-    )
-    plan = planner.plan()
-    projects = None
-    if inputs.portfolio is not None:
-        projects = plan_projects(
-            workload,
-            sla,
-            plan.evaluation.team,
-            inputs.costs,
-            inputs.offers,
-            inputs.portfolio,
-            inputs.run,
-            plan.evaluation.result.runs,
-        )
-    return PlanOutcome(
-        plan=plan,
-        stresses=sensitivity(workload, sla, plan),
-        compared=compare_designs(workload, sla, inputs.compared, inputs.run),
-        projects=projects,
+def run_plan(inputs: PagePlan) -> PlanOutcome:
+    """One worker: the page shares the server's cores with everyone else's requests."""
+    return inputs.desk.remembered(
+        ("plan", frozen_values(inputs.values)), lambda: plan_desk(inputs.inputs, workers=1)
     )
 
 
@@ -199,8 +164,9 @@ def _named(outcome: PlanOutcome) -> list[tuple[str, Evaluation]]:
 def _form_context(values: dict[str, Any]) -> dict[str, Any]:
     return {
         "values": values,
-        "sla_choices": SLA_CHOICES,
-        "shrinkage_choices": SHRINKAGE_CHOICES,
+        "sla_choices": SLA_OPTIONS,
+        "policies": list(POLICIES),
+        "limits": {"reps": MAX_REPS, "weeks": MAX_WEEKS, "designs": MAX_DESIGNS},
         "result": None,
         "error": None,
     }
@@ -211,8 +177,14 @@ def _result_context(outcome: PlanOutcome) -> dict[str, Any]:
     named = _named(outcome)
     labels = {"recommended": plan.recommended.label()}
     labels.update({f"runner-up {i + 1}": d.label() for i, (d, _) in enumerate(plan.runners_up[:2])})
-    labels[TODAY] = f"{len(outcome.compared[0][1].team.agents)} people + MSP contract"
+    for name, evaluation in outcome.compared:
+        msp = " + MSP contract" if evaluation.team.msp else ""
+        labels[name] = f"{len(evaluation.team.agents)} people{msp}"
+    sla_name = outcome.inputs.sla_name
     return {
+        "sla_name": sla_name,
+        "policy": plan.run.policy,
+        "path_chart": figure_div(search_path_chart(plan, sla_name)),
         "names": [n for n, _ in named],
         "labels": labels,
         "people": [len(e.team.agents) for _, e in named],
@@ -238,15 +210,15 @@ def _result_context(outcome: PlanOutcome) -> dict[str, Any]:
 
 @router.get("/plan", response_class=HTMLResponse)
 def plan_page(request: Request) -> HTMLResponse:
-    return page(request, "plan.html", "plan", _form_context(dict(DEFAULTS)))
+    return page(request, "plan.html", "plan", _form_context(defaults()))
 
 
 @router.post("/plan", response_class=HTMLResponse)
 async def plan_submit(request: Request) -> HTMLResponse:
-    form = await request.form()
-    values = dict(DEFAULTS)
+    form = await request.form(max_part_size=MAX_TEXT)
+    values = defaults()
     try:
-        inputs = read_inputs(form, dashboard_of(request))
+        inputs = await read_inputs(form, dashboard_of(request))
         values = inputs.values
         outcome = run_plan(inputs)
     except DeskmixError as exc:
@@ -260,14 +232,21 @@ async def plan_submit(request: Request) -> HTMLResponse:
 @router.post("/plan/report", response_class=HTMLResponse)
 async def plan_report_download(request: Request) -> HTMLResponse:
     """The same plan as a self-contained HTML report, as a download."""
-    form = await request.form()
+    form = await request.form(max_part_size=MAX_TEXT)
     try:
-        inputs = read_inputs(form, dashboard_of(request))
+        inputs = await read_inputs(form, dashboard_of(request))
         outcome = run_plan(inputs)
     except DeskmixError as exc:
-        context = {**_form_context(dict(DEFAULTS)), "error": str(exc)}
+        context = {**_form_context(defaults()), "error": str(exc)}
         return page(request, "plan.html", "plan", context, status=422)
-    report = plan_report(inputs.desk.workload(), outcome.plan, outcome.stresses, outcome.compared)
+    report = plan_report(
+        inputs.inputs.workload,
+        outcome.plan,
+        outcome.stresses,
+        outcome.compared,
+        sla_name=outcome.inputs.sla_name,
+        projects=outcome.projects,
+    )
     return HTMLResponse(
         report.render(), headers={"Content-Disposition": 'attachment; filename="deskmix-plan.html"'}
     )
