@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from deskmix.domain import ArrivalStream, Priority, Tier, Workload
+from deskmix.plan.design import Design
 from deskmix.plan.evaluate import RunSettings
 from deskmix.plan.inputs import DEFAULT_CROSS_TRAINING_PREMIUM, Constraints, CostTable
+from deskmix.plan.moves import allowed, neighbours
 from deskmix.plan.search import Planner, PlanResult
 from tests.plan.helpers import (
     ALL_WEEK,
@@ -16,6 +19,7 @@ from tests.plan.helpers import (
     two_pool_workload,
     two_quiet_domains,
 )
+from tests.sim.helpers import handling
 
 RUN = RunSettings(reps=6, weeks=4, workers=1)
 
@@ -141,3 +145,45 @@ def test_descent_can_narrow_a_pair_back_to_one_domain() -> None:
     narrowed = {m.design for m in planner.neighbours(alone, {"generalists": 1})}
     assert Design.of(2, {"network": 1}) not in narrowed
     assert Design.of(2, {"security": 1}) not in narrowed
+
+
+def _busy_pair_domains(per_week: float) -> Workload:
+    """Two specialist domains of ``per_week`` tickets of 1.5 h each, all week."""
+    streams = [("end_user", Tier.GENERALIST, 100.0)] + [
+        (d, Tier.SPECIALIST, per_week) for d in ("network", "security")
+    ]
+    return Workload(
+        name="busy pair",
+        arrivals=[
+            ArrivalStream(domain=d, tier=t, priority=Priority.P3, tickets_per_week=n, observed=1)
+            for d, t, n in streams
+        ],
+        handling=[handling("end_user", Tier.GENERALIST, 0.3)]
+        + [
+            handling(d, t, 1.5 if t == Tier.SPECIALIST else 0.3)
+            for d in ("network", "security")
+            for t in (Tier.GENERALIST, Tier.SPECIALIST)
+        ],
+    )
+
+
+def test_one_cross_trained_person_is_never_given_two_domains_of_work_beyond_their_hours() -> None:
+    """Each domain alone fits one person (0.7 and 0.7 Erlangs), both together do not (1.4):
+    per-domain floors count a pair in both domains, the joint floor counts them once."""
+    busy = Planner(_busy_pair_domains(0.7 * 168 / 1.5), sla(), _quiet_costs(True), [], RUN)
+    assert busy.joint_floor(("network", "security"), ()) == 2
+    bounds = busy.pool_bounds(())
+    floors = busy.floors(bounds, busy.extremes(()))
+    two = Design.of(3, {"network": 1, "security": 1})
+    assert not allowed(busy, Design.of(3, {"network+security": 1}), floors)
+    assert all(
+        m.design.pairs() != ["network+security"] or m.design.covering("network") > 1
+        for m in neighbours(busy, two, floors)
+    )
+    quiet = Planner(two_quiet_domains(), sla(), _quiet_costs(True), [], RUN)
+    quiet_floors = quiet.floors(quiet.pool_bounds(()), quiet.extremes(()))
+    assert allowed(quiet, Design.of(3, {"network+security": 1}), quiet_floors)
+    assert any(
+        m.design == Design.of(3, {"network+security": 1})
+        for m in neighbours(quiet, two, quiet_floors)
+    )

@@ -65,11 +65,22 @@ def allowed(planner: Planner, design: Design, floors: dict[str, int]) -> bool:
         return False
     if design.headcount < floors.get(TOTAL, 0):
         return False
-    return all(
+    if not all(
         design.covering(d) + planner.existing_cover.get(d, 0)
         >= max(floors.get(d, 0), planner.costs.constraints.min_for(d))
         for d in planner.in_house(design.msp)
-    )
+    ):
+        return False
+    return all(jointly_able(planner, design, pool) for pool in design.pairs())
+
+
+def jointly_able(planner: Planner, design: Design, pool: str) -> bool:
+    """Enough people for a cross-trained pool's domains' work together: everyone able to
+    take any of them, counted once, reaches their joint stability floor."""
+    domains = set(pool_domains(pool))
+    able = sum(n for p, n in design.specialists if domains & set(pool_domains(p)))
+    able += sum(planner.existing_cover.get(d, 0) for d in domains)
+    return able >= planner.joint_floor(tuple(sorted(domains)), design.msp)
 
 
 def neighbours(planner: Planner, design: Design, floors: dict[str, int]) -> list[Move]:
@@ -92,6 +103,8 @@ def neighbours(planner: Planner, design: Design, floors: dict[str, int]) -> list
             for d in pool_domains(pool)
         ):
             continue
+        if not all(jointly_able(planner, smaller, p) for p in smaller.pairs()):
+            continue
         out.append(
             Move(planner.pool_cost(pool), pool, smaller, f"one {planner.pool_name(pool)} fewer")
         )
@@ -103,7 +116,7 @@ def neighbours(planner: Planner, design: Design, floors: dict[str, int]) -> list
             if saving <= 0 or design.count(first) < 1 or design.count(second) < 1:
                 continue
             merged = design.changed(first, -1).changed(second, -1).changed(pair, +1)
-            if merged.headcount < floors.get(TOTAL, 0):
+            if merged.headcount < floors.get(TOTAL, 0) or not jointly_able(planner, merged, pair):
                 continue
             able = sum(n for p, n in merged.specialists if set(pool_domains(p)) & {first, second})
             able += planner.existing_cover.get(first, 0) + planner.existing_cover.get(second, 0)

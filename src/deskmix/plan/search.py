@@ -387,6 +387,18 @@ class Planner:
         out["generalists"] = max(out.get("generalists", 0), self.minimum("generalists"))
         return out
 
+    def joint_floor(self, domains: tuple[str, ...], msp: tuple[str, ...]) -> int:
+        """The stability floor of several domains' specialist work together: people who can
+        each take one of them must be at least this many. Per-domain floors count a person
+        cross-trained in two domains in both, so without this a lone pair could be handed
+        two domains' work, more than their hours (a Hall condition on the pools' domains)."""
+        bounds = {b.pool: b for b in self.pool_bounds(msp)}
+        mine = [bounds[d] for d in domains if d in bounds]
+        if not mine:
+            return 0
+        offered = sum(b.offered_on_duty for b in mine)
+        return math.floor(offered / (1 - max(b.shrinkage for b in mine)) + 1e-9) + 1
+
     def domain_unit_cost(self, domain: str, in_house: list[str]) -> float:
         """The least an hour of one person able to cover ``domain`` can cost it: a one-domain
         specialist, or half a cross-trained pair (who covers two domains at once)."""
