@@ -187,3 +187,39 @@ def test_one_cross_trained_person_is_never_given_two_domains_of_work_beyond_thei
         m.design == Design.of(3, {"network+security": 1})
         for m in neighbours(quiet, two, quiet_floors)
     )
+
+
+def _three_quiet_domains() -> Workload:
+    streams = [("end_user", Tier.GENERALIST, 150.0)] + [
+        (d, Tier.SPECIALIST, 3.0) for d in ("network", "security", "cloud_infra")
+    ]
+    domains = ("network", "security", "cloud_infra")
+    return Workload(
+        name="three quiet domains",
+        arrivals=[
+            ArrivalStream(domain=d, tier=t, priority=Priority.P3, tickets_per_week=n, observed=1)
+            for d, t, n in streams
+        ],
+        handling=[handling("end_user", Tier.GENERALIST, 0.3)]
+        + [handling(d, Tier.GENERALIST, 0.3) for d in domains]
+        + [handling(d, Tier.SPECIALIST, 1.5) for d in domains],
+    )
+
+
+def test_one_person_may_be_cross_trained_in_three_domains() -> None:
+    """Three quiet domains, one specialist each for the bus factor: one generalist-plus who
+    is a specialist in all three covers them for less than three people or a pair and one."""
+    plan = _plan(Planner(_three_quiet_domains(), sla(), _quiet_costs(True), [], RUN))
+    assert plan.recommended.pairs() == ["cloud_infra+network+security"]
+    assert plan.recommended.headcount - plan.recommended.generalists == 1
+    person = next(a for a in plan.evaluation.team.agents if "+" in a.name)
+    assert {d for d, level in person.skills.items() if level >= 3} == {
+        "cloud_infra",
+        "network",
+        "security",
+    }
+    assert any("cross-trained in cloud_infra, network and security" in r for r in plan.reasons)
+    two_at_most = _quiet_costs(True).model_copy(update={"cross_training_max_domains": 2})
+    pairs = _plan(Planner(_three_quiet_domains(), sla(), two_at_most, [], RUN))
+    assert all(len(p.split("+")) == 2 for p in pairs.recommended.pairs())
+    assert pairs.evaluation.cost.mean > plan.evaluation.cost.mean

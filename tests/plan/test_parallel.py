@@ -68,7 +68,7 @@ def test_processes_and_a_dask_cluster_give_the_serial_plan(dask_address: str) ->
     # same seed, same common random numbers: bit for bit the same plan on every back end
     assert _fingerprint(local) == _fingerprint(serial)
     assert _fingerprint(remote) == _fingerprint(serial)
-    assert len(serial.log) >= 3  # a real search, not one design
+    assert len(serial.log) >= 2  # a real search (the start and one fewer), not one design
 
 
 def test_plan_command_runs_on_a_dask_cluster(dask_address: str, tmp_path: Path) -> None:

@@ -48,7 +48,8 @@ DEFAULT_CROSS_TRAINING_PREMIUM = 0.10
 
 
 def pool_domains(pool: str) -> tuple[str, ...]:
-    """The domains a specialist pool covers: one, or two for a cross-trained pair ``a+b``."""
+    """The domains a specialist pool covers: one, or several for cross-trained people
+    (``a+b``, ``a+b+c``)."""
     return tuple(pool.split(PAIR_SEPARATOR))
 
 
@@ -56,13 +57,20 @@ def pair_pool(first: str, second: str) -> str:
     return PAIR_SEPARATOR.join(sorted((first, second)))
 
 
+def union_pool(first: str, second: str) -> str:
+    """The pool of people who can do both pools' work: every domain of either."""
+    return PAIR_SEPARATOR.join(sorted({*pool_domains(first), *pool_domains(second)}))
+
+
 class CostTable(_Model):
     """Loaded cost per hour (salary, taxes, benefits, overhead) of a new hire of each kind.
 
     A cross-trained specialist (level 3 in two domains) costs the dearer of the two domains'
     specialist rates plus ``cross_training_premium`` of it (default 10%: the pay step and the
-    training time of a second specialism). ``cross_training: false`` keeps the search to
-    one-domain specialists. ``shrinkage`` (per kind, the team file's format) is the new
+    training time of a second specialism), and 10% more per further domain, up to
+    ``cross_training_max_domains`` domains per person (default 3: a generalist-plus who is a
+    specialist in three areas). ``cross_training: false`` keeps the search to one-domain
+    specialists. ``shrinkage`` (per kind, the team file's format) is the new
     hires' leave, public holidays, sickness, training and meetings: every design is simulated
     with their absences and the analytic bounds divide by ``1 - s``.
     """
@@ -73,6 +81,7 @@ class CostTable(_Model):
     specialist_by_domain: dict[str, float] = Field(default_factory=dict)
     cross_training: bool = True
     cross_training_premium: float = Field(default=DEFAULT_CROSS_TRAINING_PREMIUM, ge=0)
+    cross_training_max_domains: int = Field(default=3, ge=2, le=6)
     constraints: Constraints = Field(default_factory=Constraints)
     shrinkage: ShrinkageByKind | None = None
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from deskmix.plan.design import Design
-from deskmix.plan.inputs import pair_pool, pool_domains
+from deskmix.plan.inputs import pair_pool, pool_domains, union_pool
 
 if TYPE_CHECKING:
     from deskmix.plan.search import Planner
@@ -109,27 +109,39 @@ def neighbours(planner: Planner, design: Design, floors: dict[str, int]) -> list
             Move(planner.pool_cost(pool), pool, smaller, f"one {planner.pool_name(pool)} fewer")
         )
     if planner.costs.cross_training:
-        singles = [p for p in design.pools() if p != "generalists" and "+" not in p]
-        for first, second in itertools.combinations(sorted(singles), 2):
-            pair = pair_pool(first, second)
-            saving = planner.pool_cost(first) + planner.pool_cost(second) - planner.pool_cost(pair)
-            if saving <= 0 or design.count(first) < 1 or design.count(second) < 1:
-                continue
-            merged = design.changed(first, -1).changed(second, -1).changed(pair, +1)
-            if merged.headcount < floors.get(TOTAL, 0) or not jointly_able(planner, merged, pair):
-                continue
-            able = sum(n for p, n in merged.specialists if set(pool_domains(p)) & {first, second})
-            able += planner.existing_cover.get(first, 0) + planner.existing_cover.get(second, 0)
-            if able < floors.get(first, 0) + floors.get(second, 0) - 1:
-                continue  # not enough people for the two domains' load together
-            why = (
-                f"one {first} and one {second} specialist replaced by one person "
-                f"cross-trained in both (saves {saving * planner.shift_hours:,.0f} a week)"
-            )
-            out.append(Move(saving, f"{MERGE}{pair}", merged, why))
+        out += merges(planner, design, floors)
         out += poolings(planner, design, floors)
     out += narrowings(planner, design, floors)
     return sorted(out, key=lambda m: (-m.saving, m.pool))
+
+
+def merges(planner: Planner, design: Design, floors: dict[str, int]) -> list[Move]:
+    """Two specialists (one-domain or already cross-trained) replaced by one person
+    cross-trained in every domain of both, up to ``cross_training_max_domains`` domains."""
+    out = []
+    most = planner.costs.cross_training_max_domains
+    specialist_pools = sorted(p for p in design.pools() if p != "generalists" and design.count(p))
+    for first, second in itertools.combinations(specialist_pools, 2):
+        union = union_pool(first, second)
+        domains = pool_domains(union)
+        if len(domains) > most or union in (first, second):
+            continue
+        saving = planner.pool_cost(first) + planner.pool_cost(second) - planner.pool_cost(union)
+        if saving <= 0:
+            continue
+        merged = design.changed(first, -1).changed(second, -1).changed(union, +1)
+        if merged.headcount < floors.get(TOTAL, 0) or not jointly_able(planner, merged, union):
+            continue
+        if not allowed(planner, merged, floors):
+            continue
+        named = " and ".join(domains)
+        why = (
+            f"one {planner.pool_name(first)} and one {planner.pool_name(second)} replaced by "
+            f"one person cross-trained in {named} "
+            f"(saves {saving * planner.shift_hours:,.0f} a week)"
+        )
+        out.append(Move(saving, f"{MERGE}{union}", merged, why))
+    return out
 
 
 def narrowings(planner: Planner, design: Design, floors: dict[str, int]) -> list[Move]:
@@ -141,14 +153,16 @@ def narrowings(planner: Planner, design: Design, floors: dict[str, int]) -> list
     """
     out = []
     for pair in design.pairs():
-        for keep in pool_domains(pair):
+        domains = pool_domains(pair)
+        for dropped in domains:
+            keep = "+".join(d for d in domains if d != dropped)
             saving = planner.pool_cost(pair) - planner.pool_cost(keep)
             narrowed = design.changed(pair, -1).changed(keep, +1)
             if saving <= 0 or not allowed(planner, narrowed, floors):
                 continue
             why = (
                 f"one person cross-trained in {pair.replace('+', ' and ')} replaced by a "
-                f"{keep} specialist (saves {saving * planner.shift_hours:,.0f} a week)"
+                f"{planner.pool_name(keep)} (saves {saving * planner.shift_hours:,.0f} a week)"
             )
             out.append(Move(saving, f"{NARROW}{pair}>{keep}", narrowed, why))
     return out

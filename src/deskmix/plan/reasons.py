@@ -49,13 +49,13 @@ def plan_reasons(
         else:
             out.append(f"One {planner.pool_name(pool)} fewer would miss: {broken}.")
     for pair in design.pairs():
-        first, second = pool_domains(pair)
-        saving = (
-            planner.pool_cost(first) + planner.pool_cost(second) - planner.pool_cost(pair)
-        ) * planner.shift_hours
+        domains = pool_domains(pair)
+        alone = sum(planner.pool_cost(d) for d in domains) - planner.pool_cost(pair)
+        saving = alone * planner.shift_hours
+        named = ", ".join(domains[:-1]) + f" and {domains[-1]}"
         out.append(
-            f"{pair}: {design.count(pair)} person(s) cross-trained in {first} and {second} "
-            f"cover both domains' bus factor; each saves {saving:,.0f} {currency} a week "
+            f"{pair}: {design.count(pair)} person(s) cross-trained in {named} "
+            f"cover those domains' bus factor; each saves {saving:,.0f} {currency} a week "
             "against one specialist per domain."
         )
     for domain in planner.in_house(design.msp):

@@ -45,6 +45,7 @@ from deskmix.domain.team import AgentKind, MspContract, Team
 from deskmix.domain.ticket import Tier
 from deskmix.domain.workload import Workload
 from deskmix.errors import ConfigError
+from deskmix.plan.bisect import Intervals, bisect, bisect_merges
 from deskmix.plan.bounds import (
     PoolBound,
     hire_shrinkage,
@@ -71,6 +72,8 @@ CONCURRENT_OPTIONS = 2  # MSP options searched side by side (more would prune le
 NEIGHBOUR_BATCH = 4  # descent neighbours simulated per round (fixed: same plan on any back end)
 STALL_STEPS = 3  # additions in a row that do not move the binding target: give up the option
 STALL_GAIN = 0.002  # a move smaller than this (0.2 points of attainment) counts as none
+ESTIMATE_MARGIN = 0.02  # an option estimated within 2% of the best found is still searched
+CLIMB_SHARE = 0.02  # a climb's first step: 2% of the binding pool (at least one person)
 WEEKS_PER_MONTH = 52 / 12
 
 Request = list[tuple[Design, str]]
@@ -401,12 +404,16 @@ class Planner:
 
     def domain_unit_cost(self, domain: str, in_house: list[str]) -> float:
         """The least an hour of one person able to cover ``domain`` can cost it: a one-domain
-        specialist, or half a cross-trained pair (who covers two domains at once)."""
+        specialist, half a cross-trained pair, or a k-th of a person cross-trained in k
+        domains (whose rate is at least this domain's, plus the premium per extra domain)."""
         own = self.costs.specialist_cost(domain)
         if not self.costs.cross_training:
             return own
         shared = [self.pool_cost(pair_pool(domain, e)) / 2 for e in in_house if e != domain]
-        return min([own, *shared])
+        premium = self.costs.cross_training_premium
+        most = min(self.costs.cross_training_max_domains, len(in_house))
+        wider = [own * (1 + premium * (k - 1)) / k for k in range(3, most + 1)]
+        return min([own, *shared, *wider])
 
     def cost_floor(self, msp: tuple[str, ...], bounds: list[PoolBound], ext: Extremes) -> float:
         """A lower bound on the weekly cost of any design of this MSP option: the stability
@@ -471,13 +478,24 @@ class Planner:
 
             return (yield from budget_option_search(self, msp, start, options))
         design, bounds = self.start(msp)
+        why = "analytic start"
+        warm = self.warm_start(msp, design) if start is None else None
         if start is not None:
-            design = start
+            design, why = start, "given start"
+        elif warm is not None:
+            design, why = warm
         ext = self.extremes(msp)
         option = OptionResult(msp, bounds, None, ext, self.cost_floor(msp, bounds, ext))
         if option.cost_floor >= self.incumbent():
             option.pruned = (
                 f"its cheapest possible design costs at least {option.cost_floor:,.0f} a week"
+            )
+            return option
+        estimate = self.estimated_cost(msp)
+        if estimate is not None and estimate >= self.incumbent() * (1 + ESTIMATE_MARGIN):
+            option.pruned = (
+                f"estimated from the best design found, it would cost about {estimate:,.0f} a "
+                f"week, more than that design's {self.incumbent():,.0f}"
             )
             return option
         floors = self.floors(bounds, ext)
@@ -490,8 +508,10 @@ class Planner:
             design = design.changed("generalists", pooled_gap)
         budget = max(MIN_BUDGET, self.max_evaluations // options)
         used = 0
-        yield [(design, "analytic start" if start is None else "given start")]
+        yield [(design, why)]
         used += 1
+        intervals = Intervals()
+        step_pool, step = "", 0
         current = self.memo[design]
         limit = self.headcount_limit(ext)
         stalled = 0
@@ -519,7 +539,19 @@ class Planner:
                     option.stuck += ": the design budget (--max-designs) ran out"
                 return option
             pool, why = self.pool_to_add(design, current, msp)
-            design = design.changed(pool, +1)
+            # steps sized by the distance: 2% of the pool at first, doubled while the same
+            # pool still binds; the count it left is a known miss for the bisection after
+            step = (
+                step * 2
+                if pool == step_pool
+                else max(1, math.ceil(CLIMB_SHARE * design.count(pool)))
+            )
+            step_pool = pool
+            intervals.lo[pool] = max(intervals.lo.get(pool, -1), design.count(pool))
+            intervals.tried.add(pool)
+            if step > 1:
+                why += f" (+{step})"
+            design = design.changed(pool, +step)
             before = binding.estimate.mean
             yield [(design, why)]
             used += 1
@@ -534,7 +566,20 @@ class Planner:
             )
             improved = again is not None and again.estimate.mean > before + STALL_GAIN
             stalled = 0 if improved else stalled + 1
-        blocked: set[str] = set()
+        if used < budget or len(self.memo) < self.max_evaluations:
+            room = max(budget - used, self.max_evaluations - len(self.memo))
+            design, spent = yield from bisect(self, design, floors, intervals, room)
+            used += spent
+            if self.costs.cross_training:
+                room = max(budget - used, self.max_evaluations - len(self.memo))
+                design, spent = yield from bisect_merges(self, design, floors, room)
+                used += spent
+            current = self.memo[design]
+        # a pool whose interval a simulation closed: one fewer there is known to miss
+        blocked = {p for p in intervals.tried if intervals.closed(design, p)}
+        for pool in blocked:
+            if pool in intervals.missed and intervals.lo[pool] == design.count(pool) - 1:
+                option.removal_blocked[pool] = intervals.missed[pool]
         while True:
             if option.cost_floor >= self.incumbent() and current.cost.mean > self.incumbent():
                 option.pruned = (
@@ -577,6 +622,58 @@ class Planner:
             design, current = single, self.memo[single]
         option.best = (design, current)
         return option
+
+    def best_found(self) -> Design | None:
+        """The cheapest feasible design simulated so far, of any MSP option."""
+        feasible = [(e.cost.mean, d.label(), d) for d, e in self.memo.items() if e.feasible]
+        return min(feasible)[2] if feasible else None
+
+    def warm_start(self, msp: tuple[str, ...], analytic: Design) -> tuple[Design, str] | None:
+        """Another option's best design, adapted: pools of the domains this option buys
+        dropped (a cross-trained person keeps the domain still in-house), pools it keeps
+        in-house that the other lacked at their analytic start. On a large desk this saves
+        each later option the climb and most of the bisection the first one did."""
+        best = self.best_found()
+        if best is None:
+            return None
+        covered = self.covered(msp)
+        counts: dict[str, int] = {}
+        for pool, n in best.specialists:
+            kept = [d for d in pool_domains(pool) if d not in covered]
+            if kept:
+                name = kept[0] if len(kept) == 1 else pool
+                counts[name] = counts.get(name, 0) + n
+        for pool, n in analytic.specialists:
+            if not any(pool in pool_domains(p) for p in counts):
+                counts[pool] = n
+        design = Design.of(best.generalists, counts, msp)
+        return design, f"warm start from {best.label()}"
+
+    def estimated_cost(self, msp: tuple[str, ...]) -> float | None:
+        """About what this option's best design costs a week, from the best design found so
+        far (of another option): its people, less the pools whose every domain this option
+        buys, plus each domain it keeps in-house that the best design bought at that
+        domain's floor, plus the least this option's offers bill. Domains' specialist
+        queues share nobody and the first line's work is the same whoever takes the
+        escalations, so the rest of that design stays about right. An option estimated
+        above the best found is not simulated (the plan's reasons say so)."""
+        best = self.best_found()
+        if best is None or best.msp == msp:
+            return None
+        covered = self.covered(msp)
+        people = self.memo[best].result.summary["cost_people_per_week"].mean
+        saved = sum(
+            n * self.pool_cost(pool)
+            for pool, n in best.specialists
+            if set(pool_domains(pool)) <= covered
+        )
+        floors = self.floors(self.pool_bounds(msp))
+        added = sum(
+            floors.get(d, 0) * self.pool_cost(d)
+            for d in self.in_house(msp)
+            if best.covering(d) == 0 and self.existing_cover.get(d, 0) == 0
+        )
+        return people + (added - saved) * self.shift_hours + self.msp_floor(msp)
 
     def neighbours(self, design: Design, floors: dict[str, int]) -> list[Move]:
         return neighbours(self, design, floors)
@@ -634,7 +731,10 @@ class Planner:
             from deskmix.plan.budget import check_budget
 
             check_budget(self, list(floors.values()))
-        found_options = self.drive({m: self.option_search(m, None, len(keys)) for m in order})
+        # The cheapest-floor option first and alone: the others start warm from its best
+        # design (``warm_start``) or are dropped by its estimate (``estimated_cost``).
+        found_options = self.drive({order[0]: self.option_search(order[0], None, len(keys))})
+        found_options |= self.drive({m: self.option_search(m, None, len(keys)) for m in order[1:]})
         options = [found_options[m] for m in keys]
         if self.budget_per_week is not None:
             return self._budget_plan(options)
