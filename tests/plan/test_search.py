@@ -33,6 +33,13 @@ def test_reported_design_meets_every_sla_on_other_seeds() -> None:
         assert again.feasible, [c.describe() for c in again.checks if not c.met]
     # and one fewer person in any pool breaks a target on the planning seed
     assert any("fewer would miss" in reason for reason in plan.reasons)
+    # "binding": what the next-cheaper design simulated misses, named with its cost
+    binding = next(r for r in plan.reasons if r.startswith("The binding SLA target"))
+    cheaper = max(
+        (s for s in plan.log if not s.feasible and s.cost < plan.evaluation.cost.mean),
+        key=lambda s: s.cost,
+    )
+    assert cheaper.design.label() in binding and f"{cheaper.cost:,.0f} a week" in binding
 
 
 def test_tighter_slas_never_give_a_cheaper_plan() -> None:

@@ -30,9 +30,7 @@ def plan_reasons(
             f"({planner.existing_cost:,.0f} {currency} a week, included); the plan adds "
             f"{design.headcount} new hire(s)."
         )
-    binding = evaluation.binding
-    if binding is not None:
-        out.append(f"The binding SLA is {binding.describe()}.")
+    out.append(binding_reason(planner, design, evaluation))
     for pool, broken in sorted(chosen.removal_blocked.items()):
         if pool.startswith(MERGE):
             pair = pool.removeprefix(MERGE).replace("+", " and ")
@@ -90,3 +88,29 @@ def plan_reasons(
                 f"{cost:,.0f} {currency} a week."
             )
     return out
+
+
+def binding_reason(planner: Planner, design: Design, evaluation: Evaluation) -> str:
+    """What stops a cheaper design: the targets missed by the dearest simulated design that
+    is cheaper than the recommendation (the next-cheaper one), not merely the target with
+    the smallest margin, which may have room to spare once a pool elsewhere shrinks."""
+    cost = evaluation.cost.mean
+    cheaper = [
+        (e.cost.mean, d.label(), d, e)
+        for d, e in planner.memo.items()
+        if d != design and not e.feasible and e.cost.mean < cost
+    ]
+    if not cheaper:
+        closest = evaluation.binding
+        return (
+            f"No cheaper design was simulated; the target closest to failing is "
+            f"{closest.describe()}."
+            if closest is not None
+            else "No cheaper design was simulated."
+        )
+    _, label, _, nearest = max(cheaper, key=lambda c: (c[0], c[1]))
+    missed = [c.describe() for c in nearest.checks if not c.met]
+    return (
+        f"The binding SLA target: the next-cheaper design simulated ({label}, "
+        f"{nearest.cost.mean:,.0f} a week) misses {'; '.join(missed)}."
+    )
