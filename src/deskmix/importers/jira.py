@@ -32,7 +32,12 @@ from deskmix.importers.jira_flat import (
     read_csv_issues,
     read_json_issues,
 )
-from deskmix.importers.jsondocs import keep_latest, naming_records, require_values
+from deskmix.importers.jsondocs import (
+    keep_latest,
+    naming_records,
+    refuse_repeats,
+    require_values,
+)
 from deskmix.importers.mapping import SourceMapping, load_mapping
 from deskmix.importers.parsing import parse_datetime
 from deskmix.importers.readers import ROW, file_hash, read_json
@@ -176,6 +181,7 @@ def import_jira(
     with naming_records(labels, "issue", fields=export.fields):
         if export.changes is None and mapping.dates.format is None:
             normalise_csv_dates(export.issues, export.fields, path)
+        refuse_repeats(export.issues, key="key", path=path, noun="issue")
         issues, repeated = keep_latest(export.issues, key="key", updated="updated")
         if repeated:
             notes.append(f"{repeated} repeated issues (overlapping pages) kept once, newest copy")

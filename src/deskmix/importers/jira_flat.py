@@ -18,7 +18,17 @@ from typing import Any
 import pandas as pd
 
 from deskmix.errors import InputError
-from deskmix.importers.jsondocs import names_of, pages_of, records_of, table_of, text_of
+from deskmix.importers.jsondocs import (
+    PAGE,
+    named_text,
+    names_of,
+    page_numbers,
+    pages_of,
+    records_of,
+    scalar_text,
+    table_of,
+    text_of,
+)
 from deskmix.importers.parsing import DEFAULT_MISSING, clean_missing
 from deskmix.importers.readers import ROW, read_table, require_columns
 
@@ -73,6 +83,9 @@ CSV_DATE_EXPECTED = (
 _CUSTOM = re.compile(r"^Custom field \((.+)\)$")
 _REPEAT = re.compile(r"^(.*)\.(\d+)$")
 _CHANGE_KINDS = ("status", "assignee", "group")
+# Standard fields and the shape each must have: one value, or one named thing.
+SCALAR_FIELDS = ("summary", "created", "resolutiondate", "updated")
+NAMED_FIELDS = ("priority", "status", "issuetype", "resolution", "assignee", "reporter")
 
 
 @dataclass
@@ -134,10 +147,7 @@ def _flatten(issue: dict[str, Any], names: dict[str, str], path: Path, row: int)
         )
     flat: dict[str, Any] = {"key": key}
     for name, value in fields.items():
-        if name in ("components", "labels"):
-            flat[name] = ", ".join(names_of(value, field=name, path=path, row=row)) or None
-        else:
-            flat[name] = text_of(value)
+        flat[name] = _field_text(name, value, path, row)
         if isinstance(value, dict) and "requestType" in value:
             flat["request_type"] = flat[name]
     for name in list(flat):
@@ -148,6 +158,18 @@ def _flatten(issue: dict[str, Any], names: dict[str, str], path: Path, row: int)
     if "Team" not in flat and "team" in fields:
         flat["Team"] = flat["team"]
     return flat
+
+
+def _field_text(name: str, value: object, path: Path, row: int) -> str | None:
+    """A field's text, refusing a standard field of the wrong shape (a list as summary)."""
+    where = name
+    if name in ("components", "labels"):
+        return ", ".join(names_of(value, field=where, path=path, row=row)) or None
+    if name in SCALAR_FIELDS or name == "description":
+        return scalar_text(value, field=where, path=path, row=row, adf=name == "description")
+    if name in NAMED_FIELDS:
+        return named_text(value, field=where, path=path, row=row)
+    return text_of(value)
 
 
 def _group_fields(group_column: str | None, names: dict[str, str]) -> set[str]:
@@ -233,6 +255,7 @@ def read_json_issues(data: Any, path: Path, group_column: str | None) -> JiraExp
         changes.extend(histories or [])
     frame = _derive(table_of(flat, STANDARD))
     frame["_changelog"] = with_changelog
+    frame[PAGE] = page_numbers(pages, key="issues")
     parts = [f"{k}_{part}" for k in _CHANGE_KINDS for part in ("changed", "from", "to")]
     change_columns = ["ticket_id", "created", "hpos", ROW, *parts]
     table = pd.DataFrame.from_records(changes, columns=change_columns)

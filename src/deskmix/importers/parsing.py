@@ -16,6 +16,7 @@ import pandas as pd
 
 from deskmix.domain.priority import Priority, PriorityMatrix
 from deskmix.errors import InputError
+from deskmix.importers.limits import INT_MAX
 
 DEFAULT_MISSING: tuple[str, ...] = ("", "?", "NULL", "null", "None", "N/A", "n/a", "NaN", "nan")
 
@@ -36,7 +37,9 @@ _PRIORITY_WORDS: dict[str, Priority] = {
     "trivial": Priority.P5,
 }
 _LEVEL_WORDS: dict[str, int] = {"high": 1, "medium": 2, "moderate": 2, "low": 3}
-_LEADING_NUMBER = re.compile(r"^\s*[Pp]?(\d+)\b")
+# At most nine digits: a longer number is no priority or level, and int() of thousands of
+# digits is refused by Python itself.
+_LEADING_NUMBER = re.compile(r"^\s*[Pp]?(\d{1,9})\b")
 
 PRIORITY_EXPECTED = "P1..P5, 1..5, '1 - Critical', or a word such as critical/high/medium/low"
 LEVEL_EXPECTED = "1..3 (1 = high), '2 - Medium', or high/medium/low"
@@ -177,8 +180,13 @@ def parse_int(
     field: str,
     file: str | Path | None = None,
     minimum: int = 0,
+    maximum: int = INT_MAX,
 ) -> pd.Series:
-    """Whole numbers at or above ``minimum``; missing stays missing."""
+    """Whole numbers from ``minimum`` to ``maximum``; missing stays missing.
+
+    The maximum is the store's integer column: a larger count would wrap around (1e30
+    became -9223372036854775808) or fail at insert time.
+    """
     numbers = pd.to_numeric(values, errors="coerce")
     present = values.notna()
     bad_mask = present & (numbers.isna() | (numbers % 1 != 0) | (numbers < minimum))
@@ -190,6 +198,16 @@ def parse_int(
             file=file,
             message="not a whole number" if minimum == 0 else f"not a whole number >= {minimum}",
             expected=f"a whole number >= {minimum}",
+        )
+    too_large = present & (numbers > maximum)
+    if too_large.any():
+        raise _fail(
+            values[too_large],
+            rows,
+            field=field,
+            file=file,
+            message="number too large",
+            expected=f"a whole number from {minimum} to {maximum:,}",
         )
     return numbers.astype("Int64")
 
