@@ -157,7 +157,11 @@ def _with_events(
 
 
 def import_jira(
-    path: Path, *, mapping_file: Path | None = None, encoding: str = "utf-8"
+    path: Path,
+    *,
+    mapping_file: Path | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
 ) -> ImportBatch:
     """Read a Jira export (JSON pages or CSV) into tickets and, from changelogs, events."""
     path = Path(path)
@@ -172,7 +176,7 @@ def import_jira(
             dates = mapping.dates.model_copy(update={"format": "ISO8601"})
             mapping = mapping.model_copy(update={"dates": dates})
     else:
-        export = read_csv_issues(path, encoding)
+        export = read_csv_issues(path, encoding, delimiter)
         notes.append("a CSV export has no history: no events, reassignments or reopens")
     rows_read = len(export.issues)
     keys = export.issues["key"].fillna("(no key)")

@@ -317,8 +317,8 @@ def normalise_csv_dates(frame: pd.DataFrame, fields: dict[str, str], path: Path)
         frame[column] = iso.where(parsed.notna(), text)
 
 
-def read_csv_issues(path: Path, encoding: str) -> JiraExport:
-    raw = read_table(path, encoding=encoding)
+def read_csv_issues(path: Path, encoding: str, delimiter: str | None = None) -> JiraExport:
+    raw = read_table(path, encoding=encoding, delimiter=delimiter)
     require_columns(raw, {"id": "Issue key", "opened_at": "Created"}, path)
     frame = _join_repeats(raw)
     fields: dict[str, str] = {}

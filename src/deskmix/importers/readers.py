@@ -64,6 +64,17 @@ def _open_bytes(path: Path) -> bytes:
     return data
 
 
+def _head(path: Path) -> bytes:
+    """The first bytes of a file (decompressed when gzipped): enough to sniff its format."""
+    opener = gzip.open if path.suffix == ".gz" else Path.open
+    try:
+        with opener(path, "rb") as handle:
+            head: bytes = handle.read(_SNIFF_BYTES)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"cannot read the file ({exc})", file=path) from exc
+    return head
+
+
 def require_codec(encoding: str, path: Path | None = None) -> None:
     """Refuse an encoding Python cannot decode with, naming it, before any bytes are read."""
     try:
@@ -193,22 +204,38 @@ class TextTable:
         """One line for the import report when the file was not plain comma-separated UTF-8."""
         parts: list[str] = []
         if self.encoding.startswith(("utf-16", "utf-32")):
-            parts.append(f"decoded as {self.encoding.upper()} (byte-order mark)")
+            parts.append(f"{self.encoding.upper()} (byte-order mark)")
         if self.delimiter != ",":
             name = DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
             how = "detected from the header" if self.detected else "as given"
             parts.append(f"{name}-delimited ({how})")
-        return "read " + ", ".join(parts) if parts else None
+        return "read as " + ", ".join(parts) if parts else None
 
 
 def text_table(path: Path, encoding: str = "utf-8", delimiter: str | None = None) -> TextTable:
     """How ``read_table`` reads ``path``: the encoding its BOM says and the header's delimiter."""
-    head = _open_bytes(path)[:_SNIFF_BYTES]
+    head = _head(path)
     wide = next((name for bom, name in _BOMS if head.startswith(bom)), None)
     if wide is not None:
         head = head.decode(wide, errors="ignore").encode("utf-8")
     chosen = delimiter if delimiter is not None else detect_delimiter(head)
     return TextTable(wide or encoding, chosen, detected=delimiter is None)
+
+
+def reading_note(path: Path, encoding: str, delimiter: str | None) -> str | None:
+    """How a delimited file was read, for the import report; ``None`` for JSON and XLSX, and
+    for plain comma-separated files."""
+    name = path.name.lower()
+    if name.endswith((".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson", ".json.gz")):
+        return None
+    table = text_table(path, encoding, delimiter)
+    head = _head(path)
+    if table.encoding != encoding:
+        wide = next((n for bom, n in _BOMS if head.startswith(bom)), "utf-8")
+        head = head.decode(wide, errors="ignore").encode("utf-8")
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return None  # a JSON export, whatever its name
+    return table.note()
 
 
 def _record_fields(data: bytes, delimiter: str) -> np.ndarray:

@@ -169,7 +169,13 @@ def _table_api(path: Path, encoding: str) -> Export:
     )
 
 
-def read_export(path: Path, *, encoding: str = "utf-8", wanted: set[str] | None = None) -> Export:
+def read_export(
+    path: Path,
+    *,
+    encoding: str = "utf-8",
+    wanted: set[str] | None = None,
+    delimiter: str | None = None,
+) -> Export:
     """Any ServiceNow export, by its suffix or, failing that, its first byte.
 
     ``wanted`` (header keys) limits a list export to the columns an importer uses: a wide
@@ -179,7 +185,8 @@ def read_export(path: Path, *, encoding: str = "utf-8", wanted: set[str] | None 
     if _looks_like_json(path):
         return _table_api(path, encoding)
     usecols = None if wanted is None else (lambda name: header_key(name) in wanted)
-    return Export(read_table(path, encoding=encoding, usecols=usecols), is_json=False)
+    table = read_table(path, encoding=encoding, usecols=usecols, delimiter=delimiter)
+    return Export(table, is_json=False)
 
 
 def _find(headers: Mapping[str, str], keys: Iterable[str]) -> str | None:

@@ -204,9 +204,17 @@ def _reassignments(frame: pd.DataFrame, path: Path) -> pd.Series:
 
 
 def import_zendesk(
-    path: Path, *, mapping_file: Path | None = None, encoding: str = "utf-8"
+    path: Path,
+    *,
+    mapping_file: Path | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
 ) -> ImportBatch:
-    """Read incremental-export pages into tickets; metrics fill resolution and hand-offs."""
+    """Read incremental-export pages into tickets; metrics fill resolution and hand-offs.
+
+    ``delimiter`` is accepted like every importer's and unused: the export is JSON.
+    """
+    del delimiter
     path = Path(path)
     mapping = load_mapping(SOURCE, mapping_file)
     if mapping.dates.format is None:
