@@ -327,6 +327,14 @@ def clean_header(names: list[object], path: Path) -> list[str]:
                 value=text,
                 expected="column names without quotes inside them (re-export the file)",
             )
+        if text in cleaned:
+            raise InputError(
+                f"header cells {cleaned.index(text) + 1} and {position} both read {text!r} once "
+                "spaces and invisible characters are removed",
+                file=path,
+                row=1,
+                expected="distinct column names",
+            )
         cleaned.append(text)
     return cleaned
 
