@@ -126,7 +126,7 @@ def _rows(data: bytes) -> list[list[str]] | None:
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     except (UnicodeDecodeError, csv.Error):
         return None
-    return rows if len(rows) > 1 else None
+    return rows if len(rows) > 1 and rows[0] else None
 
 
 def _dump(rows: list[list[str]], delimiter: str = ",") -> bytes:
@@ -138,8 +138,8 @@ def _dump(rows: list[list[str]], delimiter: str = ",") -> bytes:
 def _on_rows(change: Callable[[list[list[str]], int], None]) -> Callable[[bytes, int], bytes]:
     def op(data: bytes, k: int) -> bytes:
         rows = _rows(data)
-        if rows is None:
-            return data
+        if rows is None or not all(rows[:2]):
+            return data  # nothing left to change by rows: an earlier step cut it away
         change(rows, k)
         return _dump(rows)
 
