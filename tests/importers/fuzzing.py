@@ -327,6 +327,8 @@ def _corpus(data: bytes, is_json: bool) -> str:
                     texts.append(str(value))
                 if isinstance(parent, dict):
                     texts.append(str(key))
+    if not is_json:  # a quoted CSV cell writes each quote twice
+        texts += [t.replace('""', '"') for t in texts]
     return "\x1f".join(texts).replace("_x000D_", "\n")
 
 

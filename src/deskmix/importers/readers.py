@@ -250,20 +250,22 @@ def _record_fields(data: bytes, delimiter: str) -> np.ndarray:
     end = 0x0A if b"\n" in data else 0x0D
 
     def outside(positions: np.ndarray) -> np.ndarray:
+        if not len(quotes):
+            return positions
         kept: np.ndarray = positions[np.searchsorted(quotes, positions) % 2 == 0]
         return kept
 
     breaks = outside(np.flatnonzero(raw == end))
-    delims = outside(np.flatnonzero(raw == ord(delimiter)))
     if not len(breaks) or breaks[-1] != len(raw) - 1:
         breaks = np.append(breaks, len(raw))
     starts = np.append(0, breaks[:-1] + 1)
+    delims = outside(np.flatnonzero(raw == ord(delimiter)))
+    per_record = np.diff(np.append(0, np.searchsorted(delims, breaks))) + 1
     length = breaks - starts
     cr = np.zeros(len(breaks), dtype=bool)
     ends_before = breaks[length > 0] - 1
     cr[length > 0] = raw[ends_before] == 0x0D
     blank = (length - cr) <= 0
-    per_record = np.diff(np.append(0, np.searchsorted(delims, breaks))) + 1
     fields: np.ndarray = per_record[~blank]
     return fields
 
@@ -385,7 +387,8 @@ def read_table(
                 usecols=None if usecols is None else keep,
             )
         except pd.errors.ParserError as exc:
-            raise InputError(f"not a well-formed CSV: {exc}", file=path) from exc
+            reason = " ".join(str(exc).split())  # pandas ends its message with a line break
+            raise InputError(f"not a well-formed CSV: {reason}", file=path) from exc
         except pd.errors.EmptyDataError as exc:
             raise InputError("file has no header row", file=path) from exc
     frame.columns = clean_header(list(frame.columns), path)
