@@ -263,7 +263,7 @@ def test_delimiter_names(given: str, meant: str) -> None:
     assert parse_delimiter(given) == meant
 
 
-@pytest.mark.parametrize("given", ["", "ab", '"', "x"])
+@pytest.mark.parametrize("given", ["", "ab", '"', "x", "\u00a7"])
 def test_unusable_delimiters_are_refused(given: str) -> None:
     with pytest.raises(InputError, match="field 'delimiter'"):
         parse_delimiter(given)

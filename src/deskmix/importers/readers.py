@@ -158,12 +158,17 @@ def parse_delimiter(value: str) -> str:
     """A ``--delimiter`` as given on a command line: one character, or a name for it."""
     named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
     delimiter = named.get(value.strip().lower(), value)
-    if len(delimiter) != 1 or delimiter in '"\r\n' or delimiter.isalnum():
+    if (
+        len(delimiter) != 1
+        or not delimiter.isascii()
+        or delimiter in '"\r\n'
+        or delimiter.isalnum()
+    ):
         raise InputError(
             "not a usable delimiter",
             field="delimiter",
             value=value,
-            expected="one character such as , ; | or the word tab",
+            expected="one ASCII character such as , ; | or the word tab",
         )
     return delimiter
 
