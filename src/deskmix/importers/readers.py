@@ -424,29 +424,37 @@ def _read_xlsx(path: Path, sheet: str | int) -> pd.DataFrame:
     return frame.fillna("")
 
 
-def json_depth(text: str) -> int:
-    """How deeply the document's arrays and objects nest, without parsing it.
+def json_depth(data: bytes) -> int:
+    """How deeply a JSON document's arrays and objects nest, without parsing it.
 
-    Strings (and the escapes in them) are removed first, so brackets inside text do not
-    count; the rest is a running sum over the brackets, at C speed for a large export.
+    Escaped backslashes and quotes are dropped first, so the quotes left pair up as string
+    delimiters and a bracket counts only outside them (an even number of quotes before it);
+    the rest is a running sum over the brackets, vectorised for a large export.
     """
-    bare = re.sub(r'"[^"\\]*(?:\\.[^"\\]*)*"', "", text)
-    brackets = np.frombuffer(re.sub(r"[^\[\]{}]", "", bare).encode("ascii"), dtype=np.uint8)
-    if not len(brackets):
+    plain = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    raw = np.frombuffer(plain, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == 0x22)
+
+    def outside(positions: np.ndarray) -> np.ndarray:
+        kept: np.ndarray = positions[np.searchsorted(quotes, positions) % 2 == 0]
+        return kept
+
+    opens = outside(np.flatnonzero((raw == 0x5B) | (raw == 0x7B)))
+    closes = outside(np.flatnonzero((raw == 0x5D) | (raw == 0x7D)))
+    if not len(opens):
         return 0
-    steps = np.where((brackets == ord("[")) | (brackets == ord("{")), 1, -1)
-    return int(np.cumsum(steps, dtype=np.int64).max())
+    positions = np.concatenate([opens, closes])
+    steps = np.concatenate([np.ones(len(opens), np.int64), np.full(len(closes), -1, np.int64)])
+    return int(np.cumsum(steps[np.argsort(positions, kind="stable")]).max())
 
 
-def _loads(text: str, path: Path) -> Any:
-    depth = json_depth(text)
-    if depth > MAX_JSON_DEPTH:
-        raise InputError(
-            f"JSON nested {depth} levels deep",
-            file=path,
-            expected=f"an export nested at most {MAX_JSON_DEPTH} levels deep",
-        )
-    return json.loads(text)
+def _too_deep(path: Path, depth: int | None = None) -> InputError:
+    shown = f"{depth} levels" if depth is not None else "too"
+    return InputError(
+        f"JSON nested {shown} deep",
+        file=path,
+        expected=f"an export nested at most {MAX_JSON_DEPTH} levels deep",
+    )
 
 
 def read_json(path: Path, *, encoding: str = "utf-8") -> Any:
@@ -458,14 +466,19 @@ def read_json(path: Path, *, encoding: str = "utf-8") -> Any:
     path = Path(path)
     data, encoding = read_text(path, encoding)
     text = _check_text(data, path, encoding)
+    depth = json_depth(data if encoding.lower().replace("_", "-") == "utf-8" else text.encode())
+    if depth > MAX_JSON_DEPTH:
+        raise _too_deep(path, depth)
     try:
-        return _loads(text, path)
+        return json.loads(text)
+    except RecursionError as exc:  # the check above should make this unreachable
+        raise _too_deep(path) from exc
     except json.JSONDecodeError as exc:
         lines = [ln for ln in text.splitlines() if ln.strip()]
         if len(lines) > 1:
             try:
-                return [_loads(ln, path) for ln in lines]
-            except json.JSONDecodeError:
+                return [json.loads(ln) for ln in lines]
+            except (json.JSONDecodeError, RecursionError):
                 pass
         raise InputError(
             f"not valid JSON: {exc.msg}", file=path, row=exc.lineno, expected="a JSON export"
