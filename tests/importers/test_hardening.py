@@ -320,3 +320,37 @@ def test_cli_refusal_is_one_line_and_leaves_the_store_unchanged(tmp_path: Path) 
     assert "Traceback" not in result.output
     assert isinstance(result.exception, SystemExit)
     assert open_store(db).counts() == before
+
+
+# --- found by the fuzz tests ----------------------------------------------------------------
+
+
+def test_a_servicenow_table_api_cell_given_as_a_list_is_refused(tmp_path: Path) -> None:
+    data = json.loads((FIXTURES / "servicenow" / "table_api_display.json").read_text())
+    data["result"][0]["short_description"] = ["a", "b"]
+    error = _refused("servicenow", _write(tmp_path, "t.json", json.dumps(data)))
+    assert (error.row, error.field) == (1, "short_description")
+
+
+def test_a_date_outside_the_storable_range_is_unparseable(tmp_path: Path) -> None:
+    text = INCIDENTS.read_text().replace("2024-03-04 09:40:00", "-3", 1)
+    error = _refused("servicenow", _write(tmp_path, "d.csv", text))
+    assert (error.row, error.field) == (2, "resolved_at")
+    assert "unparseable date" in error.message
+
+
+def test_an_adf_node_whose_type_is_an_object_contributes_nothing(tmp_path: Path) -> None:
+    pages = json.loads(SEARCH.read_text())
+    description = pages[0]["issues"][0]["fields"]["description"]
+    description["content"].append({"type": {"a": 1}, "content": []})
+    batch = read_source("jira", _write(tmp_path, "adf.json", json.dumps(pages)))
+    assert batch.ticket_count == 3
+
+
+def test_a_mapped_jira_field_holding_an_unnamed_object_is_refused(tmp_path: Path) -> None:
+    pages = json.loads(SEARCH.read_text())
+    fields = pages[0]["issues"][0]["fields"]
+    team = next(k for k, v in pages[0]["names"].items() if v == "Team")
+    fields[team] = {"id": "t2"}
+    error = _refused("jira", _write(tmp_path, "team.json", json.dumps(pages)))
+    assert (error.row, error.field) == (1, "Team")

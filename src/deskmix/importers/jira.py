@@ -178,6 +178,9 @@ def import_jira(
     else:
         export = read_csv_issues(path, encoding, delimiter)
         notes.append("a CSV export has no history: no events, reassignments or reopens")
+    rules = (mapping.domain, mapping.tier)
+    read = {*mapping.columns.values(), *(r.by for r in rules if r is not None)}
+    export.refuse_shapeless(read, path)
     rows_read = len(export.issues)
     keys = export.issues["key"].fillna("(no key)")
     labels = dict(zip(export.issues[ROW].tolist(), keys.tolist(), strict=True))

@@ -20,6 +20,7 @@ import pandas as pd
 from deskmix.errors import InputError
 from deskmix.importers.jsondocs import (
     PAGE,
+    is_shapeless,
     named_text,
     names_of,
     page_numbers,
@@ -95,6 +96,19 @@ class JiraExport:
     issues: pd.DataFrame
     changes: pd.DataFrame | None = None
     fields: dict[str, str] = field(default_factory=dict)  # column -> the name the file uses
+    # column -> first record whose value was an object naming nothing (kept as JSON text)
+    shapeless: dict[str, int] = field(default_factory=dict)
+
+    def refuse_shapeless(self, columns: set[str], path: Path) -> None:
+        """A column the mapping reads must hold text or named objects, not JSON text."""
+        for column in sorted(columns & set(self.shapeless)):
+            raise InputError(
+                "a JSON object without a name where the mapping reads text",
+                file=path,
+                row=self.shapeless[column],
+                field=column,
+                expected="text, or an object with a displayName, name or value",
+            )
 
 
 def _derive(frame: pd.DataFrame) -> pd.DataFrame:
@@ -124,7 +138,13 @@ def _names(pages: list[dict[str, Any]]) -> dict[str, str]:
     return names
 
 
-def _flatten(issue: dict[str, Any], names: dict[str, str], path: Path, row: int) -> dict[str, Any]:
+def _flatten(
+    issue: dict[str, Any],
+    names: dict[str, str],
+    path: Path,
+    row: int,
+    shapeless: dict[str, int],
+) -> dict[str, Any]:
     key = issue.get("key")
     if not isinstance(key, str) or not key.strip():
         raise InputError(
@@ -157,6 +177,11 @@ def _flatten(issue: dict[str, Any], names: dict[str, str], path: Path, row: int)
             flat[alias] = flat[name]
     if "Team" not in flat and "team" in fields:
         flat["Team"] = flat["team"]
+    for name, value in fields.items():
+        if is_shapeless(value):
+            for column in (name, names.get(name), "Team" if name == "team" else None):
+                if column in flat:
+                    shapeless.setdefault(column, row)
     return flat
 
 
@@ -247,8 +272,9 @@ def read_json_issues(data: Any, path: Path, group_column: str | None) -> JiraExp
     flat: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     with_changelog: list[bool] = []
+    shapeless: dict[str, int] = {}
     for row, issue in enumerate(issues, start=1):
-        record = _flatten(issue, names, path, row)
+        record = _flatten(issue, names, path, row, shapeless)
         flat.append(record)
         histories = _histories(issue, record["key"], group_fields, path, row)
         with_changelog.append(histories is not None)
@@ -264,7 +290,7 @@ def read_json_issues(data: Any, path: Path, group_column: str | None) -> JiraExp
         for part in ("from", "to"):
             table[f"{kind}_{part}"] = table[f"{kind}_{part}"].astype("string")
     table["created"] = table["created"].astype("string")
-    return JiraExport(issues=frame, changes=table)
+    return JiraExport(issues=frame, changes=table, shapeless=shapeless)
 
 
 # --- CSV ------------------------------------------------------------------------------------

@@ -192,7 +192,17 @@ def names_of(value: object, *, field: str, path: Path, row: int) -> list[str]:
             value=value,
             expected="a JSON list (or null)",
         )
-    return [t for t in (text_of(v) for v in value) if t]
+    return [t for t in (named_text(v, field=field, path=path, row=row) for v in value) if t]
+
+
+def is_shapeless(value: object) -> bool:
+    """An object (or a list holding one) that names nothing: ``text_of`` can only keep it as
+    JSON text, which is fine for a column nobody reads and wrong for a mapped one."""
+    if isinstance(value, list):
+        return any(is_shapeless(v) for v in value)
+    if not isinstance(value, Mapping) or is_adf(value) or "requestType" in value:
+        return False
+    return not any(name in value for name in _NAME_KEYS)
 
 
 def table_of(rows: list[dict[str, str | None]], columns: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -93,6 +93,18 @@ def _to_datetime(text: pd.Series, *, dayfirst: bool, fmt: str | None, utc: bool)
     return pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=dayfirst, utc=utc)
 
 
+# Times the store (nanosecond timestamps) can hold; pandas reads a year such as -3 or 9999
+# in a coarser unit, which would overflow when the times are put together.
+_EARLIEST = pd.Timestamp("1678-01-01", tz="UTC")
+_LATEST = pd.Timestamp("2261-12-31", tz="UTC")
+
+
+def _storable(times: pd.Series) -> pd.Series:
+    """UTC times in nanoseconds, ``NaT`` (reported as unparseable) outside that range."""
+    inside = (times >= _EARLIEST) & (times <= _LATEST)
+    return times.where(inside).astype("datetime64[ns, UTC]")
+
+
 def _parse_distinct(
     sample: pd.Series, *, dayfirst: bool, fmt: str | None, timezone: str, file: str | Path | None
 ) -> pd.Series:
@@ -104,8 +116,8 @@ def _parse_distinct(
         with_offset = sample.str.contains(_OFFSET, regex=True)
     parsed = pd.Series(pd.NaT, index=sample.index, dtype="datetime64[ns, UTC]")
     if with_offset.any():
-        parsed[with_offset] = _to_datetime(
-            sample[with_offset], dayfirst=dayfirst, fmt=fmt, utc=True
+        parsed[with_offset] = _storable(
+            _to_datetime(sample[with_offset], dayfirst=dayfirst, fmt=fmt, utc=True)
         )
     naive = ~with_offset
     if naive.any():
@@ -117,7 +129,7 @@ def _parse_distinct(
                 raise InputError(
                     f"unknown time zone {timezone!r}", file=file, expected="an IANA zone name"
                 ) from exc
-        parsed[naive] = local.dt.tz_convert("UTC")
+        parsed[naive] = _storable(local.dt.tz_convert("UTC"))
     return parsed
 
 
