@@ -245,7 +245,7 @@ def test_excel_unicode_text_is_decoded(tmp_path: Path) -> None:
     path = _write(tmp_path, "unicode.txt", out.getvalue().encode("utf-16"))
     batch = read_source("servicenow", path)
     assert batch.ticket_count == 6
-    assert batch.notes[0].startswith("read as UTF-16 (byte-order mark), tab-delimited")
+    assert batch.notes[0].startswith("read as UTF-16 text, tab-delimited")
 
 
 def test_json_in_utf16_is_decoded(tmp_path: Path) -> None:

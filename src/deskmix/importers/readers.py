@@ -209,7 +209,7 @@ class TextTable:
         """One line for the import report when the file was not plain comma-separated UTF-8."""
         parts: list[str] = []
         if self.encoding.startswith(("utf-16", "utf-32")):
-            parts.append(f"{self.encoding.upper()} (byte-order mark)")
+            parts.append(f"{self.encoding.upper()} text")
         if self.delimiter != ",":
             name = DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
             how = "detected from the header" if self.detected else "as given"
