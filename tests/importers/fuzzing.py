@@ -310,7 +310,7 @@ def snapshot(store: Store) -> tuple[int, ...]:
 def _corpus(data: bytes, is_json: bool) -> str:
     """Every text the source holds: its decoded text, and for JSON each string and number."""
     texts: list[str] = []
-    for codec in ("utf-8-sig", "utf-16", "utf-32", "cp1252", "latin-1"):
+    for codec in ("utf-8-sig", "utf-32", "utf-16", "cp1252", "latin-1"):
         try:
             texts.append(data.decode(codec))
         except UnicodeDecodeError:
