@@ -32,7 +32,24 @@ MappingOption = Annotated[
     ),
 ]
 EncodingOption = Annotated[
-    str, typer.Option("--encoding", help="Text encoding of the file (e.g. latin-1, cp1252).")
+    str,
+    typer.Option(
+        "--encoding",
+        help="Text encoding of the file (e.g. latin-1, cp1252). UTF-16/32 with a byte-order "
+        "mark (Excel's 'Unicode text') is recognised whatever this says.",
+    ),
+]
+
+
+DelimiterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--delimiter",
+        "-d",
+        help="Delimiter of a CSV file: one character, or tab/comma/semicolon/pipe (JSON "
+        "exports ignore it). Default: detected from the header line; the report says which.",
+        show_default=False,
+    ),
 ]
 
 
@@ -84,17 +101,22 @@ def run_import(
     encoding: str,
     db: str | None,
     replace: bool = False,
+    delimiter: str | None = None,
 ) -> ImportOutcome:
     if spec.needs_mapping and mapping is None:
         raise ConfigError(
             f"the {spec.name} source needs --mapping FILE naming your columns; start from "
             f"'deskmix mapping show {spec.name}' (see examples/mappings/README.md)"
         )
+    from deskmix.importers.readers import parse_delimiter
     from deskmix.importers.writer import write_import
 
+    chosen = parse_delimiter(delimiter) if delimiter is not None else None
     with progress_bar() as progress:
         task = progress.add_task(f"reading {file.name}", total=None)
-        batch = read_source(spec.name, file, mapping_file=mapping, encoding=encoding)
+        batch = read_source(
+            spec.name, file, mapping_file=mapping, encoding=encoding, delimiter=chosen
+        )
         progress.update(
             task,
             description=f"writing {file.name}",
@@ -126,8 +148,9 @@ def _make_command(spec: ImporterSpec) -> None:
                 "version (use after correcting a mapping). Default: keep stored tickets.",
             ),
         ] = False,
+        delimiter: DelimiterOption = None,
     ) -> None:
-        user_errors(run_import)(spec, file, mapping, encoding, db, replace)
+        user_errors(run_import)(spec, file, mapping, encoding, db, replace, delimiter)
 
     command.__doc__ = spec.help
     app.command(spec.name, help=spec.help)(command)

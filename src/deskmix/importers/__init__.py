@@ -74,18 +74,30 @@ IMPORTERS: dict[str, ImporterSpec] = {
 
 
 def read_source(
-    source: str, path: Path, *, mapping_file: Path | None = None, encoding: str = "utf-8"
+    source: str,
+    path: Path,
+    *,
+    mapping_file: Path | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
 ) -> ImportBatch:
     """Read ``path`` with the named source's importer.
 
     The batch remembers which mapping read it: the same file read through a corrected mapping
-    is a new import, not a repeat of the old one.
+    is a new import, not a repeat of the old one. ``delimiter`` ``None`` detects a delimited
+    file's delimiter from its header; the report says how a file was read when it was not
+    comma-separated UTF-8.
     """
-    from deskmix.importers.readers import file_hash
+    from deskmix.importers.readers import file_hash, reading_note
 
-    batch = IMPORTERS[source].read(Path(path), mapping_file=mapping_file, encoding=encoding)
+    batch = IMPORTERS[source].read(
+        Path(path), mapping_file=mapping_file, encoding=encoding, delimiter=delimiter
+    )
     if mapping_file is not None:
         batch.mapping_hash = file_hash(Path(mapping_file))
+    note = reading_note(Path(path), encoding, delimiter)
+    if note is not None:
+        batch.notes.insert(0, note)
     return batch
 
 

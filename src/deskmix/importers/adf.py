@@ -26,6 +26,12 @@ _ATOM_TEXT: dict[str, tuple[str, ...]] = {
 }
 
 
+def _kind(node: object) -> str | None:
+    """A node's type, when it is one (a malformed export may put an object there)."""
+    kind = node.get("type") if isinstance(node, Mapping) else None
+    return kind if isinstance(kind, str) else None
+
+
 def is_adf(value: object) -> bool:
     """A JSON value that is an ADF document (the root node of a rich-text field)."""
     return isinstance(value, Mapping) and value.get("type") == "doc"
@@ -45,7 +51,7 @@ def _atom_text(node: Mapping[str, object]) -> str:
 def _render(node: object) -> str:
     if not isinstance(node, Mapping):
         return ""
-    kind = node.get("type")
+    kind = _kind(node)
     if kind == "text":
         text = node.get("text")
         return text if isinstance(text, str) else ("" if text is None else str(text))
@@ -60,7 +66,7 @@ def _render(node: object) -> str:
     lines: list[str] = []
     run: list[str] = []
     for child in content:
-        if isinstance(child, Mapping) and child.get("type") in _INLINE:
+        if _kind(child) in _INLINE:
             run.append(_render(child))
             continue
         if run:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from deskmix.domain.ticket import EVENT_FIELDS, TICKET_FIELDS, Event, Ticket, Tier
+from deskmix.importers.limits import check_batch
 
 
 @dataclass
@@ -39,6 +40,7 @@ class ImportBatch:
         self.tickets_frame = self.tickets_frame[list(TICKET_FIELDS)]
         if len(self.events_frame):
             self.events_frame = self.events_frame[list(EVENT_FIELDS)]
+        check_batch(self.tickets_frame, self.events_frame, self.path)
 
     @property
     def ticket_count(self) -> int:

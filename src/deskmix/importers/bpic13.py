@@ -130,12 +130,16 @@ def _events(raw: pd.DataFrame, path: Path, fmt: str | None, timezone: str) -> pd
 
 
 def import_bpic13(
-    path: Path, *, mapping_file: Path | None = None, encoding: str = "utf-8"
+    path: Path,
+    *,
+    mapping_file: Path | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
 ) -> ImportBatch:
     """Read the log, rebuild one ticket per incident, keep every row as an event."""
     path = Path(path)
     mapping = load_mapping(SOURCE, mapping_file)
-    raw = read_table(path, encoding=encoding)
+    raw = read_table(path, encoding=encoding, delimiter=delimiter)
     require_columns(raw, REQUIRED, path)
     events = sequence(_events(raw, path, mapping.dates.format or "ISO8601", mapping.dates.timezone))
     events["tier"], tier_unmapped = event_tiers(mapping.tier, events)

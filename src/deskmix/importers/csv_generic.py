@@ -13,10 +13,14 @@ SOURCE = "csv"
 
 
 def import_csv(
-    path: Path, *, mapping_file: Path | None = None, encoding: str = "utf-8"
+    path: Path,
+    *,
+    mapping_file: Path | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
 ) -> ImportBatch:
     mapping = load_mapping(SOURCE, mapping_file)
-    raw = read_table(path, encoding=encoding)
+    raw = read_table(path, encoding=encoding, delimiter=delimiter)
     tickets, unmapped = build_tickets(raw, mapping, source=SOURCE, path=path)
     notes = []
     if not mapping.columns:

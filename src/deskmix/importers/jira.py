@@ -32,7 +32,12 @@ from deskmix.importers.jira_flat import (
     read_csv_issues,
     read_json_issues,
 )
-from deskmix.importers.jsondocs import keep_latest, naming_records, require_values
+from deskmix.importers.jsondocs import (
+    keep_latest,
+    naming_records,
+    refuse_repeats,
+    require_values,
+)
 from deskmix.importers.mapping import SourceMapping, load_mapping
 from deskmix.importers.parsing import parse_datetime
 from deskmix.importers.readers import ROW, file_hash, read_json
@@ -152,7 +157,11 @@ def _with_events(
 
 
 def import_jira(
-    path: Path, *, mapping_file: Path | None = None, encoding: str = "utf-8"
+    path: Path,
+    *,
+    mapping_file: Path | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
 ) -> ImportBatch:
     """Read a Jira export (JSON pages or CSV) into tickets and, from changelogs, events."""
     path = Path(path)
@@ -167,8 +176,11 @@ def import_jira(
             dates = mapping.dates.model_copy(update={"format": "ISO8601"})
             mapping = mapping.model_copy(update={"dates": dates})
     else:
-        export = read_csv_issues(path, encoding)
+        export = read_csv_issues(path, encoding, delimiter)
         notes.append("a CSV export has no history: no events, reassignments or reopens")
+    rules = (mapping.domain, mapping.tier)
+    read = {*mapping.columns.values(), *(r.by for r in rules if r is not None)}
+    export.refuse_shapeless(read, path)
     rows_read = len(export.issues)
     keys = export.issues["key"].fillna("(no key)")
     labels = dict(zip(export.issues[ROW].tolist(), keys.tolist(), strict=True))
@@ -176,6 +188,7 @@ def import_jira(
     with naming_records(labels, "issue", fields=export.fields):
         if export.changes is None and mapping.dates.format is None:
             normalise_csv_dates(export.issues, export.fields, path)
+        refuse_repeats(export.issues, key="key", path=path, noun="issue")
         issues, repeated = keep_latest(export.issues, key="key", updated="updated")
         if repeated:
             notes.append(f"{repeated} repeated issues (overlapping pages) kept once, newest copy")

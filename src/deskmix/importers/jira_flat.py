@@ -18,7 +18,18 @@ from typing import Any
 import pandas as pd
 
 from deskmix.errors import InputError
-from deskmix.importers.jsondocs import names_of, pages_of, records_of, table_of, text_of
+from deskmix.importers.jsondocs import (
+    PAGE,
+    is_shapeless,
+    named_text,
+    names_of,
+    page_numbers,
+    pages_of,
+    records_of,
+    scalar_text,
+    table_of,
+    text_of,
+)
 from deskmix.importers.parsing import DEFAULT_MISSING, clean_missing
 from deskmix.importers.readers import ROW, read_table, require_columns
 
@@ -73,6 +84,9 @@ CSV_DATE_EXPECTED = (
 _CUSTOM = re.compile(r"^Custom field \((.+)\)$")
 _REPEAT = re.compile(r"^(.*)\.(\d+)$")
 _CHANGE_KINDS = ("status", "assignee", "group")
+# Standard fields and the shape each must have: one value, or one named thing.
+SCALAR_FIELDS = ("summary", "created", "resolutiondate", "updated")
+NAMED_FIELDS = ("priority", "status", "issuetype", "resolution", "assignee", "reporter")
 
 
 @dataclass
@@ -82,6 +96,19 @@ class JiraExport:
     issues: pd.DataFrame
     changes: pd.DataFrame | None = None
     fields: dict[str, str] = field(default_factory=dict)  # column -> the name the file uses
+    # column -> first record whose value was an object naming nothing (kept as JSON text)
+    shapeless: dict[str, int] = field(default_factory=dict)
+
+    def refuse_shapeless(self, columns: set[str], path: Path) -> None:
+        """A column the mapping reads must hold text or named objects, not JSON text."""
+        for column in sorted(columns & set(self.shapeless)):
+            raise InputError(
+                "a JSON object without a name where the mapping reads text",
+                file=path,
+                row=self.shapeless[column],
+                field=column,
+                expected="text, or an object with a displayName, name or value",
+            )
 
 
 def _derive(frame: pd.DataFrame) -> pd.DataFrame:
@@ -111,7 +138,13 @@ def _names(pages: list[dict[str, Any]]) -> dict[str, str]:
     return names
 
 
-def _flatten(issue: dict[str, Any], names: dict[str, str], path: Path, row: int) -> dict[str, Any]:
+def _flatten(
+    issue: dict[str, Any],
+    names: dict[str, str],
+    path: Path,
+    row: int,
+    shapeless: dict[str, int],
+) -> dict[str, Any]:
     key = issue.get("key")
     if not isinstance(key, str) or not key.strip():
         raise InputError(
@@ -134,10 +167,7 @@ def _flatten(issue: dict[str, Any], names: dict[str, str], path: Path, row: int)
         )
     flat: dict[str, Any] = {"key": key}
     for name, value in fields.items():
-        if name in ("components", "labels"):
-            flat[name] = ", ".join(names_of(value, field=name, path=path, row=row)) or None
-        else:
-            flat[name] = text_of(value)
+        flat[name] = _field_text(name, value, path, row)
         if isinstance(value, dict) and "requestType" in value:
             flat["request_type"] = flat[name]
     for name in list(flat):
@@ -147,7 +177,24 @@ def _flatten(issue: dict[str, Any], names: dict[str, str], path: Path, row: int)
             flat[alias] = flat[name]
     if "Team" not in flat and "team" in fields:
         flat["Team"] = flat["team"]
+    for name, value in fields.items():
+        if is_shapeless(value):
+            for column in (name, names.get(name), "Team" if name == "team" else None):
+                if column in flat:
+                    shapeless.setdefault(column, row)
     return flat
+
+
+def _field_text(name: str, value: object, path: Path, row: int) -> str | None:
+    """A field's text, refusing a standard field of the wrong shape (a list as summary)."""
+    where = name
+    if name in ("components", "labels"):
+        return ", ".join(names_of(value, field=where, path=path, row=row)) or None
+    if name in SCALAR_FIELDS or name == "description":
+        return scalar_text(value, field=where, path=path, row=row, adf=name == "description")
+    if name in NAMED_FIELDS:
+        return named_text(value, field=where, path=path, row=row)
+    return text_of(value)
 
 
 def _group_fields(group_column: str | None, names: dict[str, str]) -> set[str]:
@@ -225,14 +272,16 @@ def read_json_issues(data: Any, path: Path, group_column: str | None) -> JiraExp
     flat: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     with_changelog: list[bool] = []
+    shapeless: dict[str, int] = {}
     for row, issue in enumerate(issues, start=1):
-        record = _flatten(issue, names, path, row)
+        record = _flatten(issue, names, path, row, shapeless)
         flat.append(record)
         histories = _histories(issue, record["key"], group_fields, path, row)
         with_changelog.append(histories is not None)
         changes.extend(histories or [])
     frame = _derive(table_of(flat, STANDARD))
     frame["_changelog"] = with_changelog
+    frame[PAGE] = page_numbers(pages, key="issues")
     parts = [f"{k}_{part}" for k in _CHANGE_KINDS for part in ("changed", "from", "to")]
     change_columns = ["ticket_id", "created", "hpos", ROW, *parts]
     table = pd.DataFrame.from_records(changes, columns=change_columns)
@@ -241,7 +290,7 @@ def read_json_issues(data: Any, path: Path, group_column: str | None) -> JiraExp
         for part in ("from", "to"):
             table[f"{kind}_{part}"] = table[f"{kind}_{part}"].astype("string")
     table["created"] = table["created"].astype("string")
-    return JiraExport(issues=frame, changes=table)
+    return JiraExport(issues=frame, changes=table, shapeless=shapeless)
 
 
 # --- CSV ------------------------------------------------------------------------------------
@@ -294,8 +343,8 @@ def normalise_csv_dates(frame: pd.DataFrame, fields: dict[str, str], path: Path)
         frame[column] = iso.where(parsed.notna(), text)
 
 
-def read_csv_issues(path: Path, encoding: str) -> JiraExport:
-    raw = read_table(path, encoding=encoding)
+def read_csv_issues(path: Path, encoding: str, delimiter: str | None = None) -> JiraExport:
+    raw = read_table(path, encoding=encoding, delimiter=delimiter)
     require_columns(raw, {"id": "Issue key", "opened_at": "Created"}, path)
     frame = _join_repeats(raw)
     fields: dict[str, str] = {}

@@ -23,6 +23,7 @@ from deskmix.importers.readers import ROW
 # Keys that name a JSON object's human-readable value, in order of preference: users carry
 # displayName, priorities/statuses/components a name, select lists a value.
 _NAME_KEYS = ("displayName", "name", "value", "title", "key")
+PAGE = "__page__"  # which response document a record came from (1-based)
 
 
 def pages_of(data: Any, *, key: str, path: Path, expected: str) -> list[dict[str, Any]]:
@@ -80,6 +81,75 @@ def records_of(pages: list[dict[str, Any]], *, key: str, path: Path) -> list[dic
     return records
 
 
+def page_numbers(pages: list[dict[str, Any]], *, key: str) -> list[int]:
+    """Each record's document number, in the order ``records_of`` returns the records."""
+    return [n for n, page in enumerate(pages, start=1) for _ in page[key]]
+
+
+def _scalar(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def _wrong_type(value: object, *, field: str, path: Path, row: int, expected: str) -> InputError:
+    return InputError(
+        f"a JSON {_json_type(value)} where a value was expected",
+        file=path,
+        row=row,
+        field=field,
+        value=value,
+        expected=expected,
+    )
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, list):
+        return "list"
+    return type(value).__name__
+
+
+def scalar_text(
+    value: object, *, field: str, path: Path, row: int, adf: bool = False
+) -> str | None:
+    """A field that holds one value (a title, a time, an id): text, a number or null.
+
+    A list or an object there is a malformed export: joining or dumping it would store text
+    the source never held. ``adf`` also accepts an ADF rich-text document (Jira descriptions).
+    """
+    if adf and is_adf(value):
+        return flatten_adf(value)
+    try:
+        return _scalar(value)
+    except TypeError:
+        expected = "text, a number or null" + (" (or an ADF document)" if adf else "")
+        raise _wrong_type(value, field=field, path=path, row=row, expected=expected) from None
+
+
+def named_text(value: object, *, field: str, path: Path, row: int) -> str | None:
+    """A field that names one thing (a priority, a status, a person): its text, or an
+    object carrying a name (``displayName``, ``name``, ``value``) as text."""
+    if isinstance(value, Mapping):
+        for name in _NAME_KEYS:
+            if name in value and not isinstance(value[name], Mapping | list):
+                return _scalar(value[name])
+        raise InputError(
+            "object without a name",
+            file=path,
+            row=row,
+            field=field,
+            value=value,
+            expected=f"text, or an object with one of: {', '.join(_NAME_KEYS)}",
+        )
+    return scalar_text(value, field=field, path=path, row=row)
+
+
 def text_of(value: object) -> str | None:
     """A JSON value as the text a person would read in the tool's UI.
 
@@ -122,7 +192,17 @@ def names_of(value: object, *, field: str, path: Path, row: int) -> list[str]:
             value=value,
             expected="a JSON list (or null)",
         )
-    return [t for t in (text_of(v) for v in value) if t]
+    return [t for t in (named_text(v, field=field, path=path, row=row) for v in value) if t]
+
+
+def is_shapeless(value: object) -> bool:
+    """An object (or a list holding one) that names nothing: ``text_of`` can only keep it as
+    JSON text, which is fine for a column nobody reads and wrong for a mapped one."""
+    if isinstance(value, list):
+        return any(is_shapeless(v) for v in value)
+    if not isinstance(value, Mapping) or is_adf(value) or "requestType" in value:
+        return False
+    return not any(name in value for name in _NAME_KEYS)
 
 
 def table_of(rows: list[dict[str, str | None]], columns: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -136,11 +216,34 @@ def table_of(rows: list[dict[str, str | None]], columns: tuple[str, ...] = ()) -
     return frame
 
 
+def refuse_repeats(frame: pd.DataFrame, *, key: str, path: Path, noun: str) -> None:
+    """The same record twice in one response document (or in a CSV export, one document) is
+    a broken export, not an overlap of pages: refuse it, naming both rows."""
+    pages = frame[PAGE] if PAGE in frame.columns else pd.Series(1, index=frame.index)
+    keyed = pd.DataFrame({"k": frame[key], "p": pages}).dropna()
+    repeated = keyed.duplicated(keep=False)
+    if not repeated.any():
+        return
+    first_key = keyed.loc[repeated, "k"].iloc[0]
+    first_page = keyed.loc[repeated, "p"].iloc[0]
+    same = (keyed["k"] == first_key) & (keyed["p"] == first_page)
+    where = frame.loc[same[same].index, ROW].tolist()
+    raise InputError(
+        f"{noun} appears more than once (rows {', '.join(map(str, where[:5]))})",
+        file=path,
+        row=int(where[1]),
+        field=key,
+        value=first_key,
+        expected=f"one entry per {noun} (a later page may repeat it; one page may not)",
+    )
+
+
 def keep_latest(frame: pd.DataFrame, *, key: str, updated: str) -> tuple[pd.DataFrame, int]:
     """One record per key: the most recently updated (else the last in the file).
 
     Paged and incremental exports repeat a record that changed while the pages were fetched;
-    the newest copy is the truth, and dropping the others is not an error.
+    the newest copy is the truth, and dropping the others is not an error (repeats within
+    one page are refused first, by ``refuse_repeats``).
     """
     keys = frame[key]
     if not keys.dropna().duplicated().any():

@@ -16,6 +16,7 @@ import pandas as pd
 
 from deskmix.domain.priority import Priority, PriorityMatrix
 from deskmix.errors import InputError
+from deskmix.importers.limits import INT_MAX
 
 DEFAULT_MISSING: tuple[str, ...] = ("", "?", "NULL", "null", "None", "N/A", "n/a", "NaN", "nan")
 
@@ -36,7 +37,9 @@ _PRIORITY_WORDS: dict[str, Priority] = {
     "trivial": Priority.P5,
 }
 _LEVEL_WORDS: dict[str, int] = {"high": 1, "medium": 2, "moderate": 2, "low": 3}
-_LEADING_NUMBER = re.compile(r"^\s*[Pp]?(\d+)\b")
+# At most nine digits: a longer number is no priority or level, and int() of thousands of
+# digits is refused by Python itself.
+_LEADING_NUMBER = re.compile(r"^\s*[Pp]?(\d{1,9})\b")
 
 PRIORITY_EXPECTED = "P1..P5, 1..5, '1 - Critical', or a word such as critical/high/medium/low"
 LEVEL_EXPECTED = "1..3 (1 = high), '2 - Medium', or high/medium/low"
@@ -90,6 +93,18 @@ def _to_datetime(text: pd.Series, *, dayfirst: bool, fmt: str | None, utc: bool)
     return pd.to_datetime(text, errors="coerce", format="mixed", dayfirst=dayfirst, utc=utc)
 
 
+# Times the store (nanosecond timestamps) can hold; pandas reads a year such as -3 or 9999
+# in a coarser unit, which would overflow when the times are put together.
+_EARLIEST = pd.Timestamp("1678-01-01", tz="UTC")
+_LATEST = pd.Timestamp("2261-12-31", tz="UTC")
+
+
+def _storable(times: pd.Series) -> pd.Series:
+    """UTC times in nanoseconds, ``NaT`` (reported as unparseable) outside that range."""
+    inside = (times >= _EARLIEST) & (times <= _LATEST)
+    return times.where(inside).astype("datetime64[ns, UTC]")
+
+
 def _parse_distinct(
     sample: pd.Series, *, dayfirst: bool, fmt: str | None, timezone: str, file: str | Path | None
 ) -> pd.Series:
@@ -101,8 +116,8 @@ def _parse_distinct(
         with_offset = sample.str.contains(_OFFSET, regex=True)
     parsed = pd.Series(pd.NaT, index=sample.index, dtype="datetime64[ns, UTC]")
     if with_offset.any():
-        parsed[with_offset] = _to_datetime(
-            sample[with_offset], dayfirst=dayfirst, fmt=fmt, utc=True
+        parsed[with_offset] = _storable(
+            _to_datetime(sample[with_offset], dayfirst=dayfirst, fmt=fmt, utc=True)
         )
     naive = ~with_offset
     if naive.any():
@@ -114,7 +129,7 @@ def _parse_distinct(
                 raise InputError(
                     f"unknown time zone {timezone!r}", file=file, expected="an IANA zone name"
                 ) from exc
-        parsed[naive] = local.dt.tz_convert("UTC")
+        parsed[naive] = _storable(local.dt.tz_convert("UTC"))
     return parsed
 
 
@@ -177,8 +192,13 @@ def parse_int(
     field: str,
     file: str | Path | None = None,
     minimum: int = 0,
+    maximum: int = INT_MAX,
 ) -> pd.Series:
-    """Whole numbers at or above ``minimum``; missing stays missing."""
+    """Whole numbers from ``minimum`` to ``maximum``; missing stays missing.
+
+    The maximum is the store's integer column: a larger count would wrap around (1e30
+    became -9223372036854775808) or fail at insert time.
+    """
     numbers = pd.to_numeric(values, errors="coerce")
     present = values.notna()
     bad_mask = present & (numbers.isna() | (numbers % 1 != 0) | (numbers < minimum))
@@ -190,6 +210,16 @@ def parse_int(
             file=file,
             message="not a whole number" if minimum == 0 else f"not a whole number >= {minimum}",
             expected=f"a whole number >= {minimum}",
+        )
+    too_large = present & (numbers > maximum)
+    if too_large.any():
+        raise _fail(
+            values[too_large],
+            rows,
+            field=field,
+            file=file,
+            message="number too large",
+            expected=f"a whole number from {minimum} to {maximum:,}",
         )
     return numbers.astype("Int64")
 

@@ -5,21 +5,40 @@ with the place and the reason, before any parsing starts.
 from __future__ import annotations
 
 import codecs
+import csv
 import gzip
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from deskmix.errors import InputError
 
 ROW = "__row__"
 _SNIFF_BYTES = 64 * 1024
+# Delimiters a spreadsheet writes: comma, semicolon (locales with a decimal comma), tab
+# (Excel's "Unicode text"), pipe. The header line says which one a file uses.
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Characters that cannot be seen in a header and never belong in a column name: zero-width
+# space/joiners, word joiner, BOM. A no-break space reads as a space.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# JSON deeper than this is no export: real Jira/Zendesk/ServiceNow documents (ADF included)
+# stay within a few dozen levels, and every reader of the tree recurses once per level.
+MAX_JSON_DEPTH = 200
 
 
 def file_hash(path: Path) -> str:
@@ -45,6 +64,17 @@ def _open_bytes(path: Path) -> bytes:
     return data
 
 
+def _head(path: Path) -> bytes:
+    """The first bytes of a file (decompressed when gzipped): enough to sniff its format."""
+    opener = gzip.open if path.suffix == ".gz" else Path.open
+    try:
+        with opener(path, "rb") as handle:
+            head: bytes = handle.read(_SNIFF_BYTES)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"cannot read the file ({exc})", file=path) from exc
+    return head
+
+
 def require_codec(encoding: str, path: Path | None = None) -> None:
     """Refuse an encoding Python cannot decode with, naming it, before any bytes are read."""
     try:
@@ -59,11 +89,40 @@ def require_codec(encoding: str, path: Path | None = None) -> None:
         ) from exc
 
 
+def _is_wide(encoding: str) -> bool:
+    """UTF-16 and UTF-32 text is full of NUL bytes; only those encodings may carry them."""
+    return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+
+
+def _to_utf8(data: bytes, path: Path, encoding: str) -> tuple[bytes, str]:
+    """UTF-16/32 text (by its BOM, or as the user said) re-encoded as UTF-8, and the encoding
+    the rest of the reading uses.
+
+    Excel saves "Unicode text" as UTF-16 with a BOM; every later step (the binary check, the
+    CSV parser, the delimiter count) works on ASCII-compatible bytes, so such a file is
+    turned into UTF-8 once, here.
+    """
+    wide = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if wide is None and not _is_wide(encoding):
+        return data, encoding
+    codec = wide or encoding
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"bytes at position {exc.start} are not valid {codec}",
+            file=path,
+            expected=f"{codec} text throughout (the file starts as {codec})",
+        ) from exc
+    return text.removeprefix("\ufeff").encode("utf-8"), "utf-8"
+
+
 def _check_text(data: bytes, path: Path, encoding: str, *, decode: bool = True) -> str:
     """The text, after refusing empty, binary or wrongly encoded bytes.
 
     With ``decode=False`` the bytes are only validated (and ``""`` returned): pure ASCII is
     valid UTF-8, and checking for it is ten times faster than decoding a large export.
+    ``data`` is ASCII-compatible here (``_to_utf8`` has turned UTF-16/32 into UTF-8).
     """
     if not data or data.isspace():  # no copy of a large file, unlike data.strip()
         raise InputError("file is empty", file=path, expected="a header row and data rows")
@@ -71,7 +130,6 @@ def _check_text(data: bytes, path: Path, encoding: str, *, decode: bool = True) 
         raise InputError(
             "binary file, not text", file=path, expected="a CSV or JSON export (UTF-8 text)"
         )
-    require_codec(encoding, path)
     utf8 = encoding.lower().replace("_", "-") == "utf-8"
     if not decode and utf8 and data.isascii():
         return ""
@@ -87,24 +145,228 @@ def _check_text(data: bytes, path: Path, encoding: str, *, decode: bool = True) 
         ) from exc
 
 
+def read_text(path: Path, encoding: str = "utf-8") -> tuple[bytes, str]:
+    """A text file's bytes (UTF-16/32 already re-encoded as UTF-8) and their encoding,
+    after refusing a missing, empty, binary or wrongly encoded file."""
+    require_codec(encoding, path)
+    data, encoding = _to_utf8(_open_bytes(path), path, encoding)
+    _check_text(data, path, encoding, decode=False)
+    return data, encoding
+
+
+def parse_delimiter(value: str) -> str:
+    """A ``--delimiter`` as given on a command line: one character, or a name for it."""
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    delimiter = named.get(value.strip().lower(), value)
+    if (
+        len(delimiter) != 1
+        or not delimiter.isascii()
+        or delimiter in '"\r\n'
+        or delimiter.isalnum()
+    ):
+        raise InputError(
+            "not a usable delimiter",
+            field="delimiter",
+            value=value,
+            expected="one ASCII character such as , ; | or the word tab",
+        )
+    return delimiter
+
+
+def _header_line(data: bytes) -> bytes:
+    """The first record, up to its first line break outside quotes (headers are short)."""
+    head = data[:_SNIFF_BYTES]
+    inside = False
+    for position, byte in enumerate(head):
+        if byte == 0x22:
+            inside = not inside
+        elif byte in (0x0A, 0x0D) and not inside:
+            return head[:position]
+    return head
+
+
+def detect_delimiter(data: bytes) -> str:
+    """The delimiter the header line uses most often outside quotes; a comma on a tie.
+
+    A header is a row of names: whichever of comma, semicolon, tab or pipe separates them is
+    the file's delimiter (Excel in a decimal-comma locale writes semicolons).
+    """
+    header = re.sub(rb'"[^"]*"', b"", _header_line(data))
+    counts = {d: header.count(d.encode()) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """How a delimited file was read: its encoding and delimiter, and whether detected."""
+
+    encoding: str
+    delimiter: str
+    detected: bool
+
+    def note(self) -> str | None:
+        """One line for the import report when the file was not plain comma-separated UTF-8."""
+        parts: list[str] = []
+        if self.encoding.startswith(("utf-16", "utf-32")):
+            parts.append(f"{self.encoding.upper()} text")
+        if self.delimiter != ",":
+            name = DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+            how = "detected from the header" if self.detected else "as given"
+            parts.append(f"{name}-delimited ({how})")
+        return "read as " + ", ".join(parts) if parts else None
+
+
+def text_table(path: Path, encoding: str = "utf-8", delimiter: str | None = None) -> TextTable:
+    """How ``read_table`` reads ``path``: the encoding its BOM says and the header's delimiter."""
+    head = _head(path)
+    wide = next((name for bom, name in _BOMS if head.startswith(bom)), None)
+    if wide is not None:
+        head = head.decode(wide, errors="ignore").encode("utf-8")
+    chosen = delimiter if delimiter is not None else detect_delimiter(head)
+    return TextTable(wide or encoding, chosen, detected=delimiter is None)
+
+
+def reading_note(path: Path, encoding: str, delimiter: str | None) -> str | None:
+    """How a delimited file was read, for the import report; ``None`` for JSON and XLSX, and
+    for plain comma-separated files."""
+    name = path.name.lower()
+    if name.endswith((".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson", ".json.gz")):
+        return None
+    table = text_table(path, encoding, delimiter)
+    head = _head(path)
+    if table.encoding != encoding:
+        wide = next((n for bom, n in _BOMS if head.startswith(bom)), "utf-8")
+        head = head.decode(wide, errors="ignore").encode("utf-8")
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        return None  # a JSON export, whatever its name
+    return table.note()
+
+
+def _record_fields(data: bytes, delimiter: str) -> np.ndarray:
+    """Fields per record, blank lines left out, for RFC 4180 quoting (quotes in pairs).
+
+    Vectorised: a delimiter or line break counts only outside quotes, which is where an even
+    number of quote characters precede it. A stray quote inside an unquoted cell upsets the
+    pairing; the caller checks any disagreement with Python's csv module before refusing.
+    """
+    raw = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == 0x22)
+    end = 0x0A if b"\n" in data else 0x0D
+
+    def outside(positions: np.ndarray) -> np.ndarray:
+        if not len(quotes):
+            return positions
+        kept: np.ndarray = positions[np.searchsorted(quotes, positions) % 2 == 0]
+        return kept
+
+    breaks = outside(np.flatnonzero(raw == end))
+    if not len(breaks) or breaks[-1] != len(raw) - 1:
+        breaks = np.append(breaks, len(raw))
+    starts = np.append(0, breaks[:-1] + 1)
+    delims = outside(np.flatnonzero(raw == ord(delimiter)))
+    per_record = np.diff(np.append(0, np.searchsorted(delims, breaks))) + 1
+    length = breaks - starts
+    cr = np.zeros(len(breaks), dtype=bool)
+    ends_before = breaks[length > 0] - 1
+    cr[length > 0] = raw[ends_before] == 0x0D
+    blank = (length - cr) <= 0
+    fields: np.ndarray = per_record[~blank]
+    return fields
+
+
+def _exact_fields(data: bytes, path: Path, encoding: str, delimiter: str) -> list[list[str]]:
+    """Records as Python's csv module (and pandas) read them, blank lines left out; only the
+    header keeps its cells (the others are emptied to save memory, their count kept)."""
+    text = data.decode("utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding)
+    records: list[list[str]] = []
+    csv.field_size_limit(max(csv.field_size_limit(), len(data)))  # a cell may be the file
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if record:
+                records.append(record if not records else [""] * len(record))
+    except csv.Error as exc:
+        raise InputError(f"not a well-formed CSV: {exc}", file=path, row=len(records) + 1) from exc
+    return records
+
+
+def check_row_lengths(data: bytes, path: Path, encoding: str, delimiter: str) -> None:
+    """Every row must have as many cells as the header: a row cut short (a truncated file,
+    a hand-edited line) is refused like a row with a cell too many, naming the row.
+
+    pandas pads a short row with empty cells and reads a file whose rows all have one cell
+    more than the header with the first column as an index; either would import silently.
+    """
+    fields = _record_fields(data, delimiter)
+    if len(fields) and (fields == fields[0]).all():
+        return
+    records = _exact_fields(data, path, encoding, delimiter)
+    exact = np.array([len(r) for r in records])
+    wrong = np.flatnonzero(exact != exact[0]) if len(exact) else exact
+    if not len(wrong):
+        return
+    first = int(wrong[0])
+    got, want = int(exact[first]), int(exact[0])
+    more = len(wrong) - 1
+    cut = got < want and first == len(exact) - 1
+    raise InputError(
+        f"row has {got} cells, the header has {want}"
+        + (" (the file may be cut short)" if cut else "")
+        + (f" ({more} more rows like it)" if more else ""),
+        file=path,
+        row=first + 1,
+        field=records[0][got].strip() if got < want else None,
+        expected=f"{want} cells on every row, separated by {delimiter!r}",
+    )
+
+
+def clean_header(names: list[object], path: Path) -> list[str]:
+    """Header names without invisible characters; a name holding a quote or a line break
+    means the header itself is broken, and the columns after it cannot be trusted."""
+    cleaned: list[str] = []
+    for position, name in enumerate(names, start=1):
+        text = _INVISIBLE.sub("", str(name)).replace("\u00a0", " ").strip()
+        if any(c in text for c in '"\r\n'):
+            raise InputError(
+                f"header cell {position} holds a stray quote or line break",
+                file=path,
+                row=1,
+                value=text,
+                expected="column names without quotes inside them (re-export the file)",
+            )
+        if text in cleaned:
+            raise InputError(
+                f"header cells {cleaned.index(text) + 1} and {position} both read {text!r} once "
+                "spaces and invisible characters are removed",
+                file=path,
+                row=1,
+                expected="distinct column names",
+            )
+        cleaned.append(text)
+    return cleaned
+
+
 def read_table(
     path: Path,
     *,
     encoding: str = "utf-8",
     sheet: str | int = 0,
     usecols: Callable[[str], bool] | None = None,
+    delimiter: str | None = None,
 ) -> pd.DataFrame:
-    """CSV (optionally gzipped) or XLSX as strings, plus a ``__row__`` column for error messages.
+    """CSV (optionally gzipped, any common delimiter, UTF-16 with a BOM) or XLSX as strings,
+    plus a ``__row__`` column for error messages.
 
     Row numbers count the header as row 1, as a spreadsheet does. ``usecols`` (given the
-    stripped header name) lets a reader of a wide export skip the columns it never uses, which
-    is most of the parsing time on a large event log.
+    cleaned header name) lets a reader of a wide export skip the columns it never uses, which
+    is most of the parsing time on a large event log. ``delimiter`` ``None`` detects it from
+    the header line.
     """
     path = Path(path)
     seen: list[str] = []
 
     def keep(name: object) -> bool:
-        seen.append(str(name).strip())
+        seen.append(_INVISIBLE.sub("", str(name)).replace("\u00a0", " ").strip())
         return usecols is None or usecols(seen[-1])
 
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
@@ -112,25 +374,29 @@ def read_table(
         if usecols is not None:
             frame = frame[[c for c in frame.columns if keep(c)]]
     else:
-        data = _open_bytes(path)
-        _check_text(data, path, encoding, decode=False)  # refuse bad input before parsing
+        data, encoding = read_text(path, encoding)
+        sep = delimiter if delimiter is not None else detect_delimiter(data)
+        check_row_lengths(data, path, encoding, sep)
         codec = "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
         try:
             # Bytes, not the decoded text: the C parser decodes faster than a StringIO re-encode.
             frame = pd.read_csv(
                 io.BytesIO(data),
+                sep=sep,
                 encoding=codec,
                 dtype=str,
                 keep_default_na=False,
                 na_values=[],
                 skipinitialspace=False,
+                index_col=False,
                 usecols=None if usecols is None else keep,
             )
         except pd.errors.ParserError as exc:
-            raise InputError(f"not a well-formed CSV: {exc}", file=path) from exc
+            reason = " ".join(str(exc).split())  # pandas ends its message with a line break
+            raise InputError(f"not a well-formed CSV: {reason}", file=path) from exc
         except pd.errors.EmptyDataError as exc:
             raise InputError("file has no header row", file=path) from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = clean_header(list(frame.columns), path)
     if usecols is not None and not len(frame.columns):
         present = ", ".join(dict.fromkeys(seen))
         raise InputError(
@@ -158,18 +424,61 @@ def _read_xlsx(path: Path, sheet: str | int) -> pd.DataFrame:
     return frame.fillna("")
 
 
+def json_depth(data: bytes) -> int:
+    """How deeply a JSON document's arrays and objects nest, without parsing it.
+
+    Escaped backslashes and quotes are dropped first, so the quotes left pair up as string
+    delimiters and a bracket counts only outside them (an even number of quotes before it);
+    the rest is a running sum over the brackets, vectorised for a large export.
+    """
+    plain = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    raw = np.frombuffer(plain, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == 0x22)
+
+    def outside(positions: np.ndarray) -> np.ndarray:
+        kept: np.ndarray = positions[np.searchsorted(quotes, positions) % 2 == 0]
+        return kept
+
+    opens = outside(np.flatnonzero((raw == 0x5B) | (raw == 0x7B)))
+    closes = outside(np.flatnonzero((raw == 0x5D) | (raw == 0x7D)))
+    if not len(opens):
+        return 0
+    positions = np.concatenate([opens, closes])
+    steps = np.concatenate([np.ones(len(opens), np.int64), np.full(len(closes), -1, np.int64)])
+    return int(np.cumsum(steps[np.argsort(positions, kind="stable")]).max())
+
+
+def _too_deep(path: Path, depth: int | None = None) -> InputError:
+    shown = f"{depth} levels" if depth is not None else "too"
+    return InputError(
+        f"JSON nested {shown} deep",
+        file=path,
+        expected=f"an export nested at most {MAX_JSON_DEPTH} levels deep",
+    )
+
+
 def read_json(path: Path, *, encoding: str = "utf-8") -> Any:
-    """A JSON document; a file of JSON lines is read as a list of records."""
+    """A JSON document; a file of JSON lines is read as a list of records.
+
+    Nesting is limited (``MAX_JSON_DEPTH``) before parsing: the parser and every reader of
+    the tree recurse per level, and ten thousand brackets would exhaust Python's stack.
+    """
     path = Path(path)
-    text = _check_text(_open_bytes(path), path, encoding)
+    data, encoding = read_text(path, encoding)
+    text = _check_text(data, path, encoding)
+    depth = json_depth(data if encoding.lower().replace("_", "-") == "utf-8" else text.encode())
+    if depth > MAX_JSON_DEPTH:
+        raise _too_deep(path, depth)
     try:
         return json.loads(text)
+    except RecursionError as exc:  # the check above should make this unreachable
+        raise _too_deep(path) from exc
     except json.JSONDecodeError as exc:
         lines = [ln for ln in text.splitlines() if ln.strip()]
         if len(lines) > 1:
             try:
                 return [json.loads(ln) for ln in lines]
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 pass
         raise InputError(
             f"not valid JSON: {exc.msg}", file=path, row=exc.lineno, expected="a JSON export"

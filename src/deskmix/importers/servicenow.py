@@ -29,11 +29,15 @@ IDENTIFYING = ("id", "title", "description")
 
 
 def import_servicenow(
-    path: Path, *, mapping_file: Path | None = None, encoding: str = "utf-8"
+    path: Path,
+    *,
+    mapping_file: Path | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
 ) -> ImportBatch:
     path = Path(path)
     mapping = load_mapping(SOURCE, mapping_file)
-    export = read_export(path, encoding=encoding)
+    export = read_export(path, encoding=encoding, delimiter=delimiter)
     raw = export.frame
     resolved, absent = resolve_mapping(raw, mapping, source=SOURCE, path=path)
     if not any(f in resolved.columns for f in IDENTIFYING):

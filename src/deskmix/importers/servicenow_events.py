@@ -293,11 +293,15 @@ def _notes(log: _Log, tickets: pd.DataFrame) -> list[str]:
 
 
 def import_servicenow_events(
-    path: Path, *, mapping_file: Path | None = None, encoding: str = "utf-8"
+    path: Path,
+    *,
+    mapping_file: Path | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
 ) -> ImportBatch:
     path = Path(path)
     mapping = load_mapping(SOURCE, mapping_file)
-    export = read_export(path, encoding=encoding, wanted=wanted_keys(mapping))
+    export = read_export(path, encoding=encoding, wanted=wanted_keys(mapping), delimiter=delimiter)
     raw = export.frame
     resolved, absent = resolve_mapping(
         raw, mapping, source=SOURCE, path=path, required=("id", "at")

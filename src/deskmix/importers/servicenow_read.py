@@ -117,15 +117,19 @@ UTC_VALUE = "utc value"  # a date taken from its UTC ``value``
 SYS_ID = "sys_id"  # a reference without its display value: a record id, not a name
 
 
-def _cell(value: Any) -> tuple[str | None, str | None]:
+def _cell(value: Any, *, field: str, path: Path, row: int) -> tuple[str | None, str | None]:
     """One Table API cell as text, and what kind of value was taken (``UTC_VALUE``, ``SYS_ID``).
 
     Labels prefer ``display_value`` (a group's name rather than its sys_id, "3 - Moderate"
-    rather than "3"); a date prefers ``value``, which is UTC and in one fixed format.
+    rather than "3"); a date prefers ``value``, which is UTC and in one fixed format. A list,
+    or an object without a text ``display_value``/``value``, is no Table API cell: it is
+    refused rather than stored as Python's rendering of it.
     """
     if isinstance(value, Mapping):
         shown = value.get("display_value")
         raw = value.get("value")
+        if not all(v is None or isinstance(v, str | int | float) for v in (shown, raw)):
+            raise _not_a_cell(value, field=field, path=path, row=row)
         if isinstance(raw, str) and _GLIDE_VALUE.match(raw):
             return raw, UTC_VALUE
         if shown not in (None, ""):
@@ -136,7 +140,21 @@ def _cell(value: Any) -> tuple[str | None, str | None]:
         return None, None
     if isinstance(value, bool):
         return ("true" if value else "false"), None
+    if not isinstance(value, str | int | float):
+        raise _not_a_cell(value, field=field, path=path, row=row)
     return str(value), None
+
+
+def _not_a_cell(value: object, *, field: str, path: Path, row: int) -> InputError:
+    kind = "list" if isinstance(value, list) else "object"
+    return InputError(
+        f"a JSON {kind} where a field value was expected",
+        file=path,
+        row=row,
+        field=field,
+        value=value,
+        expected='text, a number, null or {"display_value": ..., "value": ...}',
+    )
 
 
 def _table_api(path: Path, encoding: str) -> Export:
@@ -151,10 +169,10 @@ def _table_api(path: Path, encoding: str) -> Export:
     kinds: set[str] = set()
     sys_id_columns: set[str] = set()
     rows: list[dict[str, str | None]] = []
-    for record in records:
+    for position, record in enumerate(records, start=1):
         row: dict[str, str | None] = {}
         for name, value in record.items():
-            text, kind = _cell(value)
+            text, kind = _cell(value, field=str(name), path=path, row=position)
             row[str(name)] = text
             if kind is not None:
                 kinds.add(kind)
@@ -169,7 +187,13 @@ def _table_api(path: Path, encoding: str) -> Export:
     )
 
 
-def read_export(path: Path, *, encoding: str = "utf-8", wanted: set[str] | None = None) -> Export:
+def read_export(
+    path: Path,
+    *,
+    encoding: str = "utf-8",
+    wanted: set[str] | None = None,
+    delimiter: str | None = None,
+) -> Export:
     """Any ServiceNow export, by its suffix or, failing that, its first byte.
 
     ``wanted`` (header keys) limits a list export to the columns an importer uses: a wide
@@ -179,7 +203,8 @@ def read_export(path: Path, *, encoding: str = "utf-8", wanted: set[str] | None 
     if _looks_like_json(path):
         return _table_api(path, encoding)
     usecols = None if wanted is None else (lambda name: header_key(name) in wanted)
-    return Export(read_table(path, encoding=encoding, usecols=usecols), is_json=False)
+    table = read_table(path, encoding=encoding, usecols=usecols, delimiter=delimiter)
+    return Export(table, is_json=False)
 
 
 def _find(headers: Mapping[str, str], keys: Iterable[str]) -> str | None:

@@ -14,6 +14,7 @@ import pandas as pd
 from deskmix.domain.priority import PriorityMatrix
 from deskmix.domain.ticket import TICKET_FIELDS, Tier
 from deskmix.errors import ConfigError, InputError
+from deskmix.importers.limits import check_text, ticket_length
 from deskmix.importers.mapping import LabelRule, SourceMapping
 from deskmix.importers.parsing import (
     DEFAULT_MISSING,
@@ -109,6 +110,15 @@ def build_tickets(
         name = columns.get(field_name)
         return cleaned[name] if name is not None else None
 
+    for field_name, name in columns.items():
+        if field_name in (*TEXT_FIELDS, "id"):  # the others are parsed into typed values
+            check_text(
+                cleaned[name],
+                limit=ticket_length(field_name),
+                field=name,
+                file=path,
+                rows=rows,
+            )
     ids = column("id")
     if ids is None:
         out["id"] = content_keys(raw.drop(columns=[ROW]), [c for c in raw.columns if c != ROW])

@@ -23,12 +23,16 @@ from deskmix.domain.ticket import TICKET_FIELDS
 from deskmix.errors import InputError
 from deskmix.importers.base import ImportBatch
 from deskmix.importers.jsondocs import (
+    PAGE,
     keep_latest,
     names_of,
     naming_records,
+    page_numbers,
     pages_of,
     records_of,
+    refuse_repeats,
     require_values,
+    scalar_text,
     table_of,
     text_of,
 )
@@ -114,12 +118,25 @@ def _metric_sets(pages: list[dict[str, Any]], path: Path) -> dict[str, dict[str,
     return sets
 
 
-def _minutes(value: object) -> str | None:
+SCALARS = (
+    "created_at",
+    "updated_at",
+    "subject",
+    "description",
+    "priority",
+    "status",
+    "type",
+    "requester_id",
+)
+
+
+def _minutes(value: object, path: Path, row: int) -> str | None:
     # full_resolution_time_in_minutes is {"calendar": n, "business": n}; calendar is what
     # a requester waited.
+    field = "metric_set.full_resolution_time_in_minutes"
     if isinstance(value, dict):
-        return text_of(value.get("calendar"))
-    return text_of(value)
+        return scalar_text(value.get("calendar"), field=f"{field}.calendar", path=path, row=row)
+    return scalar_text(value, field=field, path=path, row=row)
 
 
 def _flatten(
@@ -130,7 +147,7 @@ def _flatten(
     groups: dict[str, str],
     users: dict[str, str],
 ) -> dict[str, Any]:
-    ticket_id = text_of(ticket.get("id"))
+    ticket_id = scalar_text(ticket.get("id"), field="id", path=path, row=row)
     if not ticket_id:
         raise InputError(
             "ticket has no id",
@@ -141,26 +158,26 @@ def _flatten(
             expected="the ticket number, such as 12345",
         )
     via = ticket.get("via")
-    group_id = text_of(ticket.get("group_id"))
-    assignee_id = text_of(ticket.get("assignee_id"))
+    group_id = scalar_text(ticket.get("group_id"), field="group_id", path=path, row=row)
+    assignee_id = scalar_text(ticket.get("assignee_id"), field="assignee_id", path=path, row=row)
     tags = names_of(ticket.get("tags"), field="tags", path=path, row=row)
-    flat: dict[str, Any] = {
-        "id": ticket_id,
-        "created_at": text_of(ticket.get("created_at")),
-        "updated_at": text_of(ticket.get("updated_at")),
-        "subject": text_of(ticket.get("subject")),
-        "description": text_of(ticket.get("description")),
-        "priority": text_of(ticket.get("priority")),
-        "status": text_of(ticket.get("status")),
-        "type": text_of(ticket.get("type")),
-        "group_id": group_id,
-        "group": groups.get(group_id, group_id) if group_id else None,
-        "assignee_id": assignee_id,
-        "assignee": users.get(assignee_id, assignee_id) if assignee_id else None,
-        "requester_id": text_of(ticket.get("requester_id")),
-        "tags": " ".join(tags) or None,
-        "channel": text_of(via.get("channel")) if isinstance(via, dict) else None,
-    }
+    flat: dict[str, Any] = {"id": ticket_id}
+    for name in SCALARS:
+        flat[name] = scalar_text(ticket.get(name), field=name, path=path, row=row)
+    flat.update(
+        {
+            "group_id": group_id,
+            "group": groups.get(group_id, group_id) if group_id else None,
+            "assignee_id": assignee_id,
+            "assignee": users.get(assignee_id, assignee_id) if assignee_id else None,
+            "tags": " ".join(tags) or None,
+            "channel": (
+                scalar_text(via.get("channel"), field="via.channel", path=path, row=row)
+                if isinstance(via, dict)
+                else None
+            ),
+        }
+    )
     custom = ticket.get("custom_fields")
     if isinstance(custom, list):
         for item in custom:
@@ -170,8 +187,10 @@ def _flatten(
     if not isinstance(metric, dict):
         metric = metrics.get(ticket_id, {})
     for name in _METRICS:
-        flat[name] = text_of(metric.get(name))
-    flat["full_resolution_minutes"] = _minutes(metric.get("full_resolution_time_in_minutes"))
+        flat[name] = scalar_text(metric.get(name), field=f"metric_set.{name}", path=path, row=row)
+    flat["full_resolution_minutes"] = _minutes(
+        metric.get("full_resolution_time_in_minutes"), path, row
+    )
     topic = [flat["group"], flat["type"], flat["tags"]]
     flat["topic"] = " | ".join(t for t in topic if t) or None
     return flat
@@ -185,9 +204,17 @@ def _reassignments(frame: pd.DataFrame, path: Path) -> pd.Series:
 
 
 def import_zendesk(
-    path: Path, *, mapping_file: Path | None = None, encoding: str = "utf-8"
+    path: Path,
+    *,
+    mapping_file: Path | None = None,
+    encoding: str = "utf-8",
+    delimiter: str | None = None,
 ) -> ImportBatch:
-    """Read incremental-export pages into tickets; metrics fill resolution and hand-offs."""
+    """Read incremental-export pages into tickets; metrics fill resolution and hand-offs.
+
+    ``delimiter`` is accepted like every importer's and unused: the export is JSON.
+    """
+    del delimiter
     path = Path(path)
     mapping = load_mapping(SOURCE, mapping_file)
     if mapping.dates.format is None:
@@ -203,8 +230,11 @@ def import_zendesk(
     users = _named(pages, "users", path)
     flat = [_flatten(t, row, path, metrics, groups, users) for row, t in enumerate(records, 1)]
     frame = table_of(flat, STANDARD)
+    frame[PAGE] = page_numbers(pages, key="tickets")
     labels = dict(zip(frame[ROW].tolist(), frame["id"].tolist(), strict=True))
     notes: list[str] = []
+    with naming_records(labels, "ticket"):
+        refuse_repeats(frame, key="id", path=path, noun="ticket")
     frame, repeated = keep_latest(frame, key="id", updated="updated_at")
     if repeated:
         notes.append(f"{repeated} repeated tickets (changed between pages) kept once, newest copy")

@@ -29,9 +29,10 @@ ENV_VAR = "DESKMIX_DB"
 
 
 def default_db_url() -> str:
-    """``DESKMIX_DB`` if set, else a SQLite file under the user's data directory (XDG)."""
-    if url := os.environ.get(ENV_VAR):
-        return url
+    """``DESKMIX_DB`` if set (a URL or, as for ``--db``, a plain SQLite file path), else a
+    SQLite file under the user's data directory (XDG)."""
+    if url := os.environ.get(ENV_VAR, "").strip():
+        return normalise_db_url(url)
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return f"sqlite:///{data_home / 'deskmix' / 'deskmix.db'}"
 
