@@ -540,15 +540,15 @@ class Planner:
                 return option
             pool, why = self.pool_to_add(design, current, msp)
             # steps sized by the distance: 2% of the pool at first, doubled while the same
-            # pool still binds; the count it left is a known miss for the bisection after
+            # pool still binds; the bisection after takes back what overshoots. (The count a
+            # step left is no known miss: the target may have failed for another pool,
+            # which grew later.)
             step = (
                 step * 2
                 if pool == step_pool
                 else max(1, math.ceil(CLIMB_SHARE * design.count(pool)))
             )
             step_pool = pool
-            intervals.lo[pool] = max(intervals.lo.get(pool, -1), design.count(pool))
-            intervals.tried.add(pool)
             if step > 1:
                 why += f" (+{step})"
             design = design.changed(pool, +step)
