@@ -71,12 +71,32 @@ def allowed(planner: Planner, design: Design, floors: dict[str, int]) -> bool:
         for d in planner.in_house(design.msp)
     ):
         return False
-    return all(jointly_able(planner, design, pool) for pool in design.pairs())
+    return all(jointly_able(planner, design, group) for group in linked_domains(design))
+
+
+def linked_domains(design: Design) -> list[str]:
+    """Groups of domains that cross-trained people link (``a+b`` and ``b+c`` link a, b and c),
+    each as a pool name: the sets whose work shares the same people."""
+    parent: dict[str, str] = {}
+
+    def root(d: str) -> str:
+        while parent.setdefault(d, d) != d:
+            d = parent[d]
+        return d
+
+    for pool in design.pairs():
+        first, *rest = pool_domains(pool)
+        for other in rest:
+            parent[root(other)] = root(first)
+    groups: dict[str, list[str]] = {}
+    for d in list(parent):
+        groups.setdefault(root(d), []).append(d)
+    return ["+".join(sorted(g)) for g in groups.values() if len(g) > 1]
 
 
 def jointly_able(planner: Planner, design: Design, pool: str) -> bool:
-    """Enough people for a cross-trained pool's domains' work together: everyone able to
-    take any of them, counted once, reaches their joint stability floor."""
+    """Enough people for a group of domains' work together: everyone able to take any of
+    them, counted once, reaches their joint stability floor."""
     domains = set(pool_domains(pool))
     able = sum(n for p, n in design.specialists if domains & set(pool_domains(p)))
     able += sum(planner.existing_cover.get(d, 0) for d in domains)
@@ -103,7 +123,7 @@ def neighbours(planner: Planner, design: Design, floors: dict[str, int]) -> list
             for d in pool_domains(pool)
         ):
             continue
-        if not all(jointly_able(planner, smaller, p) for p in smaller.pairs()):
+        if not all(jointly_able(planner, smaller, g) for g in linked_domains(smaller)):
             continue
         out.append(
             Move(planner.pool_cost(pool), pool, smaller, f"one {planner.pool_name(pool)} fewer")
@@ -130,9 +150,7 @@ def merges(planner: Planner, design: Design, floors: dict[str, int]) -> list[Mov
         if saving <= 0:
             continue
         merged = design.changed(first, -1).changed(second, -1).changed(union, +1)
-        if merged.headcount < floors.get(TOTAL, 0) or not jointly_able(planner, merged, union):
-            continue
-        if not allowed(planner, merged, floors):
+        if merged.headcount < floors.get(TOTAL, 0) or not allowed(planner, merged, floors):
             continue
         named = " and ".join(domains)
         why = (
