@@ -223,3 +223,43 @@ def test_one_person_may_be_cross_trained_in_three_domains() -> None:
     pairs = _plan(Planner(_three_quiet_domains(), sla(), two_at_most, [], RUN))
     assert all(len(p.split("+")) == 2 for p in pairs.recommended.pairs())
     assert pairs.evaluation.cost.mean > plan.evaluation.cost.mean
+
+
+def test_two_pairs_sharing_a_domain_are_not_given_three_domains_of_work() -> None:
+    """0.8 Erlangs in each of three domains: each pair's two domains (1.6) fit two people,
+    the three linked by cloud_infra (2.4) do not; a third person makes it fit."""
+    domains = ("network", "security", "cloud_infra")
+    per_week = 0.8 * 168 / 1.5
+    workload = Workload(
+        name="three linked domains",
+        arrivals=[
+            ArrivalStream(
+                domain="end_user",
+                tier=Tier.GENERALIST,
+                priority=Priority.P3,
+                tickets_per_week=100,
+                observed=1,
+            ),
+            *(
+                ArrivalStream(
+                    domain=d,
+                    tier=Tier.SPECIALIST,
+                    priority=Priority.P3,
+                    tickets_per_week=per_week,
+                    observed=1,
+                )
+                for d in domains
+            ),
+        ],
+        handling=[handling("end_user", Tier.GENERALIST, 0.3)]
+        + [handling(d, Tier.GENERALIST, 0.3) for d in domains]
+        + [handling(d, Tier.SPECIALIST, 1.5) for d in domains],
+    )
+    planner = Planner(workload, sla(), _quiet_costs(True), [], RUN)
+    floors = planner.floors(planner.pool_bounds(()), planner.extremes(()))
+    floors = {k: v for k, v in floors.items() if k == "generalists"}  # the joint rule alone
+    two = Design.of(3, {"cloud_infra+network": 1, "cloud_infra+security": 1})
+    assert planner.joint_floor(("cloud_infra", "network"), ()) == 2
+    assert planner.joint_floor(("cloud_infra", "network", "security"), ()) == 3
+    assert not allowed(planner, two, floors)
+    assert allowed(planner, two.changed("security", +1), floors)
