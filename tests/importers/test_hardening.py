@@ -354,3 +354,23 @@ def test_a_mapped_jira_field_holding_an_unnamed_object_is_refused(tmp_path: Path
     fields[team] = {"id": "t2"}
     error = _refused("jira", _write(tmp_path, "team.json", json.dumps(pages)))
     assert (error.row, error.field) == (1, "Team")
+
+
+def test_a_zendesk_sideloaded_name_that_is_an_object_is_refused(tmp_path: Path) -> None:
+    """Found by the fuzz tests: a user's name given as an object was stored as its repr."""
+    export = {
+        "tickets": [
+            {
+                "id": 1,
+                "subject": "Printer jam",
+                "created_at": "2024-01-02T09:00:00Z",
+                "assignee_id": 7,
+                "status": "solved",
+            }
+        ],
+        "users": [{"id": 7, "name": {"name": "n"}}],
+    }
+    path = tmp_path / "zendesk.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    with pytest.raises(InputError, match=r"users\.name"):
+        read_source("zendesk", path)

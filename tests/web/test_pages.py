@@ -184,3 +184,16 @@ def test_a_plan_with_the_project_beside_the_tickets_says_how_it_is_delivered(
         f"{server.base_url}/plan", data={**form, "projects": ""}, headers=HTMX, timeout=300
     )
     assert none.status_code == 200 and 'id="plan-projects"' not in none.text
+
+
+def test_the_plan_page_offers_the_team_as_a_file(server: LiveServer) -> None:
+    """The dashboard's ``--out``: the recommended design as a team file simulate can read."""
+    from deskmix.teamfiles import parse_team
+
+    form = {"reps": "3", "weeks": "2", "max_designs": "4"}
+    response = httpx.post(f"{server.base_url}/plan/team", data=form, timeout=300)
+    assert response.status_code == 200, response.text
+    assert "attachment" in response.headers["content-disposition"]
+    assert response.text.startswith("# Recommended by 'deskmix plan'")
+    team = parse_team(response.text, "downloaded team")
+    assert team.agents

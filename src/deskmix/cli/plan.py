@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-import yaml
 from rich.table import Table
 
 from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
@@ -110,12 +109,10 @@ def frontier_table(plan: PlanResult) -> Table:
 
 
 def write_team(path: Path, plan: PlanResult) -> Path:
-    data = plan.evaluation.team.model_dump(mode="json", exclude_defaults=False)
-    header = "# Recommended by 'deskmix plan'. Format: docs/formats.md (Team).\n"
-    for reason in plan.reasons:
-        header += f"# {reason}\n"
+    from deskmix.plan.output import team_yaml
+
     try:
-        path.write_text(header + yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        path.write_text(team_yaml(plan), encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write the team file: {exc}") from exc
     return path

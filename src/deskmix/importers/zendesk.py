@@ -87,7 +87,17 @@ def _named(pages: list[dict[str, Any]], key: str, path: Path) -> dict[str, str]:
             )
         for item in items:
             if isinstance(item, dict) and item.get("id") is not None and item.get("name"):
-                names[str(item["id"])] = str(item["name"])
+                name = item["name"]
+                if not isinstance(name, str | int | float) or isinstance(name, bool):
+                    raise InputError(
+                        f"sideloaded {key} entry {item['id']!r} has a name that is a JSON "
+                        f"{type(name).__name__}",
+                        file=path,
+                        field=f"{key}.name",
+                        value=name,
+                        expected="text",
+                    )
+                names[str(item["id"])] = str(name)
     return names
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+import yaml
+
 from deskmix.plan.evaluate import Evaluation
+from deskmix.plan.search import PlanResult
 from deskmix.plan.use_case import PlanOutcome
 from deskmix.sim.kpis import json_number
 
@@ -100,3 +103,13 @@ def plan_json(outcome: PlanOutcome) -> dict[str, Any]:
             for p in plan.frontier
         ],
     }
+
+
+def team_yaml(plan: PlanResult) -> str:
+    """The recommended design as a team file, its reasons as comments: what
+    ``deskmix plan --out`` writes and the dashboard offers as a download."""
+    data = plan.evaluation.team.model_dump(mode="json", exclude_defaults=False)
+    header = "# Recommended by 'deskmix plan'. Format: docs/formats.md (Team).\n"
+    for reason in plan.reasons:
+        header += f"# {reason}\n"
+    return header + yaml.safe_dump(data, sort_keys=False)

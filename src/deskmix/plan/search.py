@@ -251,6 +251,16 @@ class Planner:
         """The cheapest feasible design simulated so far (infinity before the first)."""
         return min((e.cost.mean for e in self.memo.values() if e.feasible), default=math.inf)
 
+    def incumbent_high(self) -> float:
+        """The upper end of the 95% interval of that design's cost: what an option must be
+        sure to exceed before it is dropped (pruning by intervals, not means; an MSP bill
+        varies with the tickets drawn, so two options' means alone can mislead)."""
+        feasible = [e for e in self.memo.values() if e.feasible]
+        if not feasible:
+            return math.inf
+        best = min(feasible, key=lambda e: e.cost.mean)
+        return best.cost.mean + (0.0 if math.isnan(best.cost.half_width) else best.cost.half_width)
+
     # -- costs and limits -------------------------------------------------------------------
     def pool_cost(self, pool: str) -> float:
         return self.costs.pool_cost(pool)
@@ -486,13 +496,13 @@ class Planner:
             design, why = warm
         ext = self.extremes(msp)
         option = OptionResult(msp, bounds, None, ext, self.cost_floor(msp, bounds, ext))
-        if option.cost_floor >= self.incumbent():
+        if option.cost_floor >= self.incumbent_high():
             option.pruned = (
                 f"its cheapest possible design costs at least {option.cost_floor:,.0f} a week"
             )
             return option
         estimate = self.estimated_cost(msp)
-        if estimate is not None and estimate >= self.incumbent() * (1 + ESTIMATE_MARGIN):
+        if estimate is not None and estimate >= self.incumbent_high() * (1 + ESTIMATE_MARGIN):
             option.pruned = (
                 f"estimated from the best design found, it would cost about {estimate:,.0f} a "
                 f"week, more than that design's {self.incumbent():,.0f}"
@@ -519,7 +529,7 @@ class Planner:
             binding = current.binding
             assert binding is not None
             floor = max(self.people_cost(design) + self.msp_floor(msp), option.cost_floor)
-            if floor >= self.incumbent():
+            if floor >= self.incumbent_high():
                 option.pruned = (
                     f"still missing {binding.describe()} with people alone costing more than "
                     "a feasible design already found"
@@ -581,7 +591,7 @@ class Planner:
             if pool in intervals.missed and intervals.lo[pool] == design.count(pool) - 1:
                 option.removal_blocked[pool] = intervals.missed[pool]
         while True:
-            if option.cost_floor >= self.incumbent() and current.cost.mean > self.incumbent():
+            if option.cost_floor >= self.incumbent_high() and current.cost.mean > self.incumbent():
                 option.pruned = (
                     f"its cheapest possible design costs at least {option.cost_floor:,.0f} a "
                     "week, more than a feasible design already found"

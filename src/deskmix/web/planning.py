@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from deskmix.calibrate.io import dump_workload
@@ -24,6 +24,7 @@ from deskmix.plan.analysis import compared_notes
 from deskmix.plan.demo import COSTS, DEMO_MAX_DESIGNS, DEMO_RUN, OFFERS, PORTFOLIO, SLA
 from deskmix.plan.evaluate import Evaluation
 from deskmix.plan.frontier import frontier_chart
+from deskmix.plan.output import team_yaml
 from deskmix.plan.path_chart import search_path_chart
 from deskmix.plan.report import comparison_rows, plan_report
 from deskmix.plan.request import (
@@ -249,4 +250,21 @@ async def plan_report_download(request: Request) -> HTMLResponse:
     )
     return HTMLResponse(
         report.render(), headers={"Content-Disposition": 'attachment; filename="deskmix-plan.html"'}
+    )
+
+
+@router.post("/plan/team")
+async def plan_team_download(request: Request) -> Response:
+    """The recommended team as a team file (what ``deskmix plan --out`` writes)."""
+    form = await request.form(max_part_size=MAX_TEXT)
+    try:
+        inputs = await read_inputs(form, dashboard_of(request))
+        outcome = run_plan(inputs)
+    except DeskmixError as exc:
+        context = {**_form_context(defaults()), "error": str(exc)}
+        return page(request, "plan.html", "plan", context, status=422)
+    return Response(
+        team_yaml(outcome.plan),
+        media_type="application/yaml",
+        headers={"Content-Disposition": 'attachment; filename="team.yaml"'},
     )
