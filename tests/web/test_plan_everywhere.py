@@ -4,6 +4,7 @@ recommend the same team from the same inputs, and the page opens with the demo's
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import html
 import json
 import re
@@ -90,7 +91,9 @@ def test_the_plan_page_opens_with_the_demos_plan(server: LiveServer) -> None:
     """Same inputs, same seed and batches: the page and ``deskmix demo`` recommend the same
     team on the sample desk (the search is the same on any back end, tests/plan)."""
     desk = _desk(server)
-    page = asyncio.run(read_inputs(FormData(), desk)).inputs
+    # a thread of its own: the browser tests may leave an event loop running in this one
+    with ThreadPoolExecutor(1) as thread:
+        page = thread.submit(asyncio.run, read_inputs(FormData(), desk)).result().inputs
     demo = demo_request(desk.workload(), sample_team()).inputs()
     assert page.costs == demo.costs and page.sla == demo.sla
     assert page.offers == demo.offers and page.portfolio == demo.portfolio

@@ -63,8 +63,10 @@ from deskmix.plan.parallel import Backend, BatchRunner, make_backend
 from deskmix.plan.reasons import plan_reasons
 from deskmix.routing.base import SPECIALIST_MIN_LEVEL
 
-VERIFY_CANDIDATES = 4
-"""How many of the cheapest feasible designs may be re-simulated on the fresh seed."""
+VERIFY_CANDIDATES = 10
+"""How many of the cheapest feasible designs may be re-simulated on the fresh seed (bisection
+ends right at the edge of a target, so several of the cheapest can pass the search's seed by
+luck; the first that holds on both is recommended)."""
 FRESH_SEED_OFFSET = 1_000_003  # verification seed = plan seed + this: independent streams
 MAX_OFFERS_COMBINED = 3
 MIN_BUDGET = 6  # designs each MSP option may simulate, at least (start, a few moves)
