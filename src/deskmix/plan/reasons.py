@@ -33,16 +33,16 @@ def plan_reasons(
     out.append(binding_reason(planner, design, evaluation))
     for pool, broken in sorted(chosen.removal_blocked.items()):
         if pool.startswith(MERGE):
-            pair = pool.removeprefix(MERGE).replace("+", " and ")
+            pair = listed(pool.removeprefix(MERGE))
             out.append(f"One person cross-trained in {pair} instead would miss: {broken}.")
         elif pool.startswith(NARROW):
             pair, keep = pool.removeprefix(NARROW).split(">")
             out.append(
-                f"A {keep} specialist instead of one person cross-trained in "
-                f"{pair.replace('+', ' and ')} would miss: {broken}."
+                f"A {planner.pool_name(keep)} instead of one person cross-trained in "
+                f"{listed(pair)} would miss: {broken}."
             )
         elif pool.startswith(POOL):
-            pair = pool.removeprefix(POOL).replace("+", " and ")
+            pair = listed(pool.removeprefix(POOL))
             out.append(f"Pooling {pair} into one cross-trained team would miss: {broken}.")
         else:
             out.append(f"One {planner.pool_name(pool)} fewer would miss: {broken}.")
@@ -50,7 +50,7 @@ def plan_reasons(
         domains = pool_domains(pair)
         alone = sum(planner.pool_cost(d) for d in domains) - planner.pool_cost(pair)
         saving = alone * planner.shift_hours
-        named = ", ".join(domains[:-1]) + f" and {domains[-1]}"
+        named = listed(pair)
         out.append(
             f"{pair}: {design.count(pair)} person(s) cross-trained in {named} "
             f"cover those domains' bus factor; each saves {saving:,.0f} {currency} a week "
@@ -114,3 +114,9 @@ def binding_reason(planner: Planner, design: Design, evaluation: Evaluation) -> 
         f"The binding SLA target: the next-cheaper design simulated ({label}, "
         f"{nearest.cost.mean:,.0f} a week) misses {'; '.join(missed)}."
     )
+
+
+def listed(pool: str) -> str:
+    """``a+b+c`` as "a, b and c"."""
+    domains = pool_domains(pool)
+    return domains[0] if len(domains) == 1 else ", ".join(domains[:-1]) + f" and {domains[-1]}"
