@@ -35,7 +35,11 @@ if [ ! -x .tools/bin/uv ] || ! .tools/bin/uv --version | grep -q "$UV_VERSION"; 
 fi
 
 export UV_PYTHON_DOWNLOADS=never
-.tools/bin/uv sync --frozen --quiet --python "$PY" "$@"
+# --compile-bytecode: every module's bytecode written now, so a cold `deskmix` start does not
+# compile thousands of source files (it cannot cache them where PYTHONDONTWRITEBYTECODE is set,
+# and otherwise the first run of each command pays for it)
+.tools/bin/uv sync --frozen --quiet --compile-bytecode --python "$PY" "$@"
+.venv/bin/python -m compileall -q src >/dev/null  # deskmix's own modules (an editable install)
 
 # The simulator's event loop is compiled by Numba once and kept on disk; do it now so the first
 # simulation does not wait for the compiler.
