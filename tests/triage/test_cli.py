@@ -172,3 +172,25 @@ def test_train_and_labels_from_the_store(sqlite_store: Store, tmp_path: Path) ->
         app, ["triage", "predict", "printer jammed on the first floor", "-m", str(tmp_path / "m")]
     )
     assert lines(predicted.output)[0]["domain"]["label"] == "end_user"  # type: ignore[index]
+
+
+def test_predict_reads_a_csv_export_by_its_header(model_dir: Path, tmp_path: Path) -> None:
+    """A spreadsheet export: the header names the columns, it is not a ticket."""
+    sheet = tmp_path / "tickets.csv"
+    sheet.write_text(
+        "number;short_description;description\n"
+        'INC1;VPN not connecting;"from home, since this morning"\n'
+        "INC2;printer jam on floor 2;\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["triage", "predict", "-f", str(sheet), "-m", str(model_dir)])
+    assert result.exit_code == 0, result.output
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["id"] for a in answers] == ["INC1", "INC2"]
+    assert "from home" in answers[0]["text"]
+    headless = tmp_path / "headless.csv"
+    headless.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    refused = runner.invoke(app, ["triage", "predict", "-f", str(headless), "-m", str(model_dir)])
+    assert refused.exit_code == 2
+    assert "headless.csv, row 1, field 'header'" in refused.output
+    assert "Traceback" not in refused.output

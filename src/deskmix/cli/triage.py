@@ -228,10 +228,13 @@ def _read_tickets(text: str | None, file: Path | None, encoding: str) -> list[di
         cleaned = require_text(text)
         return [{"id": None, "text": cleaned, "shown": cleaned}]
     if file is not None:
-        from deskmix.triage.sources import read_text_file
+        from deskmix.triage.sources import CSV_SUFFIXES, read_text_file, tickets_from_csv
 
         content = read_text_file(file, encoding)
-        tickets = _tickets_from_lines(content.splitlines(), str(file))
+        if file.suffix.lower() in CSV_SUFFIXES:
+            tickets = tickets_from_csv(content, str(file))
+        else:
+            tickets = _tickets_from_lines(content.splitlines(), str(file))
     else:
         data = sys.stdin.buffer.read()
         try:
@@ -268,7 +271,8 @@ def predict_command(
         typer.Option(
             "--file",
             "-f",
-            help="Tickets: one text per line, or .jsonl objects with text/id.",
+            help="Tickets: one text per line, .jsonl objects with text/id, or a .csv with a "
+            "title (or text, short_description, summary, subject) column.",
             show_default=False,
         ),
     ] = None,

@@ -112,3 +112,60 @@ def from_file(
 
 def has_labels(frame: pd.DataFrame) -> dict[str, bool]:
     return {t: bool(frame[t].notna().any()) for t in LEARNT_TARGETS}
+
+
+CSV_SUFFIXES = (".csv", ".tsv")
+TITLE_COLUMNS = ("text", "title", "short_description", "summary", "subject")
+BODY_COLUMNS = ("description", "body", "details")
+ID_COLUMNS = ("id", "number", "key", "ticket", "ticket_id")
+
+
+def tickets_from_csv(content: str, file: str) -> list[dict[str, object]]:
+    """Tickets to triage from a spreadsheet export: a header row, then one ticket a row.
+
+    The text is the first of ``text``, ``title``, ``short_description``, ``summary`` or
+    ``subject`` (with ``description`` beside it when present, as the ITSM tools keep them);
+    the id the first of ``id``, ``number`` or ``key``. Comma, semicolon, tab or pipe
+    delimited, as detected from the header (read as plain lines, a CSV's header would become
+    a ticket).
+    """
+    import csv
+    import io
+
+    from deskmix.errors import InputError
+    from deskmix.triage.text import readable_text, require_text, ticket_text
+
+    header = content.split("\n", 1)[0]
+    delimiter = max(",;\t|", key=header.count)
+    reader = csv.DictReader(io.StringIO(content), delimiter=delimiter)
+    columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+    title = next((columns[c] for c in TITLE_COLUMNS if c in columns), None)
+    if title is None:
+        raise InputError(
+            "no column with the ticket's text",
+            file=file,
+            row=1,
+            field="header",
+            value=header[:120],
+            expected="a column named " + ", ".join(TITLE_COLUMNS),
+        )
+    body = next((columns[c] for c in BODY_COLUMNS if c in columns), None)
+    key = next((columns[c] for c in ID_COLUMNS if c in columns), None)
+    out: list[dict[str, object]] = []
+    for row, record in enumerate(reader, start=2):
+        if None in record:
+            raise InputError(
+                "more cells than the header has columns", file=file, row=row, field="row"
+            )
+        first, rest = record.get(title), record.get(body) if body else None
+        if not (first or "").strip() and not (rest or "").strip():
+            continue
+        text = require_text(ticket_text(first, rest), row=row, file=file)
+        out.append(
+            {
+                "id": (record.get(key) or None) if key else None,
+                "text": text,
+                "shown": readable_text(first, rest),
+            }
+        )
+    return out
