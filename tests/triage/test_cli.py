@@ -194,3 +194,32 @@ def test_predict_reads_a_csv_export_by_its_header(model_dir: Path, tmp_path: Pat
     assert refused.exit_code == 2
     assert "headless.csv, row 1, field 'header'" in refused.output
     assert "Traceback" not in refused.output
+
+
+def test_a_history_without_priorities_keeps_the_shipped_priority(tmp_path: Path) -> None:
+    """An assignment export (domains, no impact, urgency or priority) no longer trains a
+    model that answers no priority; the narrower domain coverage is named at training."""
+    from tests.triage.conftest import EXAMPLES
+
+    two = {"network", "end_user"}
+    rows = [(t, d) for t, d, *_ in EXAMPLES if d in two]
+    data = tmp_path / "assignments.jsonl"
+    data.write_text("\n".join(json.dumps({"text": t, "domain": d}) for t, d in rows), "utf-8")
+    kept = runner.invoke(app, ["triage", "train", str(data), "--out", str(tmp_path / "kept")])
+    assert kept.exit_code == 0, kept.output
+    said = " ".join(kept.output.split())  # the notes wrap at the terminal's width
+    assert "answers: domain, tier, priority" in said
+    assert "the shipped model's impact and urgency heads are kept" in said
+    assert "domain: this history has 2 of the shipped model's" in said
+    answer = runner.invoke(
+        app, ["triage", "predict", "nobody can sign in", "-m", str(tmp_path / "kept")]
+    )
+    assert lines(answer.stdout)[0]["priority"]["label"] != ""
+    alone = runner.invoke(
+        app,
+        ["triage", "train", str(data), "--out", str(tmp_path / "alone"), "--history-only"],
+    )
+    assert alone.exit_code == 0, alone.output
+    alone_said = " ".join(alone.output.split())
+    assert "answers: domain" in alone_said
+    assert "priority" not in alone_said.split("answers:")[1]

@@ -155,8 +155,18 @@ def train_command(
     drop_rare: Annotated[
         bool, typer.Option("--drop-rare", help="Drop labels with one example instead of stopping.")
     ] = False,
+    keep_shipped: Annotated[
+        bool,
+        typer.Option(
+            "--keep-shipped/--history-only",
+            help="Answers the history has no labels for come from the shipped model.",
+        ),
+    ] = True,
 ) -> None:
-    """Train triage models from labelled history and save them (skops + manifest.json)."""
+    """Train triage models from labelled history and save them (skops + manifest.json).
+
+    Heads the history cannot teach (no priority labels, say) are the shipped model's unless
+    --history-only; a history covering fewer domains than the shipped model is named."""
     from deskmix.triage.persist import save_model
     from deskmix.triage.train import train_model
 
@@ -177,6 +187,11 @@ def train_command(
             description=f"trained on {where}",
             progress=report,
         )
+    if keep_shipped:
+        from deskmix.triage.default_model import load_default_model
+        from deskmix.triage.train import keep_what_history_lacks
+
+        outcome.notes += keep_what_history_lacks(outcome.model, load_default_model())
     save_model(outcome.model, out)
     for note in outcome.notes:
         console.print(f"  - {note}", highlight=False, markup=False)

@@ -19,7 +19,7 @@ from deskmix.domain.priority import PriorityMatrix
 from deskmix.errors import InputError
 from deskmix.triage.model import TargetModel, TriageModel
 from deskmix.triage.pipeline import TrainOptions, build_pipeline, slim
-from deskmix.triage.targets import IMPACT, URGENCY
+from deskmix.triage.targets import DOMAIN, IMPACT, PRIORITY, TIER, URGENCY
 
 Progress = Callable[[str, int, int], None]
 """Called with (what, done, total) as targets are trained."""
@@ -151,3 +151,39 @@ def train_model(
         )
     model = TriageModel(models, matrix or PriorityMatrix(), description)
     return TrainOutcome(model, notes, seconds)
+
+
+def keep_what_history_lacks(model: TriageModel, shipped: TriageModel) -> list[str]:
+    """Fill the answers a desk's own history cannot teach from the shipped model, and say
+    where the history is narrower than it.
+
+    A ServiceNow or Kaggle assignment export often carries groups but no priorities, and
+    covers a few of the domains: a model trained on it alone answered no priority at all and
+    forced every ticket into those few domains, without a word. Heads the history has no
+    labels for are now the shipped model's (a note says so), and a domain head that knows
+    fewer domains than the shipped one is named with the domains it will never answer.
+    """
+    notes: list[str] = []
+    for target in (DOMAIN, TIER):
+        if target not in model.models and target in shipped.models:
+            model.models[target] = shipped.models[target]
+            notes.append(f"{target}: no labels in this history; the shipped model's is kept")
+    if PRIORITY not in model.answers and PRIORITY in shipped.answers:
+        for target in (IMPACT, URGENCY, PRIORITY):
+            if target in shipped.models and target not in model.models:
+                model.models[target] = shipped.models[target]
+        notes.append(
+            "priority: no impact, urgency or priority labels in this history; the shipped "
+            "model's impact and urgency heads are kept"
+        )
+    if DOMAIN in model.models and DOMAIN in shipped.models:
+        mine = set(model.models[DOMAIN].metadata.get("labels", {}))
+        known = set(shipped.models[DOMAIN].metadata.get("labels", {}))
+        missing = sorted(known - mine)
+        if mine and missing and model.models[DOMAIN] is not shipped.models[DOMAIN]:
+            notes.append(
+                f"domain: this history has {len(mine & known)} of the shipped model's "
+                f"{len(known)} domains; tickets about {', '.join(missing)} will be read as "
+                "one of those it has (label such tickets, or keep the shipped model)"
+            )
+    return notes
