@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from deskmix.calibrate.forecast import (
@@ -79,20 +79,27 @@ def test_a_trend_is_recovered_from_a_year_of_weeks(growth: float, seed: int) -> 
 
 @settings(max_examples=8, deadline=None)
 @given(growth=st.floats(0.0, 0.4), seed=st.integers(0, 2**16))
+@example(growth=0.39, seed=1)
 def test_trend_and_season_from_three_years(growth: float, seed: int) -> None:
     history = series(156, 600.0, growth, 0.3, seed)
     result = forecast(workload(), history=history, quarters=4)
     assert result.method == "trend_season" and result.seasonal
     assert result.growth_per_year["end_user"] == pytest.approx(growth, abs=0.06)
     assert result.start == date(2023, 1, 2)  # the Monday after the last full week
+    peaks = []
     for quarter in result.quarters:
         when = pd.Timestamp(quarter.start)
         expected = [
             truth(when + pd.Timedelta(weeks=13 / 3 * (j + 0.5)), 600, growth, 0.3) for j in range(3)
         ]
+        peaks.append(max(expected))
         assert quarter.tickets_per_week == pytest.approx(max(expected), rel=0.12)
-    # the winter peak (cos high in December/January) is planned above the summer quarter
-    assert result.quarters[0].tickets_per_week > result.quarters[2].tickets_per_week
+    # the winter peak (cos high in December/January) against the summer quarter: planned in
+    # the truth's order wherever the truth tells them apart (with strong growth the trend can
+    # catch up with the season, found by this test at +39% a year)
+    winter, summer = result.quarters[0].tickets_per_week, result.quarters[2].tickets_per_week
+    if abs(peaks[0] - peaks[2]) > 0.05 * peaks[2]:
+        assert (winter > summer) == (peaks[0] > peaks[2])
 
 
 def test_no_history_uses_the_stated_growth() -> None:
