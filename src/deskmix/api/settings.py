@@ -22,9 +22,10 @@ class ServerSettings(BaseModel):
     """Folder of a trained triage model; default: the model shipped with deskmix."""
     job_threads: int = Field(default=1, ge=1, le=16)
     """Background jobs run at once; each simulation itself uses ``sim_workers`` processes."""
-    durable_routing: bool = False
-    """Routing changes wait for PostgreSQL's disk flush before answering (slower; see
-    docs/api.md). Off: a database crash may lose the last moment of routing changes."""
+    durable_routing: bool = True
+    """Routing changes wait for PostgreSQL's disk flush before answering, as every other write
+    does: an acknowledged routing change survives a database crash. Off (``--fast-routing``):
+    faster, but a database crash may lose the last moment of acknowledged changes."""
     sim_workers: int | None = Field(default=None, ge=1)
     """Processes per simulation job (default: all cores)."""
     dask: str | None = None

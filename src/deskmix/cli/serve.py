@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from deskmix.api.settings import DEFAULT_MAX_UPLOAD_BYTES, ServerSettings
-from deskmix.cli.common import DbOption, console, user_errors
+from deskmix.cli.common import DbOption, console, fail, user_errors
 from deskmix.routing.policies import POLICIES
 from deskmix.store.db import normalise_db_url
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail with one line if ``host:port`` cannot be listened on.
+
+    uvicorn would report it only after the store was opened and "serving" printed, with a
+    log line and exit 1; checked first, a user sees at once why and nothing claims to serve.
+    The probe sets SO_REUSEADDR as uvicorn does, so a port in TIME_WAIT is not refused.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                message = (
+                    f"port {port} on {host} is already in use; stop what holds it or choose "
+                    "another --port"
+                )
+            else:
+                message = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+            raise fail(message) from None
+
 
 # The application (FastAPI, scikit-learn, Plotly) is imported when the server starts, not
 # whenever deskmix starts.
@@ -60,12 +90,12 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
-    durable_routing: Annotated[
+    fast_routing: Annotated[
         bool,
         typer.Option(
-            "--durable-routing",
-            help="PostgreSQL: each routing change waits for the disk flush (slower; see "
-            "docs/api.md).",
+            "--fast-routing",
+            help="PostgreSQL: routing changes do not wait for the disk flush (faster; a "
+            "database crash may lose the last moment of them; see docs/api.md).",
         ),
     ] = False,
     job_processes: Annotated[
@@ -100,6 +130,7 @@ def serve_command(
     ] = 10.0,
 ) -> None:
     """Serve the REST API (under /api, docs at /docs) and the web dashboard (at /)."""
+    check_port_free(host, port)
     import uvicorn
 
     from deskmix.api.app import SETTINGS_ENV, create_app
@@ -113,7 +144,7 @@ def serve_command(
         private_reads=private_reads,
         triage_model=str(triage_model) if triage_model else None,
         job_threads=job_processes,
-        durable_routing=durable_routing,
+        durable_routing=not fast_routing,
         sim_workers=sim_workers,
         dask=dask,
         job_heartbeat_seconds=job_heartbeat,
