@@ -20,6 +20,7 @@ from deskmix.api.limits import BodyLimit
 from deskmix.api.routers import imports, jobs, live, people, tickets, triage, validate
 from deskmix.api.settings import ServerSettings
 from deskmix.api.triage_service import TriageService
+from deskmix.lifeline import exit_with_parent
 from deskmix.live import Desk
 from deskmix.store import Store, open_store
 from deskmix.web import mount_web
@@ -84,7 +85,9 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """The factory uvicorn calls in each worker process of ``deskmix serve --workers N``:
-    settings travel in an environment variable because workers are fresh processes."""
+    settings travel in an environment variable because workers are fresh processes. Each
+    worker ends with uvicorn's supervisor, so a killed ``deskmix serve`` leaves none behind."""
+    exit_with_parent()
     raw = os.environ.get(SETTINGS_ENV)
     settings = ServerSettings.model_validate_json(raw) if raw else ServerSettings()
     return create_app(settings)
