@@ -14,7 +14,8 @@ from fastapi import FastAPI, Request
 
 from deskmix import __version__
 from deskmix.api.auth import TokenCache
-from deskmix.api.errors import install_error_handlers
+from deskmix.api.errors import document_errors, install_error_handlers
+from deskmix.api.input_guard import InputGuard
 from deskmix.api.jobs import JobRunner
 from deskmix.api.limits import BodyLimit
 from deskmix.api.routers import imports, jobs, live, people, tickets, triage, validate
@@ -67,8 +68,11 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.triage_service = TriageService(settings.triage_model)
     app.state.job_runner = runner
     app.state.token_cache = TokenCache(store)
+    # Last added runs first: the body limit bounds what the input guard reads.
+    app.add_middleware(InputGuard)
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
     install_error_handlers(app)
+    document_errors(app)
 
     @app.get("/api/health", tags=["meta"], summary="Liveness and the store in use")
     def health() -> dict[str, str]:
