@@ -30,11 +30,11 @@ SETTINGS_ENV = "DESKMIX_SERVE_SETTINGS"
 
 DESCRIPTION = """Import, triage, route, simulate and plan an IT support team.
 
-Writes need a bearer token (`deskmix token create --scope SCOPE`); reads are open unless the
-server runs with `--private-reads`. Errors answer `{"detail": "...", "errors": [...]}`: 422 for
-bad input (naming the field and what was expected), 401/403 for tokens, 404 for unknown ids,
-409 when the desk's state forbids the request, 413 for uploads over the limit.
-See docs/api.md."""
+Every request but health needs a bearer token (`deskmix token create --scope SCOPE`): a
+write its scope, a read `read` (unless the server runs with `--public-reads`). Errors answer
+`{"detail": "...", "errors": [...]}`: 422 for bad input (naming the field and what was
+expected), 401/403 for tokens, 404 for unknown ids, 409 when the desk's state forbids the
+request, 413 for bodies over the limit, 500 for a fault of the server. See docs/api.md."""
 
 
 def create_app(settings: ServerSettings) -> FastAPI:

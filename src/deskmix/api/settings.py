@@ -16,8 +16,10 @@ class ServerSettings(BaseModel):
 
     db: str | None = None
     max_upload_bytes: int = Field(default=DEFAULT_MAX_UPLOAD_BYTES, gt=0)
-    private_reads: bool = False
-    """Reads need a token with the 'read' scope (writes always need a token)."""
+    public_reads: bool = False
+    """Reads (the API's and every dashboard page) are open to anyone who reaches the server.
+    Off (the default): they need a token with the 'read' scope, or a dashboard session signed
+    in with one; writes always need a token."""
     triage_model: str | None = None
     """Folder of a trained triage model; default: the model shipped with deskmix."""
     job_threads: int = Field(default=1, ge=1, le=16)

@@ -75,12 +75,18 @@ def serve_command(
         str,
         typer.Option("--policy", help=f"Live routing policy with --team: {', '.join(POLICIES)}."),
     ] = "generalist_first",
-    private_reads: Annotated[
+    public_reads: Annotated[
         bool,
         typer.Option(
-            "--private-reads",
-            help="Reads need a token with the 'read' scope too (writes always do).",
+            "--public-reads",
+            help="Anyone who reaches the server reads tickets, people and results, in the API "
+            "and the dashboard, without a token (default: a 'read' token or a signed-in "
+            "session). Writes always need a token.",
         ),
+    ] = False,
+    private_reads: Annotated[
+        bool,
+        typer.Option("--private-reads", hidden=True, help="The default now; kept for scripts."),
     ] = False,
     triage_model: Annotated[
         Path | None,
@@ -141,7 +147,7 @@ def serve_command(
     settings = ServerSettings(
         db=normalise_db_url(db),
         max_upload_bytes=int(max_upload_mb * 1024 * 1024),
-        private_reads=private_reads,
+        public_reads=public_reads and not private_reads,
         triage_model=str(triage_model) if triage_model else None,
         job_threads=job_processes,
         durable_routing=not fast_routing,
@@ -160,6 +166,16 @@ def serve_command(
     finally:
         store.dispose()
     console.print(f"deskmix serving {shown} on http://{host}:{port} ({workers} worker(s))")
+    if settings.public_reads:
+        console.print(
+            "reads are public (--public-reads): anyone who reaches this port sees tickets, "
+            "people and results"
+        )
+    else:
+        console.print(
+            f"reads are private: sign in at http://{host}:{port}/signin with a token from "
+            "'deskmix token create --scope read'"
+        )
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
         return
