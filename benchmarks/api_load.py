@@ -285,9 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--routes", type=int, default=6000, help="Route requests in all")
     parser.add_argument("--team", type=Path, default=DEFAULT_TEAM)
     parser.add_argument("--policy", default="generalist_first")
-    parser.add_argument(
-        "--durable-routing", action="store_true", help="deskmix serve --durable-routing"
-    )
+    parser.add_argument("--fast-routing", action="store_true", help="deskmix serve --fast-routing")
     args = parser.parse_args(argv)
 
     from deskmix.api.tokens import create_token
@@ -317,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         str(args.team),
         "--policy",
         args.policy,
-        *(["--durable-routing"] if args.durable_routing else []),
+        *(["--fast-routing"] if args.fast_routing else []),
     ]
     with log.open("wb") as out:
         server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
@@ -348,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"deskmix serve --workers {args.workers} on PostgreSQL, team {team.name} "
         f"({len(team.agents)} agents), policy {args.policy}, {args.clients} clients, "
-        f"{os.cpu_count()} cores" + (", durable routing" if args.durable_routing else "")
+        f"{os.cpu_count()} cores" + (", fast routing" if args.fast_routing else ", durable routing")
     )
     print(f"  route decisions:  {routes:,} in {elapsed:.2f} s = {routes / elapsed:,.0f}/s")
     print(f"  completions:      {completes:,} ({(routes + completes) / elapsed:,.0f} requests/s)")

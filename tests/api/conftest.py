@@ -50,8 +50,10 @@ class Api:
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     folder: Path = tmp_path_factory.mktemp("api")
+    # Reads are public here: these tests are about what the API does; private reads (the
+    # default) have their own tests.
     settings = ServerSettings(
-        db=str(folder / "api.db"), max_upload_bytes=UPLOAD_LIMIT, sim_workers=1
+        db=str(folder / "api.db"), max_upload_bytes=UPLOAD_LIMIT, sim_workers=1, public_reads=True
     )
     app = create_app(settings)
     tokens = {

@@ -185,7 +185,7 @@ def test_simulation_job_runs_and_its_status_outlives_the_server(api: Api, tmp_pa
     base, doubled = (s["kpis"]["tickets"]["mean"] for s in job["result"]["scenarios"])
     assert doubled > base  # the same seed with twice the arrivals
     # Another server process on the same store reads the same job.
-    other = create_app(ServerSettings(db=api.server.app.state.settings.db))
+    other = create_app(ServerSettings(db=api.server.app.state.settings.db, public_reads=True))
     with serve_in_thread(other) as server:
         again = httpx.get(f"{server.base_url}/api/jobs/{job_id}").json()
         assert again["status"] == "done" and again["result"] == job["result"]
@@ -210,7 +210,7 @@ def test_tokens_from_the_cli_are_hashed_scoped_and_revocable(tmp_path: Path) -> 
     listed = runner.invoke(cli, ["token", "list", "--db", db])
     assert "ci" in listed.output and secret not in listed.output
     assert secret.encode() not in Path(db).read_bytes()  # only the hash is stored
-    app = create_app(ServerSettings(db=db, private_reads=True))
+    app = create_app(ServerSettings(db=db))  # reads are private: the default
     with serve_in_thread(app) as server:
         url = f"{server.base_url}/api/tickets"
         assert httpx.get(url).status_code == 401
@@ -361,7 +361,7 @@ def test_a_server_started_with_dask_plans_on_the_cluster(tmp_path: Path) -> None
             db=str(tmp_path / "dask.db"), dask=cluster.scheduler_address, sim_workers=1
         )
         app = create_app(settings)
-        token = create_token(app.state.store, "planner", ["jobs"])[0]
+        token = create_token(app.state.store, "planner", ["jobs", "read"])[0]  # starts and reads
         with (
             serve_in_thread(app) as server,
             httpx.Client(

@@ -32,7 +32,9 @@ BEAT = 0.2  # seconds; six silent beats (1.2 s) and a job counts as abandoned
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str]]:
     folder: Path = tmp_path_factory.mktemp("jobs")
-    settings = ServerSettings(db=str(folder / "jobs.db"), sim_workers=1, job_heartbeat_seconds=BEAT)
+    settings = ServerSettings(
+        db=str(folder / "jobs.db"), sim_workers=1, job_heartbeat_seconds=BEAT, public_reads=True
+    )
     app = create_app(settings)
     token = create_token(app.state.store, "jobs", ["jobs"])[0]
     with serve_in_thread(app) as live:

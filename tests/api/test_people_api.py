@@ -10,6 +10,7 @@ import yaml
 
 from deskmix.api.app import create_app
 from deskmix.api.settings import ServerSettings
+from deskmix.api.tokens import create_token
 from deskmix.importers.writer import write_import
 from deskmix.people.generator import generate_history
 from tests.live_server import serve_in_thread
@@ -22,7 +23,16 @@ def test_assessment_and_skills_review_over_http(tmp_path: Path) -> None:
     world = generate_history(4)
     write_import(app.state.store, world.batch())
     persona = yaml.safe_load((PERSONAS / "network_engineer_helpdesk_title.yaml").read_text())
-    with serve_in_thread(app) as server, httpx.Client(base_url=server.base_url) as http:
+    token = create_token(app.state.store, "reader", ["read"])[0]
+    with serve_in_thread(app) as server:
+        # People's names and skills are private by default: without a token, nothing.
+        assert httpx.get(f"{server.base_url}/api/people/skills").status_code == 401
+    with (
+        serve_in_thread(app) as server,
+        httpx.Client(
+            base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}
+        ) as http,
+    ):
         scored = http.post("/api/people/assessment", json={"answers": persona})
         assert scored.status_code == 200, scored.text
         result = scored.json()

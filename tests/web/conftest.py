@@ -53,13 +53,18 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(sample_db: Path) -> Iterator[LiveServer]:
-    with serve_in_thread(create_app(ServerSettings(db=str(sample_db)))) as live:
+    # Public reads: these tests are about the pages; tests/web/test_signin.py runs the private
+    # default.
+    app = create_app(ServerSettings(db=str(sample_db), public_reads=True))
+    with serve_in_thread(app) as live:
         yield live
 
 
 @pytest.fixture
 def empty_server(tmp_path: Path) -> Iterator[LiveServer]:
-    with serve_in_thread(create_app(ServerSettings(db=str(tmp_path / "empty.db")))) as live:
+    with serve_in_thread(
+        create_app(ServerSettings(db=str(tmp_path / "empty.db"), public_reads=True))
+    ) as live:
         yield live
 
 

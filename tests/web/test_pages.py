@@ -6,6 +6,9 @@ import httpx
 
 from tests.live_server import LiveServer
 from tests.reports.htmlcheck import Page
+from tests.web.dashboard_http import DashboardHttp
+
+WEB = DashboardHttp()  # a browser's cookies and CSRF token on every POST
 
 HTMX = {"HX-Request": "true"}
 PAGES = ("/", "/triage", "/simulate", "/plan", "/people", "/validate")
@@ -28,7 +31,7 @@ def test_pages_are_well_formed_and_reference_only_this_server(server: LiveServer
 def test_a_wrong_choice_in_the_address_is_a_message_not_a_server_error(
     server: LiveServer,
 ) -> None:
-    response = httpx.get(f"{server.base_url}/?sla=nonsense")
+    response = WEB.get(f"{server.base_url}/?sla=nonsense")
     assert response.status_code == 422
     assert "field &#39;sla&#39;: unknown choice" in response.text
     assert "<html" in response.text  # a page a person can read, not JSON
@@ -38,8 +41,8 @@ def test_htmx_gets_a_fragment_and_a_plain_form_post_gets_the_whole_page(
     server: LiveServer,
 ) -> None:
     form = {"title": "Cannot log in, password expired", "threshold": "0.5"}
-    fragment = httpx.post(f"{server.base_url}/triage", data=form, headers=HTMX)
-    whole = httpx.post(f"{server.base_url}/triage", data=form)
+    fragment = WEB.post(f"{server.base_url}/triage", data=form, headers=HTMX)
+    whole = WEB.post(f"{server.base_url}/triage", data=form)
     assert fragment.status_code == whole.status_code == 200
     assert "<html" not in fragment.text and 'class="triage-result"' in fragment.text
     assert "<html" in whole.text and 'class="triage-result"' in whole.text
@@ -53,7 +56,7 @@ def test_bad_form_values_name_the_field_and_what_was_expected(server: LiveServer
         "/triage": ({"threshold": "2"}, "field &#39;threshold&#39;: out of range"),
     }
     for path, (form, message) in cases.items():
-        response = httpx.post(f"{server.base_url}{path}", data=form, headers=HTMX)
+        response = WEB.post(f"{server.base_url}{path}", data=form, headers=HTMX)
         assert response.status_code == 422, path
         assert message in response.text, (path, response.text)
         assert 'role="alert"' in response.text
@@ -61,16 +64,16 @@ def test_bad_form_values_name_the_field_and_what_was_expected(server: LiveServer
 
 def test_a_pasted_team_that_is_not_a_team_says_where(server: LiveServer) -> None:
     form = {"team": "custom", "team_yaml": "name: tiny\nagents:\n  - {name: Ann, kind: wizard}"}
-    response = httpx.post(f"{server.base_url}/simulate", data=form, headers=HTMX)
+    response = WEB.post(f"{server.base_url}/simulate", data=form, headers=HTMX)
     assert response.status_code == 422
     assert "pasted team: &#39;agents.0.kind&#39;" in response.text
 
 
 def test_the_downloaded_report_holds_the_numbers_shown_on_the_page(server: LiveServer) -> None:
-    shown = httpx.post(f"{server.base_url}/simulate", data=QUICK_RUN, headers=HTMX, timeout=120)
+    shown = WEB.post(f"{server.base_url}/simulate", data=QUICK_RUN, headers=HTMX, timeout=120)
     assert shown.status_code == 200
     cells = Page(shown.text).cells
-    report = httpx.post(f"{server.base_url}/simulate/report", data=QUICK_RUN, timeout=120)
+    report = WEB.post(f"{server.base_url}/simulate/report", data=QUICK_RUN, timeout=120)
     assert report.status_code == 200
     assert report.headers["content-disposition"].startswith("attachment;")
     document = Page(report.text)
@@ -81,28 +84,28 @@ def test_the_downloaded_report_holds_the_numbers_shown_on_the_page(server: LiveS
 
 
 def test_an_empty_store_explains_what_to_do(empty_server: LiveServer) -> None:
-    overview = httpx.get(empty_server.base_url + "/")
+    overview = WEB.get(empty_server.base_url + "/")
     assert overview.status_code == 200
     assert "The store holds no tickets yet" in overview.text
-    simulated = httpx.post(empty_server.base_url + "/simulate", data=QUICK_RUN, headers=HTMX)
+    simulated = WEB.post(empty_server.base_url + "/simulate", data=QUICK_RUN, headers=HTMX)
     assert simulated.status_code == 422
     assert "no tickets to calibrate from" in simulated.text
-    triaged = httpx.post(
+    triaged = WEB.post(
         empty_server.base_url + "/triage", data={"title": "VPN is down"}, headers=HTMX
     )
     assert triaged.status_code == 200  # the shipped model needs no stored tickets
 
 
 def test_people_inputs_out_of_range_are_messages(server: LiveServer) -> None:
-    review = httpx.get(f"{server.base_url}/people?level=9")
+    review = WEB.get(f"{server.base_url}/people?level=9")
     assert review.status_code == 422
     assert "field &#39;level&#39;: out of range" in review.text
-    assessed = httpx.post(
+    assessed = WEB.post(
         f"{server.base_url}/people/assess", data={"experience.network": "9"}, headers=HTMX
     )
     assert assessed.status_code == 422
     assert "field &#39;experience.network&#39;: out of range" in assessed.text
-    unknown = httpx.post(
+    unknown = WEB.post(
         f"{server.base_url}/people/assess", data={"certifications": "wizard_cert"}, headers=HTMX
     )
     assert unknown.status_code == 422
@@ -112,7 +115,7 @@ def test_people_inputs_out_of_range_are_messages(server: LiveServer) -> None:
 def test_without_javascript_a_simulation_returns_the_page_with_results(
     server: LiveServer,
 ) -> None:
-    response = httpx.post(f"{server.base_url}/simulate", data=QUICK_RUN, timeout=120)
+    response = WEB.post(f"{server.base_url}/simulate", data=QUICK_RUN, timeout=120)
     assert response.status_code == 200
     page = Page(response.text)
     assert page.problems == []
@@ -125,7 +128,7 @@ def test_a_plan_that_keeps_todays_people_only_adds_hires(server: LiveServer) -> 
     # 3 replications: with 2 the t-interval (t = 12.7) on the few P2 tickets is too wide for
     # the P2 target even for the team of today.
     form = {"reps": "3", "weeks": "2", "max_designs": "4", "keep": "on"}
-    response = httpx.post(f"{server.base_url}/plan", data=form, headers=HTMX, timeout=300)
+    response = WEB.post(f"{server.base_url}/plan", data=form, headers=HTMX, timeout=300)
     assert response.status_code == 200, response.text
     assert "people of" in response.text and "stay" in response.text
     assert "new hire(s)" in response.text
@@ -133,11 +136,11 @@ def test_a_plan_that_keeps_todays_people_only_adds_hires(server: LiveServer) -> 
 
 def test_a_plan_with_a_budget_shows_the_frontier(server: LiveServer) -> None:
     form = {"reps": "3", "weeks": "2", "max_designs": "6", "budget": "1500000"}
-    response = httpx.post(f"{server.base_url}/plan", data=form, headers=HTMX, timeout=300)
+    response = WEB.post(f"{server.base_url}/plan", data=form, headers=HTMX, timeout=300)
     assert response.status_code == 200, response.text
     assert "Budget mode" in response.text and 'id="frontier"' in response.text
     assert 'name="budget" value="1500000"' in response.text
-    poor = httpx.post(
+    poor = WEB.post(
         f"{server.base_url}/plan", data={**form, "budget": "1000"}, headers=HTMX, timeout=300
     )
     assert poor.status_code == 422 and "cheapest possible design" in poor.text
@@ -145,28 +148,28 @@ def test_a_plan_with_a_budget_shows_the_frontier(server: LiveServer) -> None:
 
 def test_the_validate_page_back_tests_the_sample_desk(server: LiveServer) -> None:
     form = {"sla": "default", "reps": "2", "seed": "0", "holdout": "0"}
-    fragment = httpx.post(f"{server.base_url}/validate", data=form, headers=HTMX, timeout=120)
+    fragment = WEB.post(f"{server.base_url}/validate", data=form, headers=HTMX, timeout=120)
     assert fragment.status_code == 200
     assert "<html" not in fragment.text
     assert "full history" in fragment.text and "figures within tolerance" in fragment.text
     assert "generalist_first" in fragment.text
-    whole = httpx.post(f"{server.base_url}/validate", data=form, timeout=120)
+    whole = WEB.post(f"{server.base_url}/validate", data=form, timeout=120)
     assert whole.status_code == 200 and Page(whole.text).problems == []
     assert 'aria-current="page">Validate' in whole.text
-    bad = httpx.post(f"{server.base_url}/validate", data={**form, "holdout": "2"}, headers=HTMX)
+    bad = WEB.post(f"{server.base_url}/validate", data={**form, "holdout": "2"}, headers=HTMX)
     assert bad.status_code == 422 and "holdout" in bad.text
 
 
 def test_the_year_page_plans_each_quarter_on_top_of_todays_team(server: LiveServer) -> None:
-    assert httpx.get(f"{server.base_url}/year").status_code == 200
+    assert WEB.get(f"{server.base_url}/year").status_code == 200
     form = {"growth": "0.4", "quarters": "2", "reps": "3", "weeks": "2", "max_designs": "4"}
-    fragment = httpx.post(f"{server.base_url}/year", data=form, headers=HTMX, timeout=300)
+    fragment = WEB.post(f"{server.base_url}/year", data=form, headers=HTMX, timeout=300)
     assert fragment.status_code == 200, fragment.text
     assert "<html" not in fragment.text
     assert (
         'id="year-table"' in fragment.text and "Q1 (" in fragment.text and "Q2 (" in fragment.text
     )
-    bad = httpx.post(f"{server.base_url}/year", data={**form, "quarters": "12"}, headers=HTMX)
+    bad = WEB.post(f"{server.base_url}/year", data={**form, "quarters": "12"}, headers=HTMX)
     assert bad.status_code == 422 and "quarters" in bad.text
 
 
@@ -174,13 +177,13 @@ def test_a_plan_with_the_project_beside_the_tickets_says_how_it_is_delivered(
     server: LiveServer,
 ) -> None:
     form = {"reps": "3", "weeks": "2", "max_designs": "4"}  # the demo's portfolio, by default
-    response = httpx.post(f"{server.base_url}/plan", data=form, headers=HTMX, timeout=300)
+    response = WEB.post(f"{server.base_url}/plan", data=form, headers=HTMX, timeout=300)
     assert response.status_code == 200, response.text
     assert 'id="plan-projects"' in response.text
     assert "Firewall and VPN review" in response.text or "on time" in response.text
     assert 'id="search-path"' in response.text and "the demo&#39;s weekday" not in response.text
     assert "SLA targets: the SLA targets on the form" in response.text
-    none = httpx.post(
+    none = WEB.post(
         f"{server.base_url}/plan", data={**form, "projects": ""}, headers=HTMX, timeout=300
     )
     assert none.status_code == 200 and 'id="plan-projects"' not in none.text
@@ -191,7 +194,7 @@ def test_the_plan_page_offers_the_team_as_a_file(server: LiveServer) -> None:
     from deskmix.teamfiles import parse_team
 
     form = {"reps": "3", "weeks": "2", "max_designs": "4"}
-    response = httpx.post(f"{server.base_url}/plan/team", data=form, timeout=300)
+    response = WEB.post(f"{server.base_url}/plan/team", data=form, timeout=300)
     assert response.status_code == 200, response.text
     assert "attachment" in response.headers["content-disposition"]
     assert response.text.startswith("# Recommended by 'deskmix plan'")

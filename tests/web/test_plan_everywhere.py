@@ -23,6 +23,7 @@ from deskmix.plan.request import designs_text
 from deskmix.web.desk import Dashboard, sample_team
 from deskmix.web.planning import TODAY, read_inputs
 from tests.live_server import LiveServer
+from tests.web.dashboard_http import DashboardHttp
 
 HTMX = {"HX-Request": "true"}
 SMALL = {"reps": "3", "weeks": "2", "max_designs": "6", "projects": "", "seed": "3"}
@@ -34,7 +35,7 @@ def _desk(server: LiveServer) -> Dashboard:
 
 
 def test_cli_api_and_dashboard_recommend_the_same_team(server: LiveServer, tmp_path: Path) -> None:
-    page = httpx.post(f"{server.base_url}/plan", data=SMALL, headers=HTMX, timeout=600)
+    page = DashboardHttp().post(f"{server.base_url}/plan", data=SMALL, headers=HTMX, timeout=600)
     assert page.status_code == 200, page.text
     found = re.search(r"<h2>Recommended: (.*?)</h2>", page.text)
     assert found is not None
@@ -91,7 +92,8 @@ def test_the_plan_page_opens_with_the_demos_plan(server: LiveServer) -> None:
     """Same inputs, same seed and batches: the page and ``deskmix demo`` recommend the same
     team on the sample desk (the search is the same on any back end, tests/plan)."""
     desk = _desk(server)
-    # a thread of its own: the browser tests may leave an event loop running in this one
+    # In a thread of its own: Playwright's sync API (the session's browser, if a browser test
+    # ran first) keeps an event loop running in this one.
     with ThreadPoolExecutor(1) as thread:
         page = thread.submit(asyncio.run, read_inputs(FormData(), desk)).result().inputs
     demo = demo_request(desk.workload(), sample_team()).inputs()

@@ -14,12 +14,14 @@ from fastapi import FastAPI, Request
 
 from deskmix import __version__
 from deskmix.api.auth import TokenCache
-from deskmix.api.errors import install_error_handlers
+from deskmix.api.errors import document_errors, install_error_handlers
+from deskmix.api.input_guard import InputGuard
 from deskmix.api.jobs import JobRunner
 from deskmix.api.limits import BodyLimit
 from deskmix.api.routers import imports, jobs, live, people, tickets, triage, validate
 from deskmix.api.settings import ServerSettings
 from deskmix.api.triage_service import TriageService
+from deskmix.lifeline import exit_with_parent
 from deskmix.live import Desk
 from deskmix.store import Store, open_store
 from deskmix.web import mount_web
@@ -28,11 +30,11 @@ SETTINGS_ENV = "DESKMIX_SERVE_SETTINGS"
 
 DESCRIPTION = """Import, triage, route, simulate and plan an IT support team.
 
-Writes need a bearer token (`deskmix token create --scope SCOPE`); reads are open unless the
-server runs with `--private-reads`. Errors answer `{"detail": "...", "errors": [...]}`: 422 for
-bad input (naming the field and what was expected), 401/403 for tokens, 404 for unknown ids,
-409 when the desk's state forbids the request, 413 for uploads over the limit.
-See docs/api.md."""
+Every request but health needs a bearer token (`deskmix token create --scope SCOPE`): a
+write its scope, a read `read` (unless the server runs with `--public-reads`). Errors answer
+`{"detail": "...", "errors": [...]}`: 422 for bad input (naming the field and what was
+expected), 401/403 for tokens, 404 for unknown ids, 409 when the desk's state forbids the
+request, 413 for bodies over the limit, 500 for a fault of the server. See docs/api.md."""
 
 
 def create_app(settings: ServerSettings) -> FastAPI:
@@ -66,8 +68,11 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.triage_service = TriageService(settings.triage_model)
     app.state.job_runner = runner
     app.state.token_cache = TokenCache(store)
+    # Last added runs first: the body limit bounds what the input guard reads.
+    app.add_middleware(InputGuard)
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
     install_error_handlers(app)
+    document_errors(app)
 
     @app.get("/api/health", tags=["meta"], summary="Liveness and the store in use")
     def health() -> dict[str, str]:
@@ -84,7 +89,9 @@ def create_app(settings: ServerSettings) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """The factory uvicorn calls in each worker process of ``deskmix serve --workers N``:
-    settings travel in an environment variable because workers are fresh processes."""
+    settings travel in an environment variable because workers are fresh processes. Each
+    worker ends with uvicorn's supervisor, so a killed ``deskmix serve`` leaves none behind."""
+    exit_with_parent()
     raw = os.environ.get(SETTINGS_ENV)
     settings = ServerSettings.model_validate_json(raw) if raw else ServerSettings()
     return create_app(settings)

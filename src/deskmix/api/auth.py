@@ -1,8 +1,9 @@
 """Bearer-token checks for the API: 401 without a valid token, 403 with one lacking the scope.
 
-Every write needs a token with the write's scope (``admin`` covers all). Reads are open by
-default, like the dashboard served beside the API; ``deskmix serve --private-reads`` makes
-them need a token with the ``read`` scope too.
+Every write needs a token with the write's scope (``admin`` covers all). Reads need a token
+with the ``read`` scope too: tickets, people and results are the desk's private data. An
+operator who wants them open (a demo on a laptop, a desk behind its own access control)
+starts the server with ``deskmix serve --public-reads``.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def require(scope: str) -> Callable[..., Awaitable[TokenInfo]]:
 async def read_access(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
 ) -> TokenInfo | None:
-    """Open unless the server runs with private reads; then a 'read' token is needed."""
-    if not request.app.state.settings.private_reads:
+    """A 'read' token, unless the server runs with public reads."""
+    if request.app.state.settings.public_reads:
         return None
     return _check(request, credentials, "read")

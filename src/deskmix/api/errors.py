@@ -15,7 +15,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from psycopg import DataError as PgDataError
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError as SqlDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from deskmix.errors import DeskmixError
@@ -96,6 +98,21 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _conflict(_request: Request, exc: ConflictError) -> JSONResponse:
         return _answer(409, str(exc))
 
+    async def _unstorable(_request: Request, exc: Exception) -> JSONResponse:
+        # A value the database refuses (a NUL character that slipped past the input guard, a
+        # number out of range): the request's fault, and nothing was written (rolled back).
+        log.warning("refused by the database: %s", exc)
+        return _answer(422, "a value in the request cannot be stored by the database")
+
+    app.add_exception_handler(PgDataError, _unstorable)
+    app.add_exception_handler(SqlDataError, _unstorable)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        # The same body shape as every other error, and no internals; the log keeps the cause.
+        log.exception("unexpected error", exc_info=exc)
+        return _answer(500, "internal error; the server log has the details")
+
     @app.exception_handler(DeskmixError)
     async def _user_error(_request: Request, exc: DeskmixError) -> JSONResponse:
         # The same one-line message the CLI prints, so a user sees one wording everywhere.
@@ -116,3 +133,45 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """The documented error answers of an endpoint."""
     return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+def document_errors(app: FastAPI) -> None:
+    """Make the OpenAPI schema describe the error bodies the server really sends.
+
+    FastAPI declares its own ``HTTPValidationError`` list for every 422, but the handlers above
+    answer ``Problem``; and a 413 (body limit) or a 500 can come from any operation. The
+    schema is rewritten once, when first asked for, so clients generated from it (and
+    schemathesis' response checks) see the real shape.
+    """
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(problem.pop("$defs", {}))
+        components["Problem"] = problem
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                for code, answer in answers.items():
+                    if code[0] in "45":
+                        answer["content"] = body
+                if "requestBody" in operation:
+                    answers.setdefault(
+                        "413", {"description": "Request body over the limit", "content": body}
+                    )
+                if operation.get("parameters") or "requestBody" in operation:
+                    answers.setdefault("422", {"description": "Bad input", "content": body})
+                answers.setdefault("500", {"description": "Unexpected error", "content": body})
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 
 from deskmix.api.heartbeat import SILENT_BEATS, Heartbeat
 from deskmix.api.job_work import JOBS, run_job, runner_id
+from deskmix.lifeline import exit_with_parent
 from deskmix.live.errors import NotFoundError
 from deskmix.store import Store
 
@@ -130,7 +131,9 @@ class JobRunner:
                 raise RuntimeError("the job runner is shut down")
             if self._pool is None:  # started on first use: a server without jobs spawns nothing
                 self._pool = ProcessPoolExecutor(
-                    max_workers=self._processes, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=self._processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=exit_with_parent,  # a killed server leaves no worker behind
                 )
             if self._heartbeat is None:
                 self._heartbeat = Heartbeat(

@@ -21,14 +21,15 @@ def _too_large(limit: int) -> str:
 
 
 class BodyLimit:
-    """Answer 413 to any request under ``/api/`` whose body exceeds ``limit`` bytes."""
+    """Answer 413 to any request whose body exceeds ``limit`` bytes: the API's and the
+    dashboard's alike (a page's form is no reason to take in an unbounded body)."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")

@@ -16,15 +16,18 @@ class ServerSettings(BaseModel):
 
     db: str | None = None
     max_upload_bytes: int = Field(default=DEFAULT_MAX_UPLOAD_BYTES, gt=0)
-    private_reads: bool = False
-    """Reads need a token with the 'read' scope (writes always need a token)."""
+    public_reads: bool = False
+    """Reads (the API's and every dashboard page) are open to anyone who reaches the server.
+    Off (the default): they need a token with the 'read' scope, or a dashboard session signed
+    in with one; writes always need a token."""
     triage_model: str | None = None
     """Folder of a trained triage model; default: the model shipped with deskmix."""
     job_threads: int = Field(default=1, ge=1, le=16)
     """Background jobs run at once; each simulation itself uses ``sim_workers`` processes."""
-    durable_routing: bool = False
-    """Routing changes wait for PostgreSQL's disk flush before answering (slower; see
-    docs/api.md). Off: a database crash may lose the last moment of routing changes."""
+    durable_routing: bool = True
+    """Routing changes wait for PostgreSQL's disk flush before answering, as every other write
+    does: an acknowledged routing change survives a database crash. Off (``--fast-routing``):
+    faster, but a database crash may lose the last moment of acknowledged changes."""
     sim_workers: int | None = Field(default=None, ge=1)
     """Processes per simulation job (default: all cores)."""
     dask: str | None = None

@@ -25,7 +25,7 @@ TOKENS = cast(Table, ApiToken.__table__)
 PREFIX = "dmx_"
 
 SCOPES: dict[str, str] = {
-    "read": "read endpoints, when the server is started with --private-reads",
+    "read": "read endpoints and the dashboard (unless the server runs with --public-reads)",
     "import": "upload ticket exports (POST /api/imports)",
     "route": "live routing: load a team, route, assign, complete, escalate, shifts",
     "jobs": "start simulations and plans (POST /api/jobs/...)",

@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from deskmix.api.settings import DEFAULT_MAX_UPLOAD_BYTES, ServerSettings
-from deskmix.cli.common import DbOption, console, user_errors
+from deskmix.cli.common import DbOption, console, fail, user_errors
 from deskmix.routing.policies import POLICIES
 from deskmix.store.db import normalise_db_url
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail with one line if ``host:port`` cannot be listened on.
+
+    uvicorn would report it only after the store was opened and "serving" printed, with a
+    log line and exit 1; checked first, a user sees at once why and nothing claims to serve.
+    The probe sets SO_REUSEADDR as uvicorn does, so a port in TIME_WAIT is not refused.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as exc:
+        raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                message = (
+                    f"port {port} on {host} is already in use; stop what holds it or choose "
+                    "another --port"
+                )
+            else:
+                message = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+            raise fail(message) from None
+
 
 # The application (FastAPI, scikit-learn, Plotly) is imported when the server starts, not
 # whenever deskmix starts.
@@ -45,12 +75,18 @@ def serve_command(
         str,
         typer.Option("--policy", help=f"Live routing policy with --team: {', '.join(POLICIES)}."),
     ] = "generalist_first",
-    private_reads: Annotated[
+    public_reads: Annotated[
         bool,
         typer.Option(
-            "--private-reads",
-            help="Reads need a token with the 'read' scope too (writes always do).",
+            "--public-reads",
+            help="Anyone who reaches the server reads tickets, people and results, in the API "
+            "and the dashboard, without a token (default: a 'read' token or a signed-in "
+            "session). Writes always need a token.",
         ),
+    ] = False,
+    private_reads: Annotated[
+        bool,
+        typer.Option("--private-reads", hidden=True, help="The default now; kept for scripts."),
     ] = False,
     triage_model: Annotated[
         Path | None,
@@ -60,12 +96,12 @@ def serve_command(
             show_default=False,
         ),
     ] = None,
-    durable_routing: Annotated[
+    fast_routing: Annotated[
         bool,
         typer.Option(
-            "--durable-routing",
-            help="PostgreSQL: each routing change waits for the disk flush (slower; see "
-            "docs/api.md).",
+            "--fast-routing",
+            help="PostgreSQL: routing changes do not wait for the disk flush (faster; a "
+            "database crash may lose the last moment of them; see docs/api.md).",
         ),
     ] = False,
     job_processes: Annotated[
@@ -100,6 +136,7 @@ def serve_command(
     ] = 10.0,
 ) -> None:
     """Serve the REST API (under /api, docs at /docs) and the web dashboard (at /)."""
+    check_port_free(host, port)
     import uvicorn
 
     from deskmix.api.app import SETTINGS_ENV, create_app
@@ -110,10 +147,10 @@ def serve_command(
     settings = ServerSettings(
         db=normalise_db_url(db),
         max_upload_bytes=int(max_upload_mb * 1024 * 1024),
-        private_reads=private_reads,
+        public_reads=public_reads and not private_reads,
         triage_model=str(triage_model) if triage_model else None,
         job_threads=job_processes,
-        durable_routing=durable_routing,
+        durable_routing=not fast_routing,
         sim_workers=sim_workers,
         dask=dask,
         job_heartbeat_seconds=job_heartbeat,
@@ -129,6 +166,16 @@ def serve_command(
     finally:
         store.dispose()
     console.print(f"deskmix serving {shown} on http://{host}:{port} ({workers} worker(s))")
+    if settings.public_reads:
+        console.print(
+            "reads are public (--public-reads): anyone who reaches this port sees tickets, "
+            "people and results"
+        )
+    else:
+        console.print(
+            f"reads are private: sign in at http://{host}:{port}/signin with a token from "
+            "'deskmix token create --scope read'"
+        )
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
         return

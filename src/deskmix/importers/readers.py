@@ -75,10 +75,17 @@ def _head(path: Path) -> bytes:
     return head
 
 
+_PYTHON_SPECIFIC = frozenset(
+    {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined", "utf-7"}
+)
+"""Codecs for Python's own needs (domain names, string literals) or none in exports: their
+decoders fail with errors other than UnicodeDecodeError, past the readers' checks."""
+
+
 def require_codec(encoding: str, path: Path | None = None) -> None:
     """Refuse an encoding Python cannot decode with, naming it, before any bytes are read."""
     try:
-        codecs.lookup(encoding)
+        info = codecs.lookup(encoding)
     except (LookupError, ValueError) as exc:  # ValueError: a name with a NUL byte in it
         raise InputError(
             "unknown text encoding",
@@ -87,6 +94,16 @@ def require_codec(encoding: str, path: Path | None = None) -> None:
             value=encoding,
             expected="a Python codec name such as utf-8, latin-1 or cp1252",
         ) from exc
+    # rot13, hex, base64, zlib...: codecs Python knows that turn bytes into bytes or text into
+    # text; decoding a file with one fails deep in the reader, not with a line a user can act on.
+    if not getattr(info, "_is_text_encoding", True) or info.name in _PYTHON_SPECIFIC:
+        raise InputError(
+            "not a text encoding",
+            file=path,
+            field="encoding",
+            value=encoding,
+            expected="a text encoding such as utf-8, utf-16, latin-1 or cp1252",
+        )
 
 
 def _is_wide(encoding: str) -> bool:

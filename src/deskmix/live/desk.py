@@ -114,7 +114,7 @@ class Desk:
     """The live desk of one store. Create one per server process and share it; ``close``
     stops its routing thread."""
 
-    def __init__(self, store: Store, *, durable: bool = False) -> None:
+    def __init__(self, store: Store, *, durable: bool = True) -> None:
         self.store = store
         self.durable = durable
         self._sqlite = store.engine.dialect.name == "sqlite"
@@ -309,9 +309,10 @@ class Desk:
         driver in autocommit mode) so that neither begins nor commits cost a round trip of
         their own. Under READ COMMITTED each statement takes its own snapshot, so the reads
         after the ``FOR UPDATE`` see every change committed before the lock was granted.
-        Unless the desk is durable, the transaction commits without waiting for the WAL
-        flush (``synchronous_commit = off``): the lock is then held for the statements only,
-        not for a disk sync; see docs/api.md for what that trades. Values are bound by
+        A durable desk (the default) commits as every other write does, waiting for the WAL
+        flush; a fast one (``--fast-routing``) commits with ``synchronous_commit = off``, so
+        the lock is held for the statements only, not for a disk sync; see docs/api.md for
+        what that trades. Values are bound by
         psycopg's client-side binding (quoted by the driver), which is what allows several
         statements with parameters in one query.
         """

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from deskmix.errors import ConfigError
+from deskmix.lifeline import exit_with_parent
 from deskmix.routing.base import Policy
 from deskmix.routing.policies import make_policy
 from deskmix.sim.compiled import warm_up
@@ -117,7 +118,7 @@ class ProcessBackend(Backend):
         self.workers = workers
         self.description = f"{workers} local processes"
         warm_up()  # workers fork from this process and inherit the loaded event loop
-        self.pool = ProcessPoolExecutor(max_workers=workers)
+        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=exit_with_parent)
 
     def run(self, tasks: list[Task], tick: Callable[[int], None] | None) -> list[Output]:
         futures = [self.pool.submit(run_task, t) for t in tasks]

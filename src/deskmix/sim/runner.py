@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from deskmix.lifeline import exit_with_parent
 from deskmix.routing.base import Policy
 from deskmix.sim.compiled import warm_up
 from deskmix.sim.engine import run_replication
@@ -52,6 +53,7 @@ _WORKER: dict[str, object] = {}
 
 
 def _install(model: CompiledModel, policy: Policy) -> None:
+    exit_with_parent()
     _WORKER["model"], _WORKER["policy"] = model, policy
 
 

@@ -31,6 +31,7 @@ from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import AgentKind
 from deskmix.domain.workload import Workload
 from deskmix.errors import InputError, StoreError, UnsteadyPeriodError
+from deskmix.lifeline import exit_with_parent
 from deskmix.people.history import history_frames, history_from_frames
 from deskmix.routing.base import Policy
 from deskmix.routing.policies import make_policy
@@ -188,6 +189,7 @@ _WORKER: dict[str, object] = {}
 
 
 def _install(model: CompiledModel, policy: str) -> None:
+    exit_with_parent()
     _WORKER["model"], _WORKER["policy"] = model, make_policy(policy)
 
 

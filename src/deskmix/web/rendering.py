@@ -50,6 +50,29 @@ def link(context: Context, name: str, /, **params: Any) -> str:
     return str(request.url_for(name, **params).path)
 
 
+@pass_context
+def csrf_field(context: Context) -> Markup:
+    """The hidden field every POST form carries (see ``deskmix.web.session``)."""
+    request: Request = context["request"]
+    token = getattr(request.state, "csrf", "")
+    return Markup('<input type="hidden" name="csrf" value="{}">').format(token)
+
+
+@pass_context
+def csrf_token(context: Context) -> str:
+    """The CSRF token for htmx's header (set once on the page's body)."""
+    request: Request = context["request"]
+    return str(getattr(request.state, "csrf", ""))
+
+
+@pass_context
+def signed_in_as(context: Context) -> str | None:
+    """The name of the session's token, or None (public reads, or the sign-in page)."""
+    request: Request = context["request"]
+    user = getattr(request.state, "user", None)
+    return str(user) if user else None
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -58,7 +81,14 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(nav=NAV, version=__version__, link=link)
+    env.globals.update(
+        nav=NAV,
+        version=__version__,
+        link=link,
+        csrf_field=csrf_field,
+        csrf_token=csrf_token,
+        signed_in_as=signed_in_as,
+    )
     env.filters["percent"] = percent
     return env
 

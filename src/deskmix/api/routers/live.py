@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, Path, Request, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool
 from starlette.concurrency import run_in_threadpool
 
 from deskmix.api.auth import read_access, require
@@ -103,7 +103,11 @@ class AssignRequest(_Strict):
 
 
 class ShiftRequest(_Strict):
-    on_shift: bool
+    on_shift: StrictBool = Field(
+        description="true: the agent comes on shift (and takes waiting work if free); false: "
+        'the agent takes no new work. A JSON boolean: 0/1 or "yes" are refused, as a typo '
+        "here would take an agent off the desk."
+    )
 
 
 class AgentOut(BaseModel):
