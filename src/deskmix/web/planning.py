@@ -11,6 +11,7 @@ again and gets the same plan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -230,41 +231,47 @@ async def plan_submit(request: Request) -> HTMLResponse:
     return page(request, "plan.html", "plan", context)
 
 
-@router.post("/plan/report", response_class=HTMLResponse)
-async def plan_report_download(request: Request) -> HTMLResponse:
-    """The same plan as a self-contained HTML report, as a download."""
+async def _download(request: Request, write: Callable[[PlanOutcome], Response]) -> Response:
+    """A download of the plan the form describes (the same seeded plan again, remembered),
+    or the page with the reason when the form cannot be planned."""
     form = await request.form(max_part_size=MAX_TEXT)
     try:
-        inputs = await read_inputs(form, dashboard_of(request))
-        outcome = run_plan(inputs)
+        outcome = run_plan(await read_inputs(form, dashboard_of(request)))
     except DeskmixError as exc:
         context = {**_form_context(defaults()), "error": str(exc)}
         return page(request, "plan.html", "plan", context, status=422)
-    report = plan_report(
-        inputs.inputs.workload,
-        outcome.plan,
-        outcome.stresses,
-        outcome.compared,
-        sla_name=outcome.inputs.sla_name,
-        projects=outcome.projects,
-    )
-    return HTMLResponse(
-        report.render(), headers={"Content-Disposition": 'attachment; filename="deskmix-plan.html"'}
-    )
+    return write(outcome)
+
+
+@router.post("/plan/report", response_class=HTMLResponse)
+async def plan_report_download(request: Request) -> Response:
+    """The same plan as a self-contained HTML report, as a download."""
+
+    def report(outcome: PlanOutcome) -> Response:
+        document = plan_report(
+            outcome.inputs.workload,
+            outcome.plan,
+            outcome.stresses,
+            outcome.compared,
+            sla_name=outcome.inputs.sla_name,
+            projects=outcome.projects,
+        )
+        return HTMLResponse(
+            document.render(),
+            headers={"Content-Disposition": 'attachment; filename="deskmix-plan.html"'},
+        )
+
+    return await _download(request, report)
 
 
 @router.post("/plan/team")
 async def plan_team_download(request: Request) -> Response:
     """The recommended team as a team file (what ``deskmix plan --out`` writes)."""
-    form = await request.form(max_part_size=MAX_TEXT)
-    try:
-        inputs = await read_inputs(form, dashboard_of(request))
-        outcome = run_plan(inputs)
-    except DeskmixError as exc:
-        context = {**_form_context(defaults()), "error": str(exc)}
-        return page(request, "plan.html", "plan", context, status=422)
-    return Response(
-        team_yaml(outcome.plan),
-        media_type="application/yaml",
-        headers={"Content-Disposition": 'attachment; filename="team.yaml"'},
+    return await _download(
+        request,
+        lambda outcome: Response(
+            team_yaml(outcome.plan),
+            media_type="application/yaml",
+            headers={"Content-Disposition": 'attachment; filename="team.yaml"'},
+        ),
     )
