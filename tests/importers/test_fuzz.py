@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from deskmix.store import Store, open_store
 from tests.importers.fuzzing import SEEDS, Seed, mutate, operations, run_case
 
-FUZZ_EXAMPLES = int(os.environ.get("DESKMIX_FUZZ_EXAMPLES", "40"))
+FUZZ_EXAMPLES = int(os.environ.get("DESKMIX_FUZZ_EXAMPLES", "100"))
 
 
 @pytest.fixture(scope="module")
