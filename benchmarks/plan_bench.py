@@ -97,11 +97,18 @@ def business_week(rng: np.random.Generator) -> dict[str, list[float]]:
     return week
 
 
-def company_workload(seed: int = SEED) -> Workload:
+def seeded_workload(
+    name: str,
+    domains: dict[str, tuple[float, float, float, float]],
+    per_week: float,
+    effort: float = 1.0,
+    seed: int = SEED,
+) -> Workload:
+    """Arrivals per domain x tier x priority with seeded noise, business-hour shapes and
+    lognormal work (each domain's hours times ``effort``)."""
     rng = np.random.default_rng(seed)
-    per_week = YEAR_TICKETS / 52
     arrivals, handling, shapes = [], [], {}
-    for domain, (share, deep, general_h, special_h) in COMPANY_DOMAINS.items():
+    for domain, (share, deep, general_h, special_h) in domains.items():
         shapes[domain] = business_week(rng)
         for tier, tier_share in ((Tier.GENERALIST, 1 - deep), (Tier.SPECIALIST, deep)):
             for priority, p_share in PRIORITY_MIX.items():
@@ -115,13 +122,14 @@ def company_workload(seed: int = SEED) -> Workload:
                         observed=int(n * 52),
                     )
                 )
-        handling.append(lognormal(domain, Tier.GENERALIST, general_h))
-        handling.append(lognormal(domain, Tier.SPECIALIST, special_h))
-    return Workload(
-        name="2,000-person company (benchmark)",
-        arrivals=arrivals,
-        hour_of_week=shapes,
-        handling=handling,
+        handling.append(lognormal(domain, Tier.GENERALIST, general_h * effort))
+        handling.append(lognormal(domain, Tier.SPECIALIST, special_h * effort))
+    return Workload(name=name, arrivals=arrivals, hour_of_week=shapes, handling=handling)
+
+
+def company_workload(seed: int = SEED) -> Workload:
+    return seeded_workload(
+        "2,000-person company (benchmark)", COMPANY_DOMAINS, YEAR_TICKETS / 52, seed=seed
     )
 
 
@@ -224,30 +232,12 @@ ENTERPRISE_DOMAINS = {
 
 def enterprise_workload(seed: int = SEED) -> Workload:
     """About 25,000 tickets a week in 12 domains: a 20,000-employee enterprise's desk."""
-    rng = np.random.default_rng(seed)
-    arrivals, handling, shapes = [], [], {}
-    for domain, (share, deep, general_h, special_h) in ENTERPRISE_DOMAINS.items():
-        shapes[domain] = business_week(rng)
-        for tier, tier_share in ((Tier.GENERALIST, 1 - deep), (Tier.SPECIALIST, deep)):
-            for priority, p_share in PRIORITY_MIX.items():
-                n = ENTERPRISE_TICKETS_PER_WEEK * share * tier_share * p_share
-                n *= rng.uniform(0.9, 1.1)
-                arrivals.append(
-                    ArrivalStream(
-                        domain=domain,
-                        tier=tier,
-                        priority=Priority(priority),
-                        tickets_per_week=n,
-                        observed=int(n * 52),
-                    )
-                )
-        handling.append(lognormal(domain, Tier.GENERALIST, general_h * ENTERPRISE_EFFORT))
-        handling.append(lognormal(domain, Tier.SPECIALIST, special_h * ENTERPRISE_EFFORT))
-    return Workload(
-        name="1,000-agent desk (benchmark)",
-        arrivals=arrivals,
-        hour_of_week=shapes,
-        handling=handling,
+    return seeded_workload(
+        "1,000-agent desk (benchmark)",
+        ENTERPRISE_DOMAINS,
+        ENTERPRISE_TICKETS_PER_WEEK,
+        effort=ENTERPRISE_EFFORT,
+        seed=seed,
     )
 
 

@@ -42,11 +42,18 @@ def load_team(path: Path | str) -> Team:
     return parse_team(read_text(path, "team"), str(path))
 
 
+def parse_sla(text: str | None, origin: str = "sla") -> SlaPolicy:
+    """SLA targets from YAML text, or deskmix's default targets when there is none."""
+    if text is None:
+        return SlaPolicy.default()
+    return validate(SlaPolicy, parse_yaml(text, origin), origin, "SLA")
+
+
 def load_sla(path: Path | str | None) -> SlaPolicy:
     """The user's SLA file, or deskmix's default targets when none is given."""
     if path is None:
         return SlaPolicy.default()
-    return validate(SlaPolicy, parse_yaml(read_text(path, "SLA"), str(path)), str(path), "SLA")
+    return parse_sla(read_text(path, "SLA"), str(path))
 
 
 SLA_PRESETS_DIR = Path(__file__).parent / "data" / "sla"

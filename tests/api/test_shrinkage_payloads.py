@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from deskmix.api.job_work import parse_costs
 from deskmix.errors import ConfigError
+from deskmix.plan.inputs import parse_costs
 from deskmix.teamfiles import parse_team
 
 COSTS = """\

@@ -22,12 +22,8 @@ from sqlalchemy import Table, select, update
 
 from deskmix.api.heartbeat import Heartbeat
 from deskmix.calibrate.io import parse_workload
-from deskmix.domain.projects import Portfolio
-from deskmix.domain.sla import SlaPolicy
-from deskmix.domain.team import MspContract
-from deskmix.domain.workload import Workload
 from deskmix.errors import DeskmixError
-from deskmix.plan.inputs import CostTable, MspOffers, with_named_offers
+from deskmix.plan.inputs import parse_costs, parse_offers, with_named_offers
 from deskmix.plan.lead_times import (
     DEFAULT_HIRE_COST,
     DEFAULT_HIRE_LEAD_WEEKS,
@@ -35,14 +31,12 @@ from deskmix.plan.lead_times import (
     DEFAULT_TRAINING_WEEKS,
 )
 from deskmix.plan.request import PlanRequest
-from deskmix.sim.kpis import Estimate, json_number
 from deskmix.sim.model import SimSettings
 from deskmix.sim.runner import SimulationResult
 from deskmix.sim.whatif import Scenario, Setup, compare
 from deskmix.store import Store, open_store
 from deskmix.store.models import JobRow
-from deskmix.teamfiles import parse_team
-from deskmix.yamlfiles import parse_yaml, validate
+from deskmix.teamfiles import parse_sla, parse_team
 
 JOBS = cast(Table, JobRow.__table__)
 log = logging.getLogger("deskmix.jobs")
@@ -109,22 +103,6 @@ class PlanYearParams(_Strict):
     max_designs: int = Field(default=40, ge=1, le=300)
 
 
-def parse_sla(text: str | None) -> SlaPolicy:
-    if text is None:
-        return SlaPolicy.default()
-    return validate(SlaPolicy, parse_yaml(text, "sla"), "sla", "SLA")
-
-
-def parse_costs(text: str) -> CostTable:
-    return validate(CostTable, parse_yaml(text, "costs"), "costs", "costs")
-
-
-def parse_offers(text: str | None) -> list[MspContract]:
-    if text is None:
-        return []
-    return list(validate(MspOffers, parse_yaml(text, "msp"), "msp", "MSP offers").offers)
-
-
 def check_simulate(params: SimulateParams) -> None:
     """Fail at submission (422) rather than in the job on input that cannot run."""
     from deskmix.routing.policies import make_policy
@@ -188,23 +166,8 @@ def run_plan_year(
     return plan.model_dump(mode="json")
 
 
-def parse_projects(text: str | None, workload: Workload) -> Portfolio | None:
-    if text is None:
-        return None
-    from deskmix.projects.portfolio import parse_portfolio
-
-    return parse_portfolio(text, "projects", {s.domain for s in workload.arrivals})
-
-
 def check_plan(params: PlanParams) -> None:
     params.inputs()
-
-
-_number = json_number
-
-
-def _estimate(e: Estimate) -> dict[str, Any]:
-    return e.as_json()
 
 
 def _simulation(name: str, result: SimulationResult) -> dict[str, Any]:
@@ -213,7 +176,7 @@ def _simulation(name: str, result: SimulationResult) -> dict[str, Any]:
         "policy": result.policy,
         "reps": result.reps,
         "seed": result.seed,
-        "kpis": {k: _estimate(v) for k, v in result.summary.items()},
+        "kpis": {k: v.as_json() for k, v in result.summary.items()},
         "first_decisions": [
             {"hour": when, "ticket": ticket, "reason": why}
             for when, ticket, why in result.decisions[:10]

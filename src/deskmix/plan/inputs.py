@@ -14,7 +14,7 @@ from deskmix.domain.shrinkage import ShrinkageByKind
 from deskmix.domain.team import MspContract, Shift, Team
 from deskmix.errors import ConfigError
 from deskmix.teamfiles import expand_counts, load_team
-from deskmix.yamlfiles import load_model, validate
+from deskmix.yamlfiles import load_model, parse_yaml, validate
 
 
 class _Model(BaseModel):
@@ -130,6 +130,17 @@ class DesignsFile(_Model):
 
 def load_costs(path: Path | str) -> CostTable:
     return load_model(path, CostTable, "costs")
+
+
+def parse_costs(text: str, origin: str = "costs") -> CostTable:
+    return validate(CostTable, parse_yaml(text, origin), origin, "costs")
+
+
+def parse_offers(text: str | None, origin: str = "msp") -> list[MspContract]:
+    """MSP offers from YAML text (none when there is no text)."""
+    if text is None:
+        return []
+    return list(validate(MspOffers, parse_yaml(text, origin), origin, "MSP offers").offers)
 
 
 def load_existing(costs_path: Path | str, costs: CostTable, team: Path | None) -> Team | None:

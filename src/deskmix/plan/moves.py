@@ -150,7 +150,7 @@ def merges(planner: Planner, design: Design, floors: dict[str, int]) -> list[Mov
         if saving <= 0:
             continue
         merged = design.changed(first, -1).changed(second, -1).changed(union, +1)
-        if merged.headcount < floors.get(TOTAL, 0) or not allowed(planner, merged, floors):
+        if not allowed(planner, merged, floors):
             continue
         named = " and ".join(domains)
         why = (

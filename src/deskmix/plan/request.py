@@ -23,8 +23,14 @@ from deskmix.domain.team import MspContract, Team
 from deskmix.domain.workload import Workload
 from deskmix.errors import ConfigError
 from deskmix.plan.evaluate import POLICY, RunSettings
-from deskmix.plan.inputs import CostTable, DesignsFile, MspOffers, with_named_offers
-from deskmix.teamfiles import SLA_CHOICES, expand_counts, parse_team, sla_preset
+from deskmix.plan.inputs import (
+    CostTable,
+    DesignsFile,
+    parse_costs,
+    parse_offers,
+    with_named_offers,
+)
+from deskmix.teamfiles import SLA_CHOICES, expand_counts, parse_sla, parse_team, sla_preset
 from deskmix.yamlfiles import parse_yaml, validate
 
 MAX_REPS = 200
@@ -82,9 +88,7 @@ class PlanRequest(BaseModel):
     def inputs(self) -> PlanInputs:
         """Every text parsed and checked: a bad file stops here, before any simulation."""
         workload = parse_workload(self.workload, self.origin("workload"))
-        costs = validate(
-            CostTable, parse_yaml(self.costs, self.origin("costs")), self.origin("costs"), "costs"
-        )
+        costs = parse_costs(self.costs, self.origin("costs"))
         sla, sla_name = self._sla()
         existing = (
             parse_team(self.existing_team, self.origin("existing_team"))
@@ -92,10 +96,7 @@ class PlanRequest(BaseModel):
             else None
         )
         compared = parse_designs(self.compare, self.origin("compare")) if self.compare else []
-        offers: list[MspContract] = []
-        if self.msp:
-            origin = self.origin("msp")
-            offers = list(validate(MspOffers, parse_yaml(self.msp, origin), origin, "MSP").offers)
+        offers = parse_offers(self.msp or None, self.origin("msp"))
         kept = [(STAYING, existing)] if existing is not None else []
         portfolio = None
         if self.projects:
@@ -134,9 +135,8 @@ class PlanRequest(BaseModel):
         if self.sla_preset:
             return sla_preset(self.sla_preset), f"SLA preset '{self.sla_preset}'"
         if self.sla:
-            origin = self.origin("sla")
-            return validate(SlaPolicy, parse_yaml(self.sla, origin), origin, "SLA"), origin
-        return SlaPolicy.default(), DEFAULT_SLA_NAME
+            return parse_sla(self.sla, self.origin("sla")), self.origin("sla")
+        return parse_sla(None), DEFAULT_SLA_NAME
 
 
 @dataclass(frozen=True)
