@@ -210,11 +210,13 @@ def test_a_history_without_priorities_keeps_the_shipped_priority(tmp_path: Path)
     said = " ".join(kept.output.split())  # the notes wrap at the terminal's width
     assert "answers: domain, tier, priority" in said
     assert "the shipped model's impact and urgency heads are kept" in said
-    assert "domain: this history has 2 of the shipped model's" in said
+    assert "domain: the history has under 10 tickets of accounts_access (0)" in said
+    assert "answered by it" in said
     answer = runner.invoke(
-        app, ["triage", "predict", "nobody can sign in", "-m", str(tmp_path / "kept")]
+        app, ["triage", "predict", "please reset my password", "-m", str(tmp_path / "kept")]
     )
     assert lines(answer.stdout)[0]["priority"]["label"] != ""
+    assert lines(answer.stdout)[0]["domain"]["label"] == "accounts_access"  # not forgotten
     alone = runner.invoke(
         app,
         ["triage", "train", str(data), "--out", str(tmp_path / "alone"), "--history-only"],

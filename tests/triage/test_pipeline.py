@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.datasets import make_classification  # type: ignore[import-untyped]
-from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
 from sklearn.svm import LinearSVC  # type: ignore[import-untyped]
 
+from deskmix.triage.options import TrainOptions
 from deskmix.triage.pipeline import (
     MANY_FOLDS_BELOW,
     SoftBalancedSVC,
-    TrainOptions,
     build_pipeline,
     calibration_folds,
 )
@@ -69,12 +68,11 @@ def test_folds_follow_data_size_not_the_rarest_label() -> None:
     assert calibration_folds(TrainOptions(), ["a", "a", "b", "b"]).get_n_splits() == 2
 
 
-def test_a_rare_label_keeps_five_folds_and_the_model_keeps_no_row_indices() -> None:
+def test_a_rare_label_keeps_five_folds() -> None:
     texts = [f"printer jam on floor {i}" for i in range(20)] + ["vpn down", "vpn drops"]
     labels = ["end_user"] * 20 + ["network"] * 2
     model = fit_target(texts, labels, "domain", TrainOptions())
-    calibrated = model.pipeline.named_steps["classifier"]
-    assert len(calibrated.calibrated_classifiers_) == 5
-    assert isinstance(calibrated.cv, StratifiedKFold)
+    assert len(model.linear.folds) == 5
     assert model.metadata["calibration_folds"] == 5
+    assert model.metadata["held_out"]["n"] == 22
     assert model.predict(["vpn down again"], 0.0)[0].best_guess == "network"

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from deskmix.cli.common import DbOption, console, err_console, progress_bar, store_for, user_errors
 from deskmix.errors import InputError
-from deskmix.triage.targets import CLI_TARGETS, HUMAN_QUEUE, LEARNT_TARGETS
+from deskmix.triage.targets import CLI_TARGETS, LEARNT_TARGETS
 from deskmix.triage.text import readable_text, require_text, ticket_text
 
 if TYPE_CHECKING:
@@ -236,7 +236,9 @@ def _tickets_from_lines(lines: list[str], file: str | None) -> list[dict[str, An
     return out
 
 
-def _read_tickets(text: str | None, file: Path | None, encoding: str) -> list[dict[str, Any]]:
+def _read_tickets(
+    text: str | None, file: Path | None, encoding: str, text_column: str | None = None
+) -> list[dict[str, Any]]:
     if text is not None and file is not None:
         raise InputError("give a TEXT or --file, not both")
     if text is not None:
@@ -247,7 +249,7 @@ def _read_tickets(text: str | None, file: Path | None, encoding: str) -> list[di
 
         content = read_text_file(file, encoding)
         if file.suffix.lower() in CSV_SUFFIXES:
-            tickets = tickets_from_csv(content, str(file))
+            tickets = tickets_from_csv(content, str(file), text_column)
         else:
             tickets = _tickets_from_lines(content.splitlines(), str(file))
     else:
@@ -315,21 +317,41 @@ def predict_command(
         ),
     ] = None,
     encoding: EncodingOpt = "utf-8",
+    text_column: Annotated[
+        str | None,
+        typer.Option(
+            "--text-column",
+            help="The CSV column holding the ticket text (default: the first of text, title, "
+            "short_description, summary, subject, with description beside it).",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write the answers to a file: .csv (one row per ticket, a column per "
+            "answer), .json (one array) or .jsonl; default JSON lines on standard output.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Predict domain, tier and priority; one JSON line per ticket on standard output."""
-    tickets = _read_tickets(text, file, encoding)
+    from deskmix.triage.answers import answer_records, write_answers
+
+    tickets = _read_tickets(text, file, encoding, text_column)
     triage = _model(model)
     answers = triage.predict(
         [t["text"] for t in tickets], threshold=threshold, targets=target or None
     )
-    for ticket, answer in zip(tickets, answers, strict=True):
-        record: dict[str, Any] = {"id": ticket["id"]} if ticket["id"] is not None else {}
-        record["text"] = ticket["shown"]  # cleaned, the title once (not the model's doubling)
-        record.update({name: a.as_json() for name, a in answer.items()})
-        abstained = any(a.abstain for a in answer.values())
-        record["abstain"] = abstained
-        record["queue"] = HUMAN_QUEUE if abstained else "auto"
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    records = answer_records(tickets, answers)
+    if out is None:
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    write_answers(records, out)
+    err_console.print(f"{len(records):,} answers written to {out}", highlight=False)
 
 
 @app.command("evaluate")

@@ -14,20 +14,19 @@ from importlib import resources
 from pathlib import Path
 
 from deskmix.triage.model import TriageModel
+from deskmix.triage.options import TrainOptions
 from deskmix.triage.persist import load_model, save_model
-from deskmix.triage.pipeline import TrainOptions
-from deskmix.triage.seed import default_training_frame
 from deskmix.triage.targets import DOMAIN, IMPACT, TIER, URGENCY
-from deskmix.triage.train import train_model
 
 DEFAULT_DIR = "default-model"
 DEFAULT_TARGETS = (DOMAIN, TIER, IMPACT, URGENCY)
 DEFAULT_OPTIONS = TrainOptions(
-    char_ngrams=(2, 4), char_features=5000, c=1.0, class_weight="balanced", folds=3, seed=0
+    char_ngrams=(2, 4), char_features=5000, c=1.0, class_weight="balanced", folds=5, seed=0
 )
 DESCRIPTION = (
-    "deskmix default model: trained only on the shipped seed taxonomy phrases and the titles "
-    "of the generated sample desk (licence-clean); train your own with 'deskmix triage train'."
+    "deskmix default model: trained only on text written for deskmix (the seed taxonomy, the "
+    "labelled tickets in data/triage/written and the generated sample desk's titles); train "
+    "your own with 'deskmix triage train'."
 )
 
 
@@ -38,6 +37,9 @@ def default_model_dir() -> Path:
 
 def build_default_model() -> TriageModel:
     """Train the default model from scratch (seeded: the same inputs give the same model)."""
+    from deskmix.triage.seed import default_training_frame
+    from deskmix.triage.train import train_model
+
     outcome = train_model(
         default_training_frame(),
         DEFAULT_TARGETS,
@@ -56,8 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=default_model_dir(), help="model folder")
     args = parser.parse_args(argv)
     out: Path = args.out
-    for old in out.glob("*.skops") if out.is_dir() else ():
-        old.unlink()
+    for pattern in ("*.skops", "*.npz"):
+        for old in out.glob(pattern) if out.is_dir() else ():
+            old.unlink()
     (out / "manifest.json").unlink(missing_ok=True)
     save_model(build_default_model(), out)
     size = sum(p.stat().st_size for p in out.iterdir())

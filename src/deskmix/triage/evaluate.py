@@ -15,7 +15,7 @@ from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyp
 
 from deskmix.errors import InputError
 from deskmix.triage.metrics import Scores, score
-from deskmix.triage.pipeline import TrainOptions
+from deskmix.triage.options import TrainOptions
 from deskmix.triage.train import fit_target, labelled
 
 Progress = Callable[[str, int, int], None]

@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.pipeline import Pipeline  # type: ignore[import-untyped]
 
 from deskmix.domain.priority import PriorityMatrix
 from deskmix.errors import InputError
+from deskmix.triage.linear import CueBlock, LinearTextModel, TermBlock
+from deskmix.triage.stopwords import is_stop_phrase
 from deskmix.triage.targets import ABSTAIN, DOMAIN, IMPACT, PRIORITY, TIER, URGENCY
 
 EXPLAIN_WORDS = 5
@@ -51,79 +52,113 @@ class TargetPrediction:
 
 @dataclass
 class TargetModel:
-    """A fitted pipeline for one target plus what it was trained on (``metadata``)."""
+    """A compiled model for one target plus what it was trained on (``metadata``)."""
 
     target: str
-    pipeline: Pipeline
+    linear: LinearTextModel
     metadata: dict[str, Any] = field(default_factory=dict)
+    fallback: TargetModel | None = None
+    """The shipped model's head for the same target, answering for ``fallback_labels``."""
+    fallback_labels: tuple[str, ...] = ()
+    """Labels the history had too few tickets of: their probability is the fallback's."""
 
     @property
     def classes(self) -> list[str]:
-        return [str(c) for c in self.pipeline.classes_]
+        own = [c for c in self.linear.classes if c not in self.fallback_labels]
+        return own + list(self.fallback_labels) if self.fallback is not None else own
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self.pipeline.named_steps["features"].transform(texts)
+        return self.linear.features(texts)
 
     def proba(self, features: sp.csr_matrix) -> np.ndarray:
-        result: np.ndarray = self.pipeline.named_steps["classifier"].predict_proba(features)
-        return result
+        return self.linear.proba(features)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities, one row per text, columns in ``classes`` order."""
-        return self.proba(self.transform(texts))
+        own = self.proba(self.transform(texts))
+        if self.fallback is None:
+            return own
+        return self._blend(own, self.fallback.predict_proba(texts))
+
+    def _blend(self, own: np.ndarray, shipped: np.ndarray) -> np.ndarray:
+        """The shipped head's probability for each fallback label as it is; the rest shared
+        out by this head: P(d) = (1 - m) x P_own(d | not a fallback label), m the shipped
+        mass on fallback labels. A ticket the shipped model reads as being about a domain the
+        history never saw keeps that reading; the others are this history's answer."""
+        assert self.fallback is not None
+        keep = [i for i, c in enumerate(self.linear.classes) if c not in self.fallback_labels]
+        take = [self.fallback.classes.index(label) for label in self.fallback_labels]
+        theirs = shipped[:, take]
+        mine = own[:, keep]
+        total = mine.sum(axis=1, keepdims=True)
+        mine = np.divide(mine, total, out=np.full_like(mine, 1.0 / len(keep)), where=total > 0)
+        return np.hstack([(1.0 - theirs.sum(axis=1, keepdims=True)) * mine, theirs])
 
     @cached_property
-    def _word_weights(self) -> tuple[np.ndarray, np.ndarray]:
-        """(classes x word features) weights, averaged over the calibration folds, and names.
+    def _explainable(self) -> tuple[int, TermBlock | None, int, CueBlock | None]:
+        """(offset, block) of the word block and of the cue block, if the model has them.
 
-        Only word features explain: character n-grams drive decisions too, but "pn d" tells
-        a person nothing.
-        """
-        union = self.pipeline.named_steps["features"]
-        words = dict(union.transformer_list)["word"]
-        names = np.asarray(words.get_feature_names_out())
-        n_words = len(names)
-        calibrated = self.pipeline.named_steps["classifier"].calibrated_classifiers_
-        coef = np.mean([c.estimator.coef_[:, :n_words] for c in calibrated], axis=0)
-        if coef.shape[0] == 1:  # binary: one row for the second class
-            coef = np.vstack([-coef[0], coef[0]])
-        return coef, names
+        Only words and cues explain: character n-grams drive decisions too, but "pn d" tells
+        a person nothing."""
+        words: tuple[int, TermBlock | None] = (0, None)
+        cues: tuple[int, CueBlock | None] = (0, None)
+        for offset, block in zip(self.linear.offsets, self.linear.blocks, strict=True):
+            if isinstance(block, TermBlock) and block.kind == "word" and words[1] is None:
+                words = (offset, block)
+            elif isinstance(block, CueBlock):
+                cues = (offset, block)
+        return (*words, *cues)
 
-    def explain(self, features: sp.csr_matrix, row: int, class_index: int) -> list[str]:
-        """Words with the largest positive pull (weight x tf-idf) toward the class."""
-        return self._explain(self._words(features), row, class_index)
-
-    def _words(self, features: sp.csr_matrix) -> sp.csr_matrix:
-        """The word block of ``features``, cut once per batch: slicing row by row cost more
-        than the rest of a prediction on long tickets."""
-        return sp.csr_matrix(features)[:, : len(self._word_weights[1])]
-
-    def _explain(self, words: sp.csr_matrix, row: int, class_index: int) -> list[str]:
-        coef, names = self._word_weights
-        start, end = words.indptr[row], words.indptr[row + 1]
-        if start == end:
-            return []
-        cols = words.indices[start:end]
-        pull = coef[class_index, cols] * words.data[start:end]
-        order = np.argsort(-pull, kind="stable")[:EXPLAIN_WORDS]
-        return [str(names[cols[i]]) for i in order if pull[i] > 0]
+    def explain(self, text: str, features: sp.csr_matrix, row: int, class_index: int) -> list[str]:
+        """Words and cue matches with the largest positive pull (weight x value) toward the
+        class, stop words left out ("the", "on": they weigh a little everywhere)."""
+        word_at, words, cue_at, cues = self._explainable
+        weights = self.linear.mean_weights[class_index]
+        start, end = features.indptr[row], features.indptr[row + 1]
+        pulls: list[tuple[float, str]] = []
+        for col, value in zip(features.indices[start:end], features.data[start:end], strict=True):
+            pull = float(weights[col] * value)
+            if pull <= 0:
+                continue
+            if words is not None and word_at <= col < word_at + words.width:
+                term = words.terms[col - word_at]
+                if not is_stop_phrase(term):
+                    pulls.append((pull, term))
+            elif cues is not None and cue_at <= col < cue_at + cues.width:
+                matched = cues.cues[col - cue_at].match(text)
+                if matched:
+                    pulls.append((pull, matched))
+        pulls.sort(key=lambda p: -p[0])
+        return list(dict.fromkeys(term for _, term in pulls))[:EXPLAIN_WORDS]
 
     def predict(
         self, texts: Sequence[str], threshold: float, *, explain: bool = True
     ) -> list[TargetPrediction]:
         features = self.transform(texts)
         proba = self.proba(features)
-        words = self._words(features) if explain else None
+        shipped = None
+        if self.fallback is not None:
+            shipped_features = self.fallback.transform(texts)
+            shipped = self.fallback.proba(shipped_features)
+            proba = self._blend(proba, shipped)
         classes = self.classes
         out = []
         for row, p in enumerate(proba):
             best = int(np.argmax(p))
+            why: list[str] = []
+            if explain and classes[best] in self.fallback_labels and self.fallback is not None:
+                index = self.fallback.classes.index(classes[best])
+                why = self.fallback.explain(texts[row], shipped_features, row, index)
+            elif explain:
+                why = self.explain(
+                    texts[row], features, row, self.linear.classes.index(classes[best])
+                )
             out.append(
                 _answer(
                     classes[best],
                     float(p[best]),
                     threshold,
-                    self._explain(words, row, best) if words is not None else [],
+                    why,
                     dict(zip(classes, p.tolist(), strict=True)),
                 )
             )

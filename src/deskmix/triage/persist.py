@@ -1,10 +1,14 @@
-"""Saving and loading triage models: skops files plus a JSON manifest, never pickle.
+"""Saving and loading triage models: array files plus a JSON manifest, never pickle.
 
 A model folder holds ``manifest.json`` (what deskmix wrote, when, from which data, with which
-labels and metrics) and one ``<target>.skops`` per target. Pickle would run any code a file
-contains; skops refuses types it was not told to trust, and ``TRUSTED_TYPES`` lists exactly the
-scikit-learn/NumPy/SciPy types our pipeline is made of. A file asking for anything else is
-refused rather than loaded.
+labels and metrics) and one ``<target>.npz`` per target (``arrays.py``: numbers, terms and a
+JSON spec, read with ``allow_pickle=False``, so a file cannot run code). A head that falls
+back to the shipped model for labels the history lacks keeps that model beside it as
+``<target>.fallback.npz``.
+
+Folders of format 1 (deskmix 0.1's skops files) still load: skops refuses types it was not told
+to trust (``TRUSTED_TYPES``), and the pipeline is compiled to arrays once loaded. skops and
+scikit-learn are imported only for such a folder.
 """
 
 from __future__ import annotations
@@ -14,18 +18,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import skops.io as sio  # type: ignore[import-untyped]
-from sklearn.calibration import CalibratedClassifierCV  # type: ignore[import-untyped]
-from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]
-
 from deskmix import __version__
 from deskmix.domain.priority import PriorityMatrix
 from deskmix.errors import InputError
+from deskmix.triage.arrays import BadModelFileError, load_linear, save_linear
+from deskmix.triage.linear import LinearTextModel
 from deskmix.triage.model import TargetModel, TriageModel
 
 MANIFEST = "manifest.json"
 FORMAT = "deskmix-triage"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 TRUSTED_TYPES: frozenset[str] = frozenset(
     {
@@ -62,14 +65,34 @@ def _not_ours(path: Path, why: str) -> InputError:
 
 
 def save_model(model: TriageModel, folder: Path) -> Path:
-    """Write every target of ``model`` to ``folder`` (created; existing targets kept)."""
+    """Write every target of ``model`` to ``folder`` (created; existing targets kept).
+
+    A folder of the older skops format is rewritten whole in this format: its other targets
+    are loaded and saved again, so one folder never mixes formats."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     manifest = _read_manifest(folder) if (folder / MANIFEST).exists() else _new_manifest()
+    if manifest["format_version"] != FORMAT_VERSION:
+        older = load_model(folder)
+        for stale in folder.glob("*.skops"):
+            stale.unlink()
+        manifest = _new_manifest()
+        model = TriageModel({**older.models, **model.models}, model.matrix, model.description)
     for target, target_model in model.models.items():
-        file_name = f"{target}.skops"
-        sio.dump(target_model.pipeline, folder / file_name, compression=8)
-        manifest["targets"][target] = {"file": file_name, **target_model.metadata}
+        file_name = f"{target}.npz"
+        save_linear(target_model.linear, folder / file_name)
+        entry: dict[str, Any] = {"file": file_name, **target_model.metadata}
+        fallback_file = folder / f"{target}.fallback.npz"
+        if target_model.fallback is not None:
+            save_linear(target_model.fallback.linear, fallback_file)
+            entry["fallback"] = {
+                "file": fallback_file.name,
+                "labels": list(target_model.fallback_labels),
+                "metadata": target_model.fallback.metadata,
+            }
+        else:
+            fallback_file.unlink(missing_ok=True)
+        manifest["targets"][target] = entry
     manifest["priority_matrix"] = _matrix_rows(model.matrix)
     manifest["description"] = model.description or manifest.get("description", "")
     manifest["saved_at"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -100,13 +123,18 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
         raise _not_ours(path, f"unreadable manifest: {exc}") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise _not_ours(path, f"manifest format is not '{FORMAT}'")
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format_version") not in READABLE_VERSIONS:
         raise _not_ours(path, f"format version {manifest.get('format_version')!r} unknown")
     return manifest
 
 
 def load_pipeline(path: Path) -> Any:
-    """Load one skops file after checking every type it holds against ``TRUSTED_TYPES``."""
+    """Load one skops file of a format-1 folder after checking every type it holds against
+    ``TRUSTED_TYPES``."""
+    import skops.io as sio  # type: ignore[import-untyped]
+    from sklearn.calibration import CalibratedClassifierCV  # type: ignore[import-untyped]
+    from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]
+
     try:
         untrusted = sio.get_untrusted_types(file=path)
     except Exception as exc:  # skops raises zip/JSON errors of several kinds on foreign files
@@ -129,16 +157,44 @@ def load_pipeline(path: Path) -> Any:
     return loaded
 
 
+def _load_target(folder: Path, file_name: str, version: int) -> LinearTextModel:
+    path = folder / file_name
+    if Path(file_name).name != file_name:
+        raise _not_ours(folder, f"a target file outside the folder: {file_name!r}")
+    if version == 1:
+        from deskmix.triage.compile import NotCompilableError, compile_pipeline
+
+        try:
+            return compile_pipeline(load_pipeline(path))
+        except NotCompilableError as exc:
+            raise _not_ours(path, str(exc)) from exc
+    if not path.is_file():
+        raise _not_ours(path, "a target file is missing")
+    try:
+        return load_linear(path)
+    except BadModelFileError as exc:
+        raise _not_ours(path, str(exc)) from exc
+
+
 def load_model(folder: Path) -> TriageModel:
     """Read a model folder; refuses foreign or tampered files with a one-line ``InputError``."""
     folder = Path(folder)
     manifest = _read_manifest(folder)
+    version = int(manifest["format_version"])
     models = {}
     for target, meta in sorted(manifest["targets"].items()):
         meta = dict(meta)
-        file_name = str(meta.pop("file"))
-        pipeline = load_pipeline(folder / file_name)
-        models[target] = TargetModel(target, pipeline, meta)
+        linear = _load_target(folder, str(meta.pop("file")), version)
+        fallback = meta.pop("fallback", None)
+        model = TargetModel(target, linear, meta)
+        if isinstance(fallback, dict):
+            model.fallback = TargetModel(
+                target,
+                _load_target(folder, str(fallback["file"]), version),
+                dict(fallback.get("metadata") or {}),
+            )
+            model.fallback_labels = tuple(str(label) for label in fallback["labels"])
+        models[target] = model
     if not models:
         raise _not_ours(folder, "no trained targets")
     matrix = PriorityMatrix.from_rows(

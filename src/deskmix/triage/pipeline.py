@@ -20,17 +20,20 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin  # type: ignore[import-untyped]
 from sklearn.calibration import CalibratedClassifierCV  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
 from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]
 from sklearn.svm import LinearSVC  # type: ignore[import-untyped]
 
-ClassWeight = Literal["sqrt", "balanced"] | None
+from deskmix.triage.cues import Cue, cues_from_pairs, fired, load_cues
+from deskmix.triage.options import TrainOptions
+from deskmix.triage.terms import WORD_PATTERN
 
 SMALL_DATA = 2000
 """Below this many tickets every word counts (min_df 1); above it, words seen once are noise."""
@@ -43,24 +46,6 @@ of 67% (cross-validated on the ServiceNow training split: +0.6 points accuracy a
 macro-F1 over the 2 folds its rarest labels used to force); on tens of thousands of tickets
 the gain vanishes and the training time would nearly double (the 47,837-ticket benchmark must
 train in under a minute on 2 cores)."""
-
-
-@dataclass(frozen=True)
-class TrainOptions:
-    """Knobs of the pipeline; defaults chosen by cross-validation on benchmark training splits."""
-
-    word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] | None = (3, 4)
-    char_features: int = 50_000
-    c: float = 1.0
-    class_weight: ClassWeight = "sqrt"
-    calibration: Literal["sigmoid", "isotonic", "temperature"] = "temperature"
-    folds: int | None = None
-    """Calibration folds; None picks 5 or 3 by data size (``MANY_FOLDS_BELOW``)."""
-    seed: int = 0
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 class SoftBalancedSVC(LinearSVC):  # type: ignore[misc]
@@ -95,6 +80,40 @@ class SoftBalancedSVC(LinearSVC):  # type: ignore[misc]
         return self
 
 
+class CueFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """One 0/1 column per cue (see ``cues.py``): which scope, effect and urgency cues fire.
+
+    ``cues`` holds (name, patterns) pairs rather than compiled objects so that scikit-learn can
+    clone the step for each calibration fold, and the compiled model can store them as JSON.
+    """
+
+    def __init__(self, cues: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> None:
+        self.cues = cues
+
+    @property
+    def cue_list(self) -> tuple[Cue, ...]:
+        return cues_from_pairs(self.cues)
+
+    def fit(self, X: Any, y: Any = None) -> CueFeatures:  # noqa: N803
+        return self
+
+    def transform(self, X: Any) -> sp.csr_matrix:  # noqa: N803
+        cues = self.cue_list
+        rows = [fired(cues, str(text)) for text in X]
+        indptr = np.cumsum([0, *(len(r) for r in rows)])
+        indices = np.asarray([c for r in rows for c in r], dtype=np.int64)
+        data = np.ones(len(indices))
+        return sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(cues)))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray([f"cue:{name}" for name, _ in self.cues], dtype=object)
+
+
+def cue_pairs(cues: tuple[Cue, ...] | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The shipped cues (or ``cues``) as the (name, patterns) pairs ``CueFeatures`` takes."""
+    return tuple((cue.name, cue.patterns) for cue in (cues or load_cues()))
+
+
 def classifier(options: TrainOptions) -> LinearSVC:
     """The SVM for ``options.class_weight`` (plain LinearSVC for "balanced" or none)."""
     if options.class_weight == "sqrt":
@@ -110,7 +129,7 @@ def calibration_folds(options: TrainOptions, labels: Sequence[str]) -> Any:
     shrinking every desk's folds to its rarest label (2 on a desk with a few tiny groups) trains
     each fold's SVM on half the data. A stratified split gives a label with at least two
     examples one in every training fold anyway, so such data gets the same folds as explicit
-    index lists (which ``slim`` replaces by the splitter before saving).
+    index lists.
     """
     n_examples = len(labels)
     wanted = options.folds or (5 if n_examples < MANY_FOLDS_BELOW else 3)
@@ -134,7 +153,7 @@ def build_pipeline(options: TrainOptions, labels: Sequence[str]) -> Pipeline:
                 ngram_range=options.word_ngrams,
                 sublinear_tf=True,
                 min_df=min_df,
-                token_pattern=r"(?u)\b\w[\w'.-]*\w\b|\b\w\b",
+                token_pattern=WORD_PATTERN,
             ),
         )
     ]
@@ -151,25 +170,11 @@ def build_pipeline(options: TrainOptions, labels: Sequence[str]) -> Pipeline:
                 ),
             )
         )
-    features = FeatureUnion(transformers)
+    steps: list[tuple[str, Any]] = list(transformers)
+    if options.cues:
+        steps.append(("cues", CueFeatures(cue_pairs())))
+    features = FeatureUnion(steps)
     calibrated = CalibratedClassifierCV(
         classifier(options), method=options.calibration, cv=calibration_folds(options, labels)
     )
     return Pipeline([("features", features), ("classifier", calibrated)])
-
-
-def slim(pipeline: Pipeline) -> Pipeline:
-    """Make the saved model small: drop what prediction never reads (``stop_words_``, every
-    term cut by min_df or max_features) and store vocabulary indices as plain ints (skops
-    writes each NumPy scalar as a file of its own, which made models ten times larger).
-    Explicit calibration splits (``calibration_folds``) become the splitter that made them:
-    the saved model should not carry lists of training-row indices."""
-    calibrated = pipeline.named_steps["classifier"]
-    if isinstance(calibrated.cv, list):
-        seed = calibrated.estimator.random_state
-        calibrated.cv = StratifiedKFold(len(calibrated.cv), shuffle=True, random_state=seed)
-    for _, vectorizer in pipeline.named_steps["features"].transformer_list:
-        if hasattr(vectorizer, "stop_words_"):
-            del vectorizer.stop_words_
-        vectorizer.vocabulary_ = {term: int(i) for term, i in vectorizer.vocabulary_.items()}
-    return pipeline

@@ -24,8 +24,8 @@ from deskmix.triage.targets import DOMAIN, IMPACT, TIER, URGENCY
 from deskmix.triage.text import clean_text
 
 SEED_FILE = "seed_taxonomy.yaml"
-NO_CUE_LEVEL = "2"
-"""Impact and urgency of a sample title with no cue: medium, the level most tickets have."""
+WRITTEN_DIR = "written"
+WRITTEN_LABELS = (DOMAIN, TIER, IMPACT, URGENCY)
 
 
 def seed_text(path: Path | None = None) -> str:
@@ -76,22 +76,45 @@ def seed_frame(path: Path | None = None) -> pd.DataFrame:
     return frame[list(TRAINING_COLUMNS)].astype(object).where(frame.notna(), None)
 
 
+def written_frame() -> pd.DataFrame:
+    """The shipped training tickets (``written/*.csv``): written for deskmix, each labelled
+    with domain, tier, impact and urgency by the guide in docs/triage-labels.md.
+
+    They are what the default model learns priority from: no public data set with ticket text
+    and priorities has a licence that allows shipping a model trained on it.
+    """
+    folder = resources.files("deskmix.data").joinpath("triage", WRITTEN_DIR)
+    frames = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".csv"):
+            continue
+        with entry.open("r", encoding="utf-8") as handle:
+            raw = pd.read_csv(handle, dtype=str, keep_default_na=False)
+        missing = sorted({"title", "description", *WRITTEN_LABELS} - set(raw.columns))
+        if missing:
+            raise ConfigError(f"{entry.name}: missing column '{missing[0]}'")
+        raw = raw.replace("", None)
+        frames.append(training_frame(raw[["title", "description", *WRITTEN_LABELS]]))
+    return pd.concat(frames, ignore_index=True)
+
+
 def sample_frame() -> pd.DataFrame:
     """The sample desk's distinct titles with their domain and tier (first seen wins).
 
     Its impact and urgency were drawn at random, unrelated to the text, so they would teach
-    noise; every title is labelled medium instead (see ``NO_CUE_LEVEL``).
+    noise; its titles teach domain and tier only.
     """
     with sample_files() as (events, mapping):
         batch = read_source(SAMPLE_SOURCE, events, mapping_file=mapping)
     tickets = batch.tickets_frame.drop(columns=["impact", "urgency", "priority", "description"])
     frame = training_frame(tickets)
     frame = frame.drop_duplicates(subset=["text"], keep="first").reset_index(drop=True)
-    frame[IMPACT] = NO_CUE_LEVEL
-    frame[URGENCY] = NO_CUE_LEVEL
+    frame[IMPACT] = None
+    frame[URGENCY] = None
     return frame
 
 
 def default_training_frame() -> pd.DataFrame:
-    """Seed phrases then sample titles: everything the shipped default model learns from."""
-    return pd.concat([seed_frame(), sample_frame()], ignore_index=True)
+    """Seed phrases, the written tickets, then sample titles: everything the shipped default
+    model learns from."""
+    return pd.concat([seed_frame(), written_frame(), sample_frame()], ignore_index=True)

@@ -120,14 +120,16 @@ BODY_COLUMNS = ("description", "body", "details")
 ID_COLUMNS = ("id", "number", "key", "ticket", "ticket_id")
 
 
-def tickets_from_csv(content: str, file: str) -> list[dict[str, object]]:
+def tickets_from_csv(
+    content: str, file: str, text_column: str | None = None
+) -> list[dict[str, object]]:
     """Tickets to triage from a spreadsheet export: a header row, then one ticket a row.
 
     The text is the first of ``text``, ``title``, ``short_description``, ``summary`` or
     ``subject`` (with ``description`` beside it when present, as the ITSM tools keep them);
     the id the first of ``id``, ``number`` or ``key``. Comma, semicolon, tab or pipe
     delimited, as detected from the header (read as plain lines, a CSV's header would become
-    a ticket).
+    a ticket). ``text_column`` names the text column instead (any name; no body is added).
     """
     import csv
     import io
@@ -139,7 +141,8 @@ def tickets_from_csv(content: str, file: str) -> list[dict[str, object]]:
     delimiter = max(",;\t|", key=header.count)
     reader = csv.DictReader(io.StringIO(content), delimiter=delimiter)
     columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
-    title = next((columns[c] for c in TITLE_COLUMNS if c in columns), None)
+    wanted = (text_column.strip().lower(),) if text_column else TITLE_COLUMNS
+    title = next((columns[c] for c in wanted if c in columns), None)
     if title is None:
         raise InputError(
             "no column with the ticket's text",
@@ -147,9 +150,9 @@ def tickets_from_csv(content: str, file: str) -> list[dict[str, object]]:
             row=1,
             field="header",
             value=header[:120],
-            expected="a column named " + ", ".join(TITLE_COLUMNS),
+            expected="a column named " + ", ".join(wanted),
         )
-    body = next((columns[c] for c in BODY_COLUMNS if c in columns), None)
+    body = None if text_column else next((columns[c] for c in BODY_COLUMNS if c in columns), None)
     key = next((columns[c] for c in ID_COLUMNS if c in columns), None)
     out: list[dict[str, object]] = []
     for row, record in enumerate(reader, start=2):

@@ -10,21 +10,36 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from deskmix.domain.priority import PriorityMatrix
 from deskmix.errors import InputError
+from deskmix.triage.compile import compile_pipeline
+from deskmix.triage.linear import LinearTextModel
+from deskmix.triage.metrics import score
 from deskmix.triage.model import TargetModel, TriageModel
-from deskmix.triage.pipeline import TrainOptions, build_pipeline, slim
+from deskmix.triage.options import TrainOptions
+from deskmix.triage.pipeline import build_pipeline
 from deskmix.triage.targets import DOMAIN, IMPACT, PRIORITY, TIER, URGENCY
+
+CUE_TARGETS = frozenset({TIER, IMPACT, URGENCY, PRIORITY})
 
 Progress = Callable[[str, int, int], None]
 """Called with (what, done, total) as targets are trained."""
 
 LEVELS = {"1", "2", "3"}
+
+FEW_EXAMPLES = 10
+"""A label with fewer tickets than this is named at training time: its answers will be
+unsure, and a domain the shipped model knows is answered by the shipped model instead."""
+
+COLLAPSE_SHARE = 0.8
+"""A head answering one label for this share of its held-out tickets tells little apart."""
 
 
 @dataclass
@@ -94,22 +109,57 @@ def labelled(
     return rows["text"].astype(str).tolist(), labels.tolist()
 
 
+def options_for(target: str, options: TrainOptions) -> TrainOptions:
+    """The options a target trains with: cue features for every head but the domain.
+
+    Scope, effect and urgency cues are what impact, urgency and tier are about; the domain is
+    about the subject, where cues only add noise (and the domain figures on the public
+    benchmarks are kept as they were)."""
+    return replace(options, cues=target in CUE_TARGETS)
+
+
 def fit_target(
     texts: list[str], labels: list[str], target: str, options: TrainOptions
 ) -> TargetModel:
-    """Fit one target's pipeline and attach its provenance."""
+    """Fit one target's pipeline, compile it to arrays and attach its provenance, with how
+    it did on the tickets each calibration fold held out."""
+    options = options_for(target, options)
     counts = pd.Series(labels).value_counts()
     pipeline = build_pipeline(options, labels)
-    slim(pipeline.fit(texts, labels))
+    pipeline.fit(texts, labels)
+    linear = compile_pipeline(pipeline)
     metadata = {
         "data_hash": data_hash(texts, labels),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "examples": len(texts),
         "labels": {str(k): int(v) for k, v in sorted(counts.items())},
         "options": options.as_dict(),
-        "calibration_folds": int(pipeline.named_steps["classifier"].cv.get_n_splits()),
+        "calibration_folds": len(linear.folds),
+        "held_out": held_out_scores(pipeline, linear, texts, labels),
     }
-    return TargetModel(target, pipeline, metadata)
+    return TargetModel(target, linear, metadata)
+
+
+def held_out_scores(
+    pipeline: Any, linear: LinearTextModel, texts: list[str], labels: list[str]
+) -> dict[str, Any]:
+    """Accuracy, ECE, accuracy at 80% coverage and the most predicted label's share, each
+    ticket predicted by the calibration fold that did not train on it: honest figures at no
+    extra training cost, and the check that a head does not answer one label for everything.
+    """
+    cv = pipeline.named_steps["classifier"].cv
+    splits = cv if isinstance(cv, list) else list(cv.split(np.zeros(len(labels)), labels))
+    features = linear.features(texts)
+    proba = np.zeros((len(texts), len(linear.classes)))
+    for fold, (_, test) in zip(linear.folds, splits, strict=True):
+        proba[test] = fold.proba(features[test], len(linear.classes))
+    scores = score(labels, proba, list(linear.classes))
+    predicted = pd.Series(np.asarray(linear.classes)[proba.argmax(axis=1)]).value_counts()
+    return {
+        **scores.summary(),
+        "most_predicted": str(predicted.index[0]),
+        "most_predicted_share": round(float(predicted.iloc[0]) / len(labels), 4),
+    }
 
 
 def train_model(
@@ -142,6 +192,7 @@ def train_model(
         start = time.perf_counter()
         models[target] = fit_target(texts, labels, target, options)
         seconds[target] = time.perf_counter() - start
+        notes += quality_notes(models[target])
     if progress is not None:
         progress("done", len(targets), len(targets))
     if not models:
@@ -153,9 +204,38 @@ def train_model(
     return TrainOutcome(model, notes, seconds)
 
 
+def quality_notes(model: TargetModel) -> list[str]:
+    """What a user should know about a freshly trained head: labels with few tickets, and a
+    head that answers (nearly) one label for everything."""
+    notes = []
+    counts = model.metadata["labels"]
+    few = sorted((label for label, n in counts.items() if n < FEW_EXAMPLES), key=counts.get)
+    if few:
+        listed = ", ".join(f"{label} ({counts[label]})" for label in few[:6])
+        notes.append(
+            f"{model.target}: few tickets (under {FEW_EXAMPLES}) for {listed}"
+            + (f" and {len(few) - 6} more" if len(few) > 6 else "")
+            + "; their answers will be unsure"
+        )
+    held = model.metadata.get("held_out") or {}
+    share = float(held.get("most_predicted_share", 0.0))
+    if share >= COLLAPSE_SHARE:
+        top = held["most_predicted"]
+        notes.append(
+            f"{model.target}: WARNING answers '{top}' for {share:.0%} of held-out tickets "
+            f"('{top}' is {counts.get(top, 0) / max(1, sum(counts.values())):.0%} of the "
+            "labels): it tells little apart; label more varied tickets or keep the shipped head"
+        )
+    return notes
+
+
 def keep_what_history_lacks(model: TriageModel, shipped: TriageModel) -> list[str]:
     """Fill the answers a desk's own history cannot teach from the shipped model, and say
     where the history is narrower than it.
+
+    Domains the shipped model knows and the history has under ``FEW_EXAMPLES`` tickets of are
+    answered by the shipped head (see ``TargetModel._blend``), so that a history covering a
+    few domains does not make the model forget the others.
 
     A ServiceNow or Kaggle assignment export often carries groups but no priorities, and
     covers a few of the domains: a model trained on it alone answered no priority at all and
@@ -176,14 +256,16 @@ def keep_what_history_lacks(model: TriageModel, shipped: TriageModel) -> list[st
             "priority: no impact, urgency or priority labels in this history; the shipped "
             "model's impact and urgency heads are kept"
         )
-    if DOMAIN in model.models and DOMAIN in shipped.models:
-        mine = set(model.models[DOMAIN].metadata.get("labels", {}))
-        known = set(shipped.models[DOMAIN].metadata.get("labels", {}))
-        missing = sorted(known - mine)
-        if mine and missing and model.models[DOMAIN] is not shipped.models[DOMAIN]:
+    mine, theirs = model.models.get(DOMAIN), shipped.models.get(DOMAIN)
+    if mine is not None and theirs is not None and mine is not theirs:
+        counts = mine.metadata.get("labels", {})
+        lacking = tuple(label for label in theirs.classes if counts.get(label, 0) < FEW_EXAMPLES)
+        if lacking and len(lacking) < len(theirs.classes):
+            mine.fallback, mine.fallback_labels = theirs, lacking
+            described = ", ".join(f"{label} ({counts.get(label, 0)})" for label in lacking)
             notes.append(
-                f"domain: this history has {len(mine & known)} of the shipped model's "
-                f"{len(known)} domains; tickets about {', '.join(missing)} will be read as "
-                "one of those it has (label such tickets, or keep the shipped model)"
+                f"domain: the history has under {FEW_EXAMPLES} tickets of {described}; "
+                "tickets the shipped model reads as one of these are answered by it, the "
+                "rest by this history's model (--history-only to turn this off)"
             )
     return notes

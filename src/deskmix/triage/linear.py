@@ -1,0 +1,182 @@
+"""A trained text model as plain arrays: term counting, the linear scores and calibration.
+
+Training uses scikit-learn (``pipeline.py``); prediction does not need it. A fitted pipeline
+(TF-IDF blocks and cue indicators into a linear SVM per calibration fold, each fold's scores
+turned into probabilities by its calibrator, the folds averaged) is compiled into this form by
+``compile.py``. Why: importing scikit-learn and skops and unpacking a skops file took most of a
+cold ``deskmix triage predict`` (4-10 s on 2 cores), while the arithmetic takes milliseconds;
+and a model that is only arrays and JSON (``numpy.load(allow_pickle=False)``) cannot run code
+when loaded, whatever file it is given. ``tests/triage/test_linear.py`` holds this form equal
+to the scikit-learn pipeline it came from.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp
+
+from deskmix.triage.cues import Cue, fired
+from deskmix.triage.terms import WORD_PATTERN, char_terms, word_terms
+
+Calibration = Literal["temperature", "sigmoid", "isotonic"]
+
+
+@dataclass(frozen=True)
+class TermBlock:
+    """TF-IDF over word or character n-grams: sublinear counts x idf, L2-normalised."""
+
+    kind: Literal["word", "char"]
+    ngram_range: tuple[int, int]
+    terms: tuple[str, ...]
+    """Column order: ``terms[i]`` is column ``i`` of the block."""
+    idf: np.ndarray
+    pattern: str = WORD_PATTERN
+
+    @cached_property
+    def vocabulary(self) -> dict[str, int]:
+        return {term: i for i, term in enumerate(self.terms)}
+
+    @property
+    def width(self) -> int:
+        return len(self.terms)
+
+    def encode(self, text: str) -> tuple[list[int], list[float]]:
+        found = (
+            word_terms(text, self.ngram_range, self.pattern)
+            if self.kind == "word"
+            else char_terms(text, self.ngram_range)
+        )
+        vocabulary = self.vocabulary
+        counts = Counter(vocabulary[t] for t in found if t in vocabulary)
+        if not counts:
+            return [], []
+        cols = sorted(counts)
+        values = (1.0 + np.log(np.asarray([counts[c] for c in cols], dtype=float))) * self.idf[cols]
+        values /= np.sqrt(np.dot(values, values))
+        return cols, values.tolist()
+
+
+@dataclass(frozen=True)
+class CueBlock:
+    """One 0/1 column per cue of ``cues.py``."""
+
+    cues: tuple[Cue, ...]
+
+    @property
+    def width(self) -> int:
+        return len(self.cues)
+
+    def encode(self, text: str) -> tuple[list[int], list[float]]:
+        cols = fired(self.cues, text)
+        return cols, [1.0] * len(cols)
+
+
+Block = TermBlock | CueBlock
+
+
+@dataclass(frozen=True)
+class Fold:
+    """One calibration fold's linear scores and how they become probabilities.
+
+    ``coef`` is (rows x features) with one row per class, or a single row (the second class's
+    score) for two classes, as a linear SVM gives them. ``calibration`` holds ``beta`` for
+    temperature scaling, per-row ``a``/``b`` for Platt's sigmoid, or per-row thresholds for
+    isotonic regression.
+    """
+
+    coef: np.ndarray
+    intercept: np.ndarray
+    method: Calibration
+    calibration: dict[str, np.ndarray]
+
+    def proba(self, features: sp.csr_matrix, n_classes: int) -> np.ndarray:
+        scores = np.asarray(features @ self.coef.T) + self.intercept
+        if self.method == "temperature":
+            logits = np.hstack([-scores, scores]) if scores.shape[1] == 1 else scores
+            return _softmax(float(self.calibration["beta"][0]) * logits)
+        columns = [self._calibrate(scores[:, i], i) for i in range(scores.shape[1])]
+        if n_classes == 2:
+            positive = columns[0]
+            pair: np.ndarray = np.column_stack([1.0 - positive, positive])
+            return pair
+        proba = np.column_stack(columns)
+        total = proba.sum(axis=1, keepdims=True)
+        uniform = np.full_like(proba, 1.0 / n_classes)
+        result: np.ndarray = np.divide(proba, total, out=uniform, where=total != 0)
+        return result
+
+    def _calibrate(self, scores: np.ndarray, row: int) -> np.ndarray:
+        if self.method == "sigmoid":
+            a, b = self.calibration["a"][row], self.calibration["b"][row]
+            sigmoid: np.ndarray = 1.0 / (1.0 + np.exp(a * scores + b))
+            return sigmoid
+        x = self.calibration[f"x{row}"]
+        return np.asarray(np.interp(scores, x, self.calibration[f"y{row}"]))
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    result: np.ndarray = shifted / shifted.sum(axis=1, keepdims=True)
+    return result
+
+
+@dataclass(frozen=True)
+class LinearTextModel:
+    """Text -> calibrated class probabilities, from arrays alone."""
+
+    classes: tuple[str, ...]
+    blocks: tuple[Block, ...]
+    folds: tuple[Fold, ...]
+
+    @cached_property
+    def offsets(self) -> list[int]:
+        out, at = [], 0
+        for block in self.blocks:
+            out.append(at)
+            at += block.width
+        return out
+
+    @property
+    def width(self) -> int:
+        return sum(block.width for block in self.blocks)
+
+    def features(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """One row per text: every block's columns side by side."""
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for text in texts:
+            for offset, block in zip(self.offsets, self.blocks, strict=True):
+                cols, values = block.encode(text)
+                indices.extend(offset + c for c in cols)
+                data.extend(values)
+            indptr.append(len(indices))
+        return sp.csr_matrix(
+            (np.asarray(data, dtype=float), np.asarray(indices, dtype=np.int64), indptr),
+            shape=(len(texts), self.width),
+        )
+
+    def proba(self, features: sp.csr_matrix) -> np.ndarray:
+        """The folds' calibrated probabilities averaged (columns in ``classes`` order)."""
+        total = np.zeros((features.shape[0], len(self.classes)))
+        for fold in self.folds:
+            total += fold.proba(features, len(self.classes))
+        total /= len(self.folds)
+        total[(total > 1.0) & (total <= 1.0 + 1e-5)] = 1.0
+        return total
+
+    @cached_property
+    def mean_weights(self) -> np.ndarray:
+        """(classes x features) weights averaged over folds, one row per class even for two:
+        what explanations rank words and cues by."""
+        coef = np.mean([fold.coef for fold in self.folds], axis=0)
+        if coef.shape[0] == 1:
+            coef = np.vstack([-coef[0], coef[0]])
+        result: np.ndarray = coef
+        return result
