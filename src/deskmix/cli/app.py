@@ -1,44 +1,101 @@
-"""The ``deskmix`` command."""
+"""The ``deskmix`` command.
+
+Each command is declared here by name, module and help line; its module (and whatever it
+imports) loads only when the command runs, so ``deskmix --help`` and ``deskmix --version`` stay
+quick (``cli/lazy.py``; figures in docs/benchmarks.md, "Cold start").
+"""
 
 from __future__ import annotations
 
 import typer
 
 from deskmix import __version__
-from deskmix.cli import importing, mappings, store_info, triage
-from deskmix.cli.calibrate import calibrate as calibrate_command
-from deskmix.cli.demo import demo as demo_command
-from deskmix.cli.horizon import plan_year_command
-from deskmix.cli.people import app as skills_app
-from deskmix.cli.people import assess_command
-from deskmix.cli.plan import plan_command
-from deskmix.cli.serve import serve_command
-from deskmix.cli.simulate import simulate_command
-from deskmix.cli.token import app as token_app
-from deskmix.cli.validate import validate_command
+from deskmix.cli.lazy import LazyCommand, LazyGroup
+
+COMMANDS = (
+    LazyCommand(
+        "calibrate",
+        "calibrate:calibrate",
+        "Fit a workload (arrivals, handling times, escalation) from the stored tickets.",
+    ),
+    LazyCommand("demo", "demo:demo", "Try deskmix on the embedded sample desk, offline."),
+    LazyCommand(
+        "simulate",
+        "simulate:simulate_command",
+        "Simulate a team under a routing policy and a workload, with what-ifs side by side.",
+    ),
+    LazyCommand(
+        "plan",
+        "plan:plan_command",
+        "Find the cheapest team (generalists, specialists per domain, cross-trained pairs, MSP\n"
+        "offers) meeting every SLA.",
+    ),
+    LazyCommand(
+        "plan-year",
+        "horizon:plan_year_command",
+        "Plan the next quarters: forecast each quarter's volume (fitted on --history-db when it\n"
+        "holds 8 weeks or more, with a yearly season from two years; else --growth), plan the\n"
+        "cheapest team meeting every SLA on top of today's team and the hires before, and say "
+        "who\nto hire or cross-train by when. Example: deskmix plan-year --workload w.yaml --sla\n"
+        "examples/plan/sla.yaml --costs examples/plan/costs.yaml --team today.yaml --growth 0.1",
+    ),
+    LazyCommand(
+        "validate",
+        "validate:validate_command",
+        "Back-test the model: rebuild the team that worked the stored tickets, simulate it on\n"
+        "the calibrated workload and set its figures beside the history's, with verdicts.",
+    ),
+    LazyCommand(
+        "serve",
+        "serve:serve_command",
+        "Serve the REST API (under /api, docs at /docs) and the web dashboard (at /).",
+    ),
+    LazyCommand(
+        "assess",
+        "people:assess_command",
+        "IT support pro or hidden specialist? A self-assessment with roles and a path.",
+    ),
+    LazyCommand(
+        "import",
+        "importing:app",
+        "Import ticket history. Each import is one transaction: all of the file, or nothing.",
+    ),
+    LazyCommand(
+        "mapping",
+        "mappings:app",
+        "Inspect the label mappings (category/group -> domain, level -> tier).",
+    ),
+    LazyCommand("token", "token:app", "API tokens: create (secret shown once), list, revoke."),
+    LazyCommand(
+        "store", "store_info:app", "Inspect the store (SQLite file or PostgreSQL database)."
+    ),
+    LazyCommand(
+        "triage", "triage:app", "Triage: skill domain, tier and ITIL priority from a ticket's text."
+    ),
+    LazyCommand(
+        "skills",
+        "people:app",
+        "Skills matrix, bus factor and hidden specialists from declared levels and the stored "
+        "history.",
+    ),
+)
+"""Every command in the order ``deskmix --help`` lists them; the help line is the first
+paragraph of the command's own help (a test keeps the two equal)."""
+
+
+class DeskmixGroup(LazyGroup):
+    lazy_commands = COMMANDS
+
 
 app = typer.Typer(
     name="deskmix",
+    cls=DeskmixGroup,
     help="deskmix: the right mix of IT generalists, specialists and MSP help, from your own "
     "ticket history.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(importing.app, name="import")
-app.add_typer(mappings.app, name="mapping")
-app.command("calibrate")(calibrate_command)
-app.command("demo")(demo_command)
-app.command("simulate")(simulate_command)
-app.command("plan")(plan_command)
-app.command("plan-year")(plan_year_command)
-app.command("validate")(validate_command)
-app.command("serve")(serve_command)
-app.add_typer(token_app, name="token")
-app.add_typer(store_info.app, name="store")
-app.add_typer(triage.app, name="triage")
-app.command("assess")(assess_command)
-app.add_typer(skills_app, name="skills")
 
 
 def _version(value: bool) -> None:

@@ -7,22 +7,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from functools import wraps
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.text import Text
 
 from deskmix.errors import DeskmixError
-from deskmix.store import Store, open_store
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from deskmix.store import Store
+
+# What only some commands use (SQLAlchemy and the store, Rich's progress bars) is imported in
+# the function that needs it, so a command's own import stays light (docs/benchmarks.md,
+# "Cold start").
 
 console = Console()
 err_console = Console(stderr=True)
@@ -95,12 +95,23 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 def store_for(db: str | None, *, create: bool = True) -> Store:
     """The store named by --db; read-only commands pass ``create=False``."""
+    from deskmix.store import open_store
+
     return open_store(db, create=create)
 
 
 @contextmanager
 def progress_bar(transient: bool = True) -> Iterator[Progress]:
     """A Rich progress bar on stderr; hidden when stderr is not a terminal and CI asks quiet."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
