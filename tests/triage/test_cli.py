@@ -225,3 +225,66 @@ def test_a_history_without_priorities_keeps_the_shipped_priority(tmp_path: Path)
     alone_said = " ".join(alone.output.split())
     assert "answers: domain" in alone_said
     assert "priority" not in alone_said.split("answers:")[1]
+
+
+def test_predict_writes_csv_or_json_and_reads_a_named_text_column(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    import csv
+
+    sheet = tmp_path / "queue.csv"
+    sheet.write_text(
+        "ref;notes;caller\nT1;vpn not connecting from home;ann\nT2;printer jammed again;bo\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "answers.csv"
+    args = ["triage", "predict", "-f", str(sheet), "-m", str(model_dir)]
+    done = runner.invoke(app, [*args, "--text-column", "notes", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["domain"] for r in rows] == ["network", "end_user"]
+    assert {"domain_confidence", "priority", "priority_why", "queue"} <= set(rows[0])
+    as_json = tmp_path / "answers.json"
+    runner.invoke(app, [*args, "--text-column", "NOTES", "-o", str(as_json)])
+    assert [r["domain"]["label"] for r in json.loads(as_json.read_text("utf-8"))] == [
+        "network",
+        "end_user",
+    ]
+    wrong = runner.invoke(
+        app, ["triage", "predict", "-f", str(sheet), "--text-column", "body", "-o", str(out)]
+    )
+    assert wrong.exit_code == 2 and "a column named body" in wrong.output
+    assert [r["domain"] for r in csv.DictReader(out.open(encoding="utf-8"))] == [
+        "network",
+        "end_user",
+    ]  # the earlier answers are untouched by the failed run
+    bad = runner.invoke(app, ["triage", "predict", "vpn", "-o", str(tmp_path / "a.xlsx")])
+    assert bad.exit_code == 2 and "unknown output format" in bad.output
+
+
+def test_score_a_model_on_labelled_tickets(tmp_path: Path) -> None:
+    data = Path(__file__).parent / "data" / "handwritten_tickets.csv"
+    result = runner.invoke(app, ["triage", "score", str(data), "--json"])
+    assert result.exit_code == 0, result.output
+    heads = {h["head"]: h for h in json.loads(result.stdout)["heads"]}
+    assert set(heads) == {"domain", "tier", "impact", "urgency", "priority"}
+    assert heads["domain"]["n"] == 130 and heads["domain"]["accuracy"] > 0.8
+    plain = tmp_path / "plain.csv"
+    plain.write_text("a,b\n1,2\n", encoding="utf-8")
+    refused = runner.invoke(app, ["triage", "score", str(plain)])
+    assert refused.exit_code == 2 and "deskmix's own column names" in refused.output
+
+
+def test_training_shows_held_out_figures_and_warns_of_a_one_label_head(tmp_path: Path) -> None:
+    rows = [{"text": f"printer {i} jammed", "impact": 3} for i in range(40)]
+    rows += [{"text": "all users down", "impact": 1}, {"text": "whole site down", "impact": 1}]
+    data = tmp_path / "skewed.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in rows), "utf-8")
+    result = runner.invoke(
+        app, ["triage", "train", str(data), "--target", "priority", "--out", str(tmp_path / "m")]
+    )
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "Held out" in said and "accuracy" in said
+    assert "impact: few tickets (under 10) for 1 (2)" in said
+    assert "impact: WARNING answers '3' for" in said

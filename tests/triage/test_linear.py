@@ -109,3 +109,29 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
     np.savez(path, **arrays)  # an object array needs pickle: refused, never unpickled
     with pytest.raises(BadModelFileError):
         load_linear(path)
+
+
+@given(
+    st.lists(st.lists(st.tuples(st.integers(0, 6), st.floats(-3, 3)), max_size=5), max_size=6),
+    st.lists(st.integers(0, 5), max_size=8),
+)
+@settings(max_examples=100, deadline=None)
+def test_rows_multiply_and_slice_as_scipy_does(
+    entries: list[list[tuple[int, float]]], picked: list[int]
+) -> None:
+    import scipy.sparse as sp
+
+    from deskmix.triage.linear import Rows
+
+    indptr = np.cumsum([0, *(len(r) for r in entries)])
+    indices = np.asarray([c for r in entries for c, _ in r], dtype=np.int64)
+    data = np.asarray([v for r in entries for _, v in r], dtype=float)
+    rows = Rows(indptr, indices, data, 7)
+    reference = sp.csr_matrix((data, indices, indptr), shape=(len(entries), 7))
+    weights = np.arange(21, dtype=float).reshape(3, 7) / 7
+    np.testing.assert_allclose(rows.times(weights), reference @ weights.T, atol=1e-12)
+    chosen = [p for p in picked if p < len(entries)]
+    taken = rows.take(chosen)
+    np.testing.assert_allclose(
+        taken.times(weights), (reference[chosen] @ weights.T).reshape(-1, 3), atol=1e-12
+    )

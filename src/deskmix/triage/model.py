@@ -12,11 +12,10 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from deskmix.domain.priority import PriorityMatrix
 from deskmix.errors import InputError
-from deskmix.triage.linear import CueBlock, LinearTextModel, TermBlock
+from deskmix.triage.linear import CueBlock, LinearTextModel, Rows, TermBlock
 from deskmix.triage.stopwords import is_stop_phrase
 from deskmix.triage.targets import ABSTAIN, DOMAIN, IMPACT, PRIORITY, TIER, URGENCY
 
@@ -67,10 +66,10 @@ class TargetModel:
         own = [c for c in self.linear.classes if c not in self.fallback_labels]
         return own + list(self.fallback_labels) if self.fallback is not None else own
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+    def transform(self, texts: Sequence[str]) -> Rows:
         return self.linear.features(texts)
 
-    def proba(self, features: sp.csr_matrix) -> np.ndarray:
+    def proba(self, features: Rows) -> np.ndarray:
         return self.linear.proba(features)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -109,7 +108,7 @@ class TargetModel:
                 cues = (offset, block)
         return (*words, *cues)
 
-    def explain(self, text: str, features: sp.csr_matrix, row: int, class_index: int) -> list[str]:
+    def explain(self, text: str, features: Rows, row: int, class_index: int) -> list[str]:
         """Words and cue matches with the largest positive pull (weight x value) toward the
         class, stop words left out ("the", "on": they weigh a little everywhere)."""
         word_at, words, cue_at, cues = self._explainable

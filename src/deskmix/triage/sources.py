@@ -101,6 +101,8 @@ def from_file(
     if source not in IMPORTERS:
         raise InputError("unknown source", value=source, expected=", ".join(IMPORTERS))
     if IMPORTERS[source].needs_mapping and mapping is None:
+        if path.suffix.lower() in CSV_SUFFIXES and source == "csv":
+            return labelled_csv(path, encoding)
         raise InputError(
             f"a {source} file needs --mapping",
             file=path,
@@ -108,6 +110,43 @@ def from_file(
         )
     batch = read_source(source, path, mapping_file=mapping, encoding=encoding)
     return training_frame(batch.tickets_frame)
+
+
+LABELLED_TEXT = ("text", "title")
+
+
+def labelled_csv(path: Path, encoding: str = "utf-8") -> pd.DataFrame:
+    """A spreadsheet of labelled tickets in deskmix's own column names, read without a mapping:
+    ``text`` or ``title`` (with ``description``) and any of the label columns (the shape of
+    tests/triage/data and docs/triage-labels.md)."""
+    import csv
+    import io
+
+    content = read_text_file(path, encoding)
+    header = content.split("\n", 1)[0]
+    reader = csv.DictReader(io.StringIO(content), delimiter=max(",;\t|", key=header.count))
+    names = [(n or "").strip().lower() for n in reader.fieldnames or []]
+    if not any(n in names for n in LABELLED_TEXT) or not any(n in names for n in LEARNT_TARGETS):
+        raise InputError(
+            "a csv file needs --mapping, or deskmix's own column names",
+            file=path,
+            row=1,
+            field="header",
+            value=header[:120],
+            expected="text or title (and description) beside domain, tier, impact, urgency "
+            "or priority columns; or a mapping YAML (see docs/triage.md)",
+        )
+    records = []
+    for row, record in enumerate(reader, start=2):
+        if None in record:
+            raise InputError("more cells than the header has", file=path, row=row, field="row")
+        clean = {(k or "").strip().lower(): (v or "").strip() or None for k, v in record.items()}
+        if "text" in clean and "title" not in clean:
+            clean["title"] = clean.pop("text")
+        records.append(clean)
+    if not records:
+        raise InputError("file has no tickets", file=path, expected="a header, then a row each")
+    return training_frame(pd.DataFrame.from_records(records))
 
 
 def has_labels(frame: pd.DataFrame) -> dict[str, bool]:

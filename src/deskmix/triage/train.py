@@ -152,7 +152,7 @@ def held_out_scores(
     features = linear.features(texts)
     proba = np.zeros((len(texts), len(linear.classes)))
     for fold, (_, test) in zip(linear.folds, splits, strict=True):
-        proba[test] = fold.proba(features[test], len(linear.classes))
+        proba[test] = fold.proba(features.take(test), len(linear.classes))
     scores = score(labels, proba, list(linear.classes))
     predicted = pd.Series(np.asarray(linear.classes)[proba.argmax(axis=1)]).value_counts()
     return {
