@@ -254,7 +254,7 @@ def _map_unique(
     file: str | Path | None,
     expected: str,
     message: str,
-    overrides: Mapping[str, str] | None = None,
+    overrides: Mapping[str, object] | None = None,
 ) -> pd.Series:
     """Convert each distinct label once (tickets repeat a handful of labels many times)."""
     present = values.dropna()
@@ -296,17 +296,27 @@ def parse_priority(
 
 
 def parse_level(
-    values: pd.Series, rows: pd.Series, *, field: str, file: str | Path | None = None
+    values: pd.Series,
+    rows: pd.Series,
+    *,
+    field: str,
+    file: str | Path | None = None,
+    overrides: Mapping[str, int] | None = None,
 ) -> pd.Series:
-    """Impact or urgency labels to 1..3 (``Int64``)."""
+    """Impact or urgency labels to 1..3 (``Int64``); ``overrides`` maps a source's own scale
+    (GLPI's "Very high") onto them."""
+    expected = LEVEL_EXPECTED
+    if overrides:
+        expected += " or one of: " + ", ".join(overrides)
     mapped = _map_unique(
         values,
         rows,
         level_of,
         field=field,
         file=file,
-        expected=LEVEL_EXPECTED,
+        expected=expected[:300],
         message=f"unknown {field}",
+        overrides=overrides,
     )
     return mapped.astype("Int64")
 

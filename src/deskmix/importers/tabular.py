@@ -169,7 +169,9 @@ def build_tickets(
     for field_name in ("impact", "urgency"):
         values = column(field_name)
         out[field_name] = (
-            parse_level(values, rows, field=columns[field_name], file=path)
+            parse_level(
+                values, rows, field=columns[field_name], file=path, overrides=mapping.levels
+            )
             if values is not None
             else pd.Series(pd.NA, index=raw.index, dtype="Int64")
         )
