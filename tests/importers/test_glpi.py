@@ -77,6 +77,18 @@ def test_api_items_with_sub_items_and_codes(api_export: Path) -> None:
     assert (toner["urgency"], toner["impact"], toner["priority"]) == (3, 3, "P5")
     assert pd.isna(toner["assignee"]) and pd.isna(toner["resolved_at"])
     assert any("2 of 3 tickets have task durations" in n for n in batch.notes)
+    # worked time: the tasks' 5400 + 3600 s (not the ticket's own 9000, counted once), the
+    # ticket's actiontime without tasks, and nothing for 0 (nothing recorded)
+    assert (mail["worked_hours"], reset["worked_hours"]) == (2.5, 0.25)
+    assert pd.isna(toner["worked_hours"])
+
+
+def test_worked_hours_reach_the_store(sqlite_store: Store, api_export: Path) -> None:
+    write_import(sqlite_store, read_source("glpi", api_export))
+    with sqlite_store.session() as session:
+        rows = session.execute(select(TicketRow.key, TicketRow.worked_hours)).all()
+    stored = {str(key): hours for key, hours in rows}
+    assert stored == {"11": 2.5, "12": 0.25, "13": None}
 
 
 def test_csv_export_reads_like_the_api(csv_export: Path) -> None:
@@ -98,6 +110,7 @@ def test_csv_export_reads_like_the_api(csv_export: Path) -> None:
     assert (erp["priority"], erp["urgency"], erp["impact"]) == ("P1", 1, 1)  # Major; Very high
     assert (erp["domain"], erp["tier"]) == ("business_apps", "specialist")  # Applications N2
     assert pd.isna(t["22"]["resolved_at"]) and pd.isna(t["22"]["resolver"])
+    assert batch.tickets_frame["worked_hours"].isna().all()  # the list export has no tasks
 
 
 def test_the_level_rule_over_the_whole_scale(tmp_path: Path) -> None:

@@ -288,7 +288,7 @@ def _from_api(path: Path, encoding: str) -> tuple[pd.DataFrame, list[str], int, 
     if worked:
         notes.append(
             f"worked time: {worked} of {len(frame)} tickets have task durations "
-            "(TicketTask actiontime), stored as worked_hours"
+            "(TicketTask actiontime), stored as worked_hours for calibration"
         )
     else:
         notes.append(
@@ -341,6 +341,9 @@ def import_glpi(
         )
     resolved = tickets["resolved_at"].notna()
     tickets["resolver"] = tickets["resolver"].fillna(tickets["assignee"].where(resolved))
+    if tickets["worked_hours"].isna().all():  # a mapping may name an hours column instead
+        seconds = pd.to_numeric(frame["worked_seconds"], errors="coerce")  # checked: _seconds
+        tickets["worked_hours"] = (seconds / 3600.0).astype("Float64").to_numpy()
     return ImportBatch(
         source=mapping.source_system or SOURCE,
         path=path,

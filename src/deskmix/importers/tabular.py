@@ -22,6 +22,7 @@ from deskmix.importers.parsing import (
     clean_missing,
     derive_priority,
     parse_datetime,
+    parse_hours,
     parse_int,
     parse_level,
     parse_priority,
@@ -182,6 +183,12 @@ def build_tickets(
             if values is not None
             else pd.Series(pd.NA, index=raw.index, dtype="Int64")
         )
+    hours = column("worked_hours")
+    out["worked_hours"] = (
+        parse_hours(hours, rows, field=columns["worked_hours"], file=path)
+        if hours is not None
+        else pd.Series(pd.NA, index=raw.index, dtype="Float64")
+    )
     priority = column("priority")
     matrix = (
         PriorityMatrix.from_rows(mapping.priority_matrix)
