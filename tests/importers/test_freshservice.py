@@ -84,6 +84,8 @@ def test_api_tickets_with_codes_stats_and_sideloaded_names(api_export: Path) -> 
     assert (t["1004"]["channel"], t["1004"]["domain"]) == ("Walkup", "procurement_hr")
     assert t["1004"]["group"] == "5000100003"  # no name known: the id stays
     assert batch.unmapped == {"tier": {"5000100003": 1}}
+    assert vpn["worked_hours"] == 2.0  # time entries 00:45 + 01:15
+    assert pd.isna(t["1002"]["worked_hours"])  # no time entries: nothing recorded
 
 
 def test_csv_export_reads_like_the_api(csv_export: Path) -> None:
@@ -105,6 +107,9 @@ def test_csv_export_reads_like_the_api(csv_export: Path) -> None:
     assert switch["description"] == "Port 24 goes up and down,\nlogs attached"
     assert (switch["domain"], switch["tier"]) == ("network", "specialist")
     assert pd.isna(t["2003"]["assignee"]) and pd.isna(t["2003"]["resolver"])
+    # "Time Tracked" (hh:mm): 00:40 and 02:30; empty is nothing recorded
+    assert outlook["worked_hours"] == pytest.approx(40 / 60) and switch["worked_hours"] == 2.5
+    assert pd.isna(t["2003"]["worked_hours"])
 
 
 def test_csv_without_optional_columns_says_which(tmp_path: Path) -> None:
@@ -175,6 +180,12 @@ def test_group_names_from_the_mapping(api_export: Path, tmp_path: Path) -> None:
         ),
         ({"tickets": [_ticket(), _ticket()]}, "id", "more than once"),
         ({"tickets": [_ticket()], "groups": {"id": 1}}, "groups", "not a list"),
+        ({"tickets": [_ticket(time_entries={"a": 1})]}, "time_entries", "not a list"),
+        (
+            {"tickets": [_ticket(time_entries=[{"time_spent": "90 min"}])]},
+            "time_entries.time_spent",
+            "not a time spent",
+        ),
         (
             {"tickets": [_ticket()], "agents": [{"id": 1, "first_name": {"x": 1}}]},
             "agents.name",
@@ -201,6 +212,7 @@ def test_bad_api_input_is_refused_in_one_line(
         ("Ticket Id,Created Date\n1,yesterday\n", "Created Date", "unparseable date"),
         ("Ticket Id,Created Date\n1,2024-04-01\n1,2024-04-02\n", "Ticket Id", "more than once"),
         ("Ticket Id,Created Date\n1,2024-04-01,extra\n", None, "row has 3 cells"),
+        ("Ticket Id,Created Date,Time Tracked\n1,2024-04-01,1.5h\n", "Time Tracked", "row 2"),
     ],
 )
 def test_bad_csv_input_is_refused_in_one_line(

@@ -17,12 +17,17 @@ CSV: the ticket list's export, headers as the UI writes them ("Ticket Id", "Subj
 Time", "Closed Time", ...), renamed to the API's field names; columns the export lacks leave
 their fields empty and are listed in the report.
 
+Worked time: the CSV's "Time Tracked" (hh:mm), or the ``time_spent`` (hh:mm) of the time
+entries a JSON ticket carries under ``time_entries`` (``GET /api/v2/tickets/[id]/
+time_entries``), summed, is stored as ``worked_hours``; 00:00 is nothing recorded.
+
 The resolver of a resolved ticket is its agent (Freshservice keeps the responder on the
 ticket). Pages repeat a ticket that changed while they were fetched; the newest copy is kept.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +86,7 @@ STANDARD = (
     "responder_id",
     "agent",
     *STATS,
+    "time_tracked",
     "topic",
 )
 # The UI's CSV headers (compared as ``header_key``: lower case, single spaces) -> API names.
@@ -114,7 +120,9 @@ CSV_HEADERS: dict[str, str] = {
     "closed time": "closed_at",
     "closed date": "closed_at",
     "initial response time": "first_responded_at",
+    "time tracked": "time_tracked",
 }
+_HHMM = r"^\s*(\d{1,6}):([0-5]\d)(?::[0-5]\d)?\s*$"  # Freshservice writes time spent as hh:mm
 
 
 def _object(value: object, *, field: str, path: Path, row: int) -> dict[str, Any]:
@@ -166,7 +174,73 @@ def _flatten(
     stats = _object(ticket.get("stats"), field="stats", path=path, row=row)
     for name in STATS:
         flat[name] = scalar_text(stats.get(name), field=f"stats.{name}", path=path, row=row)
+    flat["time_tracked"] = _time_entries(ticket.get("time_entries"), path, row)
     return flat
+
+
+def _time_entries(entries: object, path: Path, row: int) -> str | None:
+    """The ticket's time entries (``GET /api/v2/tickets/[id]/time_entries``, embedded under
+    ``time_entries``) as one ``hh:mm`` total; None when there are none."""
+    if entries is None:
+        return None
+    if not isinstance(entries, list):
+        raise InputError(
+            f"'time_entries' is a JSON {type(entries).__name__}, not a list",
+            file=path,
+            row=row,
+            field="time_entries",
+            value=entries,
+            expected='a list of {"time_spent": "01:30", ...}',
+        )
+    minutes = 0
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise InputError(
+                f"a time entry is a JSON {type(entry).__name__}, not an object",
+                file=path,
+                row=row,
+                field="time_entries",
+                value=entry,
+                expected='{"time_spent": "01:30", ...}',
+            )
+        text = scalar_text(
+            entry.get("time_spent"), field="time_entries.time_spent", path=path, row=row
+        )
+        if text is None:
+            continue
+        match = re.match(_HHMM, text)
+        if match is None:
+            raise InputError(
+                "not a time spent",
+                file=path,
+                row=row,
+                field="time_entries.time_spent",
+                value=text,
+                expected="hours and minutes such as 01:30",
+            )
+        minutes += int(match.group(1)) * 60 + int(match.group(2))
+    return f"{minutes // 60:02d}:{minutes % 60:02d}" if minutes else None
+
+
+def _tracked_hours(frame: pd.DataFrame, path: Path, field: str) -> pd.Series:
+    """``hh:mm`` time tracked as hours (``Float64``); 00:00 is nothing recorded."""
+    text = frame["time_tracked"].astype("string").str.strip()
+    text = text.mask(text == "")
+    parts = text.str.extract(_HHMM)
+    bad = text.notna() & parts[0].isna()
+    if bad.any():
+        first = bad[bad].index[0]
+        raise InputError(
+            "not a time tracked"
+            + (f" ({int(bad.sum()) - 1} more rows like it)" if bad.sum() > 1 else ""),
+            file=path,
+            row=int(frame.loc[first, ROW]),
+            field=field,
+            value=text.loc[first],
+            expected="hours and minutes such as 01:30",
+        )
+    hours = pd.to_numeric(parts[0]) + pd.to_numeric(parts[1]) / 60.0
+    return hours.where(hours > 0).astype("Float64")
 
 
 def _pages(data: Any, path: Path) -> list[dict[str, Any]]:
@@ -267,6 +341,11 @@ def import_freshservice(
         )
     resolved = tickets["resolved_at"].notna()
     tickets["resolver"] = tickets["resolver"].fillna(tickets["assignee"].where(resolved))
+    if tickets["worked_hours"].isna().all():  # a mapping may name an hours column instead
+        field = fields.get("time_tracked", "time_entries.time_spent")
+        with naming_records(labels, "ticket"):
+            tracked = _tracked_hours(frame, path, field)
+        tickets["worked_hours"] = tracked.to_numpy()
     return ImportBatch(
         source=mapping.source_system or SOURCE,
         path=path,
