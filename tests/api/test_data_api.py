@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -109,6 +110,25 @@ def test_bad_uploads_are_refused_and_nothing_is_written(api: Api) -> None:
     with api.client("route") as wrong_scope:
         assert _upload(wrong_scope, "incidents.csv", INCIDENTS.read_bytes()).status_code == 403
     assert api.counts() == before
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "count"),
+    [
+        ("freshservice", "tickets.json", 4),
+        ("freshservice", "tickets.csv", 3),
+        ("glpi", "tickets.json", 3),
+        ("glpi", "tickets.csv", 3),
+    ],
+)
+def test_freshservice_and_glpi_exports_upload(api: Api, source: str, name: str, count: int) -> None:
+    export = FIXTURES / source / name
+    with api.client("import") as http:
+        answer = _upload(http, f"{source}-{name}", export.read_bytes(), source=source)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["tickets_added"] == count
+        bad = _upload(http, f"bad-{name}", export.read_bytes()[:40], source=source)
+        assert bad.status_code == 422 and "\n" not in bad.json()["detail"]
 
 
 def test_triage_one_and_many(api: Api) -> None:

@@ -35,7 +35,8 @@ def tickets_frame(rows: Sequence[dict[str, object]], source: str = "servicenow")
         frame[name] = pd.to_datetime(frame[name], utc=True).astype("datetime64[ns, UTC]")
     for name in COUNTS:
         frame[name] = frame[name].astype("Int64")
-    for name in set(TICKET_FIELDS) - set(DATES) - set(COUNTS):
+    frame["worked_hours"] = pd.to_numeric(frame["worked_hours"]).astype("Float64")
+    for name in set(TICKET_FIELDS) - set(DATES) - set(COUNTS) - {"worked_hours"}:
         frame[name] = frame[name].astype("string")
     return frame[list(TICKET_FIELDS)]
 

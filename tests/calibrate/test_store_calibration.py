@@ -180,6 +180,18 @@ def test_no_tier_defaults_to_generalist_and_says_so(store: Store) -> None:
     assert workload.handling[0].basis.startswith("resolution time (resolved_at - opened_at)")
 
 
+def test_recorded_worked_time_comes_before_resolution_time(store: Store) -> None:
+    """Like GLPI with task durations: hands-on hours the source recorded are the effort."""
+    rows = [_timed(i, tier=G, worked_hours=0.25 * (1 + i % 3)) for i in range(60)]
+    rows[0]["worked_hours"] = None  # one without: the cell is still measured by the record
+    store_rows(store, rows, source="glpi")
+    result = calibrate_store(store, name="recorded")
+    handling = result.workload.handling
+    assert handling and all(h.basis.startswith("recorded worked time") for h in handling)
+    assert all(0.25 <= h.mean_hours <= 0.75 for h in handling)  # not 1-5 h of resolution time
+    assert any("59 of 60 tickets" in n and "worked_hours" in n for n in result.workload.notes)
+
+
 def test_no_priority_defaults_to_p3_and_says_so(store: Store) -> None:
     """Like BPIC'13: tiers from support lines, no priority."""
     store_rows(store, [_timed(i, tier=G if i % 4 else S) for i in range(60)], source="bpic13")

@@ -30,6 +30,7 @@ from deskmix.errors import InputError
 from deskmix.importers import read_source
 from deskmix.importers.base import ImportBatch
 from deskmix.importers.limits import INT_MAX
+from deskmix.importers.mapping import default_mapping_data
 from deskmix.importers.writer import write_import
 from deskmix.store import Store
 from deskmix.store.models import EventRow, ImportRecord, TicketRow
@@ -60,6 +61,10 @@ SEEDS = (
     Seed("jira-csv", "jira", FIXTURES / "jira" / "export.csv"),
     Seed("zendesk", "zendesk", FIXTURES / "zendesk" / "export.json"),
     Seed("bpic13", "bpic13", FIXTURES / "bpic13" / "vinst_small.csv"),
+    Seed("freshservice", "freshservice", FIXTURES / "freshservice" / "tickets.json"),
+    Seed("freshservice-csv", "freshservice", FIXTURES / "freshservice" / "tickets.csv"),
+    Seed("glpi", "glpi", FIXTURES / "glpi" / "tickets.json"),
+    Seed("glpi-csv", "glpi", FIXTURES / "glpi" / "tickets.csv"),
 )
 
 # --- byte mutations (any format) ------------------------------------------------------------
@@ -332,9 +337,16 @@ def _corpus(data: bytes, is_json: bool) -> str:
     return "\x1f".join(texts).replace("_x000D_", "\n")
 
 
-def invented(batch: ImportBatch, data: bytes, is_json: bool) -> str | None:
+def _code_labels(source: str) -> str:
+    """The labels of the source mapping's documented code tables (Freshservice source 1 is
+    "Email"): a code the file holds, stored as its label, is the file's value, not invented."""
+    tables = default_mapping_data(source).get("codes") or {}
+    return "\x1f".join(str(label) for table in tables.values() for label in table.values())
+
+
+def invented(batch: ImportBatch, data: bytes, is_json: bool, source: str = "") -> str | None:
     """The first stored value the source did not contain, or a count out of range."""
-    corpus = _corpus(data, is_json)
+    corpus = _corpus(data, is_json) + "\x1f" + _code_labels(source)
     frame = batch.tickets_frame
     for field in TEXT_FIELDS:
         for value in frame[field].dropna().unique():
@@ -370,7 +382,7 @@ def run_case(seed: Seed, data: bytes, store: Store, workdir: Path) -> tuple[str,
         return "refusal", str(exc)
     except Exception as exc:  # the point of fuzzing: anything else is a bug
         return "traceback", f"{type(exc).__name__}: {str(exc)[:200]}"
-    wrong = invented(batch, data, seed.is_json)
+    wrong = invented(batch, data, seed.is_json, seed.source)
     if wrong is not None:
         return "invented", wrong
     return "success", ""

@@ -5,8 +5,8 @@ or delete columns; huge, negative and wrong-typed values; BOM, CRLF, embedded ne
 other delimiters and encodings; deep nesting) and imports the result into a real SQLite
 store. Required: no exception but ``InputError``, the store unchanged after a refusal, and no
 stored value the source did not contain. The CI profile runs ``FUZZ_EXAMPLES`` examples per
-export (two exports each for ServiceNow and Jira); ``benchmarks/fuzz_imports.py`` runs
-thousands.
+export (two exports each for ServiceNow, Jira, Freshservice and GLPI);
+``benchmarks/fuzz_imports.py`` runs thousands.
 """
 
 from __future__ import annotations

@@ -374,3 +374,53 @@ def test_a_zendesk_sideloaded_name_that_is_an_object_is_refused(tmp_path: Path) 
     path.write_text(json.dumps(export), encoding="utf-8")
     with pytest.raises(InputError, match=r"users\.name"):
         read_source("zendesk", path)
+
+
+# --- every source's exports: the same refusals and readings ---------------------------------
+
+JSON_EXPORTS = [
+    ("jira", SEARCH),
+    ("zendesk", ZENDESK),
+    ("servicenow", FIXTURES / "servicenow" / "table_api_display.json"),
+    ("freshservice", FIXTURES / "freshservice" / "tickets.json"),
+    ("glpi", FIXTURES / "glpi" / "tickets.json"),
+]
+CSV_EXPORTS = [
+    ("servicenow", INCIDENTS),
+    ("jira", FIXTURES / "jira" / "export.csv"),
+    ("freshservice", FIXTURES / "freshservice" / "tickets.csv"),
+    ("glpi", FIXTURES / "glpi" / "tickets.csv"),
+]
+
+
+@pytest.mark.parametrize(("source", "export"), JSON_EXPORTS, ids=[s for s, _ in JSON_EXPORTS])
+def test_every_json_source_refuses_deep_nesting_and_reads_utf16(
+    tmp_path: Path, source: str, export: Path
+) -> None:
+    deep = _write(tmp_path, "deep.json", "[" * 10_000 + "]" * 10_000)
+    assert f"at most {MAX_JSON_DEPTH} levels" in str(_refused(source, deep))
+    wide = _write(tmp_path, "wide.json", export.read_text(encoding="utf-8").encode("utf-16"))
+    assert read_source(source, wide).ticket_count == read_source(source, export).ticket_count
+    cut = _write(tmp_path, "cut.json", export.read_bytes()[: len(export.read_bytes()) // 2])
+    assert "not valid JSON" in str(_refused(source, cut))
+
+
+@pytest.mark.parametrize(("source", "export"), CSV_EXPORTS, ids=[s for s, _ in CSV_EXPORTS])
+def test_every_csv_source_refuses_broken_files_and_reads_excel_unicode_text(
+    tmp_path: Path, source: str, export: Path
+) -> None:
+    text = export.read_text(encoding="utf-8")
+    expected = read_source(source, export).ticket_count
+    rows = list(csv.reader(io.StringIO(text), delimiter=";" if source == "glpi" else ","))
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t").writerows(rows)
+    wide = _write(tmp_path, "unicode.txt", out.getvalue().encode("utf-16"))
+    batch = read_source(source, wide)
+    assert batch.ticket_count == expected
+    assert batch.notes[0].startswith("read as UTF-16 text, tab-delimited")
+    header = text.splitlines()[0]
+    short = _write(tmp_path, "short.csv", header + "\n" + text.splitlines()[1][:3] + "\n")
+    assert "cells, the header has" in str(_refused(source, short))
+    assert "file is empty" in str(_refused(source, _write(tmp_path, "empty.csv", "")))
+    binary = _write(tmp_path, "binary.csv", b"\x00\x01\x02" * 100)
+    assert "binary file" in str(_refused(source, binary))

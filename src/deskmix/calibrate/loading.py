@@ -28,6 +28,7 @@ TICKET_COLUMNS = (
     "reassignments",
     "reopens",
     "title",
+    "worked_hours",
 )
 EVENT_COLUMNS = ("ticket_id", "seq", "at", "status", "group", "assignee", "tier", "level")
 DATE_COLUMNS = ("opened_at", "resolved_at", "closed_at")
@@ -85,6 +86,7 @@ def load_frames(
             TicketRow.reassignments,
             TicketRow.reopens,
             TicketRow.title,
+            TicketRow.worked_hours,
         )
         .where(*where)
         .order_by(TicketRow.id)
@@ -114,6 +116,7 @@ def load_frames(
     events = _utc(events, ("at",))
     for column in ("reassignments", "reopens"):
         tickets[column] = tickets[column].astype("Int64")
+    tickets["worked_hours"] = pd.to_numeric(tickets["worked_hours"]).astype("Float64")
     for column in ("key", "source_system", "domain", "tier", "priority", "group", "title"):
         tickets[column] = tickets[column].astype("string")
     for column in ("status", "group", "assignee", "tier", "level", "source_system"):

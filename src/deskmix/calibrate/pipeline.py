@@ -291,6 +291,16 @@ class _Durations:
     effort: EffortEstimate | None
 
 
+def _recorded_hours(tickets: pd.DataFrame) -> pd.Series:
+    """Hands-on hours the source recorded per ticket (``worked_hours``), by ticket id; NaN
+    where none (zero is "nothing recorded", not an instant fix)."""
+    if "worked_hours" not in tickets.columns:
+        return pd.Series(np.nan, index=tickets["id"])
+    values = pd.to_numeric(tickets["worked_hours"], errors="coerce").astype("float64")
+    recorded = pd.Series(values.to_numpy(), index=tickets["id"])
+    return recorded.where(recorded > 0)
+
+
 def _durations(
     tickets: pd.DataFrame,
     events: pd.DataFrame,
@@ -344,19 +354,39 @@ def _durations(
         f"resolution time ({end_field} - opened_at): includes queueing and waiting, so it "
         "overstates hands-on work (no usable events)"
     )
+    recorded = _recorded_hours(tickets)
+    recorded_basis = (
+        "recorded worked time (worked_hours: the hands-on hours the source recorded, such as "
+        "GLPI task durations), the effort from events where a ticket has none"
+    )
     fallback = 0
+    on_recorded = 0
     on_resolution = pd.Series(False, index=tickets["id"])
     for key, ids in cells.groupby(cells).groups.items():
         cell = cast(tuple[str, str], key)
         has_effort = measured.loc[ids].notna()
-        if int(has_effort.sum()) * 2 >= len(ids) and has_effort.any():
-            hours.loc[ids] = measured.loc[ids]
+        has_record = recorded.loc[ids].notna()
+        if int(has_record.sum()) * 2 >= len(ids) and has_record.any():
+            # Recorded work comes first: it is effort measured, not estimated.
+            hours.loc[ids] = recorded.loc[ids].fillna(measured.loc[ids])
+            imputed.loc[ids] = imputed.loc[ids] & ~has_record
+            basis[cell] = recorded_basis
+            on_recorded += int(has_record.sum())
+        elif int(has_effort.sum()) * 2 >= len(ids) and has_effort.any():
+            hours.loc[ids] = recorded.loc[ids].fillna(measured.loc[ids])
+            imputed.loc[ids] = imputed.loc[ids] & ~has_record
             basis[cell] = effort_basis
+            on_recorded += int(has_record.sum())
         else:
             hours.loc[ids] = resolution.loc[ids]
             basis[cell] = resolution_basis
             on_resolution.loc[ids] = True
             fallback += len(ids)
+    if on_recorded:
+        log.notes.append(
+            f"handling: {_count(on_recorded, n)} measured by the worked time their source "
+            "recorded (worked_hours), preferred to any estimate"
+        )
     if effort is not None:
         k = int(imputed.sum())
         log.notes.append(f"effort: {EFFORT_RULE}")

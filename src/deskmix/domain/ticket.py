@@ -41,6 +41,9 @@ class Ticket:
     reopens: int | None = None
     channel: str | None = None
     category: str | None = None
+    # Hands-on hours people recorded on the ticket (GLPI task durations, worklogs): real
+    # effort, which calibration prefers to any estimate. None when the source records none.
+    worked_hours: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("opened_at", "resolved_at", "closed_at"):

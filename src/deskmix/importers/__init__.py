@@ -65,6 +65,16 @@ IMPORTERS: dict[str, ImporterSpec] = {
         "deskmix.importers.zendesk:import_zendesk",
         "Zendesk incremental ticket export JSON, with ticket metrics (include=metric_sets).",
     ),
+    "freshservice": ImporterSpec(
+        "freshservice",
+        "deskmix.importers.freshservice:import_freshservice",
+        "Freshservice tickets: REST API v2 JSON (with include=stats) or the UI's CSV export.",
+    ),
+    "glpi": ImporterSpec(
+        "glpi",
+        "deskmix.importers.glpi:import_glpi",
+        "GLPI tickets: REST API JSON (with TicketTask: worked time) or a search-result CSV.",
+    ),
     "bpic13": ImporterSpec(
         "bpic13",
         "deskmix.importers.bpic13:import_bpic13",

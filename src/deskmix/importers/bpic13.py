@@ -160,6 +160,7 @@ def import_bpic13(
     for name in ("group", "assignee", "resolver", "tier", "reassignments", "reopens"):
         tickets[name] = summary[name]
     tickets["category"] = last["category"].astype("string")
+    tickets["worked_hours"] = pd.Series(pd.NA, index=tickets.index, dtype="Float64")
     unmapped: dict[str, dict[str, int]] = {}
     if mapping.domain is not None:
         tickets["domain"], unmapped["domain"] = mapping.domain.apply(tickets["category"])

@@ -91,6 +91,16 @@ class SourceMapping(_Strict):
         default_factory=dict,
         description="names for group ids a source exports as numbers (Zendesk group_id)",
     )
+    codes: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="per column, the label each code of a source's documented code table "
+        "stands for (Freshservice priority 4: Urgent); applied before any parsing",
+    )
+    levels: dict[str, int] = Field(
+        default_factory=dict,
+        description="impact/urgency labels of a source's own scale as deskmix's 1 (high) .. "
+        "3 (low), e.g. GLPI's 'Very high': 1",
+    )
 
     _origin: str = PrivateAttr(default="mapping")
 
@@ -106,6 +116,44 @@ class SourceMapping(_Strict):
         if isinstance(value, dict):
             return {str(k): v for k, v in value.items()}
         return value
+
+    @field_validator("codes", mode="before")
+    @classmethod
+    def _codes_as_text(cls, value: object) -> object:
+        # `priority: {1: Low}`: YAML reads the codes as integers; cells are compared as text.
+        if isinstance(value, dict):
+            return {
+                str(column): (
+                    {str(k): str(v) for k, v in table.items()} if isinstance(table, dict) else table
+                )
+                for column, table in value.items()
+            }
+        return value
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_in_range(cls, value: dict[str, int]) -> dict[str, int]:
+        for label, level in value.items():
+            if not 1 <= level <= 3:
+                raise ValueError(f"{label!r}: {level} is no level; expected 1 (high) .. 3 (low)")
+        return value
+
+    def decode(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with each coded column's cells replaced by their labels (``codes``).
+
+        Only whole cells that are a code are replaced (``" 4 "`` too, once stripped); any
+        other value is left as it is, for the parsers to accept or refuse with its row.
+        """
+        out = frame
+        for column, table in self.codes.items():
+            if column not in frame.columns or not table:
+                continue
+            if out is frame:
+                out = frame.copy()
+            text = out[column].astype("string")
+            stripped = text.str.strip()
+            out[column] = stripped.map(table).astype("string").fillna(text)
+        return out
 
     def check_targets(self, domains: set[str]) -> None:
         """Refuse a mapping that points at a domain or tier deskmix does not know."""

@@ -41,6 +41,7 @@ _LEVEL_WORDS: dict[str, int] = {"high": 1, "medium": 2, "moderate": 2, "low": 3}
 # digits is refused by Python itself.
 _LEADING_NUMBER = re.compile(r"^\s*[Pp]?(\d{1,9})\b")
 
+MAX_HOURS = 100_000  # recorded work on one ticket beyond eleven years is no measurement
 PRIORITY_EXPECTED = "P1..P5, 1..5, '1 - Critical', or a word such as critical/high/medium/low"
 LEVEL_EXPECTED = "1..3 (1 = high), '2 - Medium', or high/medium/low"
 
@@ -224,6 +225,25 @@ def parse_int(
     return numbers.astype("Int64")
 
 
+def parse_hours(
+    values: pd.Series, rows: pd.Series, *, field: str, file: str | Path | None = None
+) -> pd.Series:
+    """Recorded hours of work (``Float64``): a number from 0 to 100,000 (a decimal point)."""
+    text = values.astype("string")
+    numbers = pd.to_numeric(text, errors="coerce").astype("Float64")
+    bad = text.notna() & (numbers.isna() | (numbers < 0) | (numbers > MAX_HOURS))
+    if bad.any():
+        raise _fail(
+            text[bad],
+            rows,
+            field=field,
+            file=file,
+            message="not a number of hours",
+            expected=f"hours worked as a number from 0 to {MAX_HOURS:,} (1.5 for 90 minutes)",
+        )
+    return numbers
+
+
 def _leading_number(text: str) -> int | None:
     match = _LEADING_NUMBER.match(text)
     return int(match.group(1)) if match else None
@@ -254,7 +274,7 @@ def _map_unique(
     file: str | Path | None,
     expected: str,
     message: str,
-    overrides: Mapping[str, str] | None = None,
+    overrides: Mapping[str, object] | None = None,
 ) -> pd.Series:
     """Convert each distinct label once (tickets repeat a handful of labels many times)."""
     present = values.dropna()
@@ -296,17 +316,27 @@ def parse_priority(
 
 
 def parse_level(
-    values: pd.Series, rows: pd.Series, *, field: str, file: str | Path | None = None
+    values: pd.Series,
+    rows: pd.Series,
+    *,
+    field: str,
+    file: str | Path | None = None,
+    overrides: Mapping[str, int] | None = None,
 ) -> pd.Series:
-    """Impact or urgency labels to 1..3 (``Int64``)."""
+    """Impact or urgency labels to 1..3 (``Int64``); ``overrides`` maps a source's own scale
+    (GLPI's "Very high") onto them."""
+    expected = LEVEL_EXPECTED
+    if overrides:
+        expected += " or one of: " + ", ".join(overrides)
     mapped = _map_unique(
         values,
         rows,
         level_of,
         field=field,
         file=file,
-        expected=LEVEL_EXPECTED,
+        expected=expected[:300],
         message=f"unknown {field}",
+        overrides=overrides,
     )
     return mapped.astype("Int64")
 
@@ -377,6 +407,7 @@ __all__ = [
     "derive_priority",
     "level_of",
     "parse_datetime",
+    "parse_hours",
     "parse_int",
     "parse_level",
     "parse_priority",

@@ -97,7 +97,7 @@ class Export:
         return notes
 
 
-def _looks_like_json(path: Path) -> bool:
+def looks_like_json(path: Path) -> bool:
     name = path.name.lower()
     if name.endswith(_JSON_SUFFIXES):
         return True
@@ -200,7 +200,7 @@ def read_export(
     event log parses several times faster that way.
     """
     path = Path(path)
-    if _looks_like_json(path):
+    if looks_like_json(path):
         return _table_api(path, encoding)
     usecols = None if wanted is None else (lambda name: header_key(name) in wanted)
     table = read_table(path, encoding=encoding, usecols=usecols, delimiter=delimiter)

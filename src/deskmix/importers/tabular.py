@@ -22,6 +22,7 @@ from deskmix.importers.parsing import (
     clean_missing,
     derive_priority,
     parse_datetime,
+    parse_hours,
     parse_int,
     parse_level,
     parse_priority,
@@ -169,7 +170,9 @@ def build_tickets(
     for field_name in ("impact", "urgency"):
         values = column(field_name)
         out[field_name] = (
-            parse_level(values, rows, field=columns[field_name], file=path)
+            parse_level(
+                values, rows, field=columns[field_name], file=path, overrides=mapping.levels
+            )
             if values is not None
             else pd.Series(pd.NA, index=raw.index, dtype="Int64")
         )
@@ -180,6 +183,12 @@ def build_tickets(
             if values is not None
             else pd.Series(pd.NA, index=raw.index, dtype="Int64")
         )
+    hours = column("worked_hours")
+    out["worked_hours"] = (
+        parse_hours(hours, rows, field=columns["worked_hours"], file=path)
+        if hours is not None
+        else pd.Series(pd.NA, index=raw.index, dtype="Float64")
+    )
     priority = column("priority")
     matrix = (
         PriorityMatrix.from_rows(mapping.priority_matrix)

@@ -93,6 +93,7 @@ class TicketRow(Base):
     reopens: Mapped[int | None]
     channel: Mapped[str | None] = mapped_column(String(60))
     category: Mapped[str | None] = mapped_column(String(200))
+    worked_hours: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
         UniqueConstraint("source_system", "key", name="uq_tickets_source_key"),

@@ -46,6 +46,9 @@ class TicketOut(BaseModel):
     reopens: int | None
     channel: str | None
     category: str | None
+    worked_hours: float | None = Field(
+        default=None, description="Hands-on hours the source recorded (GLPI task durations)"
+    )
 
 
 class TicketPage(BaseModel):
