@@ -13,9 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from deskmix.store import Store, open_store
+
+# Property tests check behaviour, never speed (speed is measured in benchmarks/): no per-case
+# deadline, which failed whole runs on a busy 2-core machine.
+settings.register_profile("deskmix", deadline=None)
+settings.load_profile("deskmix")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -130,6 +130,16 @@ def test_rows_multiply_and_slice_as_scipy_does(
     reference = sp.csr_matrix((data, indices, indptr), shape=(len(entries), 7))
     weights = np.arange(21, dtype=float).reshape(3, 7) / 7
     np.testing.assert_allclose(rows.times(weights), reference @ weights.T, atol=1e-12)
+    import deskmix.triage.linear as linear
+
+    whole, linear.PRODUCT_CHUNK = linear.PRODUCT_CHUNK, 4  # chunks of one or two rows
+    batch, linear.SCIPY_FROM_ROWS = linear.SCIPY_FROM_ROWS, 0  # and SciPy's product
+    try:
+        np.testing.assert_allclose(rows.times(weights), reference @ weights.T, atol=1e-12)
+        linear.SCIPY_FROM_ROWS = batch
+        np.testing.assert_allclose(rows.times(weights), reference @ weights.T, atol=1e-12)
+    finally:
+        linear.PRODUCT_CHUNK, linear.SCIPY_FROM_ROWS = whole, batch
     chosen = [p for p in picked if p < len(entries)]
     taken = rows.take(chosen)
     np.testing.assert_allclose(

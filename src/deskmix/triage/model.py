@@ -112,23 +112,23 @@ class TargetModel:
         """Words and cue matches with the largest positive pull (weight x value) toward the
         class, stop words left out ("the", "on": they weigh a little everywhere)."""
         word_at, words, cue_at, cues = self._explainable
-        weights = self.linear.mean_weights[class_index]
         start, end = features.indptr[row], features.indptr[row + 1]
-        pulls: list[tuple[float, str]] = []
-        for col, value in zip(features.indices[start:end], features.data[start:end], strict=True):
-            pull = float(weights[col] * value)
-            if pull <= 0:
-                continue
+        cols = features.indices[start:end]
+        pulls = self.linear.mean_weights[class_index, cols] * features.data[start:end]
+        out: list[str] = []
+        for i in np.argsort(-pulls, kind="stable"):
+            if pulls[i] <= 0 or len(out) == EXPLAIN_WORDS:
+                break
+            col = int(cols[i])
+            said: str | None = None
             if words is not None and word_at <= col < word_at + words.width:
                 term = words.terms[col - word_at]
-                if not is_stop_phrase(term):
-                    pulls.append((pull, term))
+                said = None if is_stop_phrase(term) else term
             elif cues is not None and cue_at <= col < cue_at + cues.width:
-                matched = cues.cues[col - cue_at].match(text)
-                if matched:
-                    pulls.append((pull, matched))
-        pulls.sort(key=lambda p: -p[0])
-        return list(dict.fromkeys(term for _, term in pulls))[:EXPLAIN_WORDS]
+                said = cues.cues[col - cue_at].match(text)
+            if said and said not in out:
+                out.append(said)
+        return out
 
     def predict(
         self, texts: Sequence[str], threshold: float, *, explain: bool = True

@@ -46,5 +46,5 @@ def char_terms(text: str, ngram_range: tuple[int, int]) -> list[str]:
             if length <= n:
                 out.append(padded)
                 break
-            out.extend(padded[i : i + n] for i in range(length - n + 1))
+            out += [padded[i : i + n] for i in range(length - n + 1)]
     return out
