@@ -23,7 +23,7 @@ from deskmix.sample import DB_FILE, EVENTS_FILE
 from deskmix.sample.demo import run_demo
 from deskmix.store import Store, open_store
 
-from .reports.htmlcheck import Page
+from .reports.htmlcheck import Page, light_report
 
 
 def deskmix_command() -> str:
@@ -89,6 +89,15 @@ def test_demo_builds_a_fresh_store_a_workload_and_a_report(tmp_path: Path) -> No
     assert "Plan: the cheapest team meeting the SLAs" in page.headings
     plan_page = Page((out / "plan.html").read_text(encoding="utf-8"))
     assert plan_page.problems == [] and plan_page.references == []
+    # both under 1.5 MB with the light plotly.js inlined, every chart's data inside
+    charts = light_report(page.text)
+    assert len(charts) == page.text.count('class="section-figure"') >= 9
+    arrivals = charts[0]  # a grid of 7 days x 24 hours per domain and for all domains
+    assert len(arrivals.traces) == 7 * (1 + len(DEFAULT_DOMAINS))
+    assert all(len(t["x"]) == 24 for t in arrivals.traces[:7])
+    handling = charts[1]  # per domain x tier: the observed bins and the fitted density
+    assert handling.types == {"bar", "scatter"} and all(len(t["y"]) > 10 for t in handling.traces)
+    assert light_report(plan_page.text)
     assert {"Why this design", "Search log", "Analytic extremes per MSP option"} <= set(
         plan_page.headings
     )

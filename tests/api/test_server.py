@@ -21,6 +21,6 @@ def test_health_names_the_store_and_assets_are_local(tmp_path: Path) -> None:
         assert "/api/health" in schema["paths"]
         htmx = httpx.get(f"{server.base_url}/static/htmx.min.js")
         assert htmx.status_code == 200 and "htmx" in htmx.text[:2000]
-        plotly_js = httpx.get(f"{server.base_url}/vendor/plotly/plotly.min.js")
+        plotly_js = httpx.get(f"{server.base_url}/vendor/plotly/plotly-basic.min.js")
         assert plotly_js.status_code == 200 and len(plotly_js.content) > 1_000_000
     assert (tmp_path / "served.db").exists()

@@ -17,7 +17,7 @@ from deskmix.people.answers import Answers, load_answers, parse_answers
 from deskmix.people.assessment import assess
 from deskmix.people.career import certification_order
 from deskmix.people.catalogue import load_assessment_data
-from tests.reports.htmlcheck import Page
+from tests.reports.htmlcheck import Page, light_report
 
 PERSONAS = Path(__file__).parent / "personas"
 DATA = load_assessment_data()
@@ -101,7 +101,11 @@ def test_cli_prints_the_verdict_and_writes_the_radar_page(tmp_path: Path) -> Non
     assert "Hidden specialist (network)" in result.stdout
     assert "Cisco CCNP Enterprise" in result.stdout
     html = out.read_text()
-    assert "scatterpolar" in html and "Hidden specialist (network)" in html
+    assert "Hidden specialist (network)" in html
+    (radar,) = light_report(html)  # under 1.5 MB, the light plotly.js, the radar's data inside
+    you = radar.traces[-1]
+    assert you["fill"] == "toself" and len(you["customdata"]) == len(you["x"]) > 3
+    assert "network" in you["customdata"]
     page = Page(html)
     assert page.problems == [] and page.references == []  # self-contained: no CDN, no files
     assert "Path to Network engineer: certifications, in order" in page.headings

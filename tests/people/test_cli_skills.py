@@ -13,7 +13,7 @@ from deskmix.importers.writer import write_import
 from deskmix.people.generator import GeneratedHistory, generate_history
 from deskmix.store import Store
 from deskmix.teamfiles import load_team
-from tests.reports.htmlcheck import Page
+from tests.reports.htmlcheck import Page, light_report
 
 runner = CliRunner()
 
@@ -87,6 +87,10 @@ def test_matrix_report_and_team_out_feed_the_planner(
     page = Page(report.read_text())
     assert page.problems == [] and page.references == []
     assert {"Skills matrix", "Bus factor per area", "Hidden specialists"} <= set(page.headings)
+    matrix, *_ = light_report(page.text)  # under 1.5 MB, the light plotly.js, the data inside
+    assert len(matrix.traces) == 30  # a row of cells per person, each with its levels
+    assert {t["name"] for t in matrix.traces} == set(matrix.layout["yaxis"]["ticktext"])
+    assert all(len(t["marker"]["color"]) == len(t["x"]) == 9 for t in matrix.traces)
     assert any(p for p, _ in world.planted if p in page.cells)
     out = load_team(trained)
     before = load_team(team)

@@ -13,6 +13,7 @@ from deskmix.errors import ConfigError
 from deskmix.plan.inputs import load_costs, load_designs, load_offers
 from deskmix.teamfiles import load_sla, load_team
 from tests.plan.helpers import two_pool_workload
+from tests.reports.htmlcheck import light_report
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -76,6 +77,8 @@ def test_plan_command_end_to_end(tmp_path: Path) -> None:
     assert [c.name for c in team.msp] == ["NetOps"] and len(team.agents) == 2
     html = report.read_text(encoding="utf-8")
     assert "Why this design" in html and "Search log" in html and "Sensitivity" in html
+    charts = light_report(html)  # under 1.5 MB, the light plotly.js, every chart's data inside
+    assert len(charts) >= 2 and all("x" in t or "y" in t for c in charts for t in c.traces)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from deskmix.plan.horizon import YearPlan
 from deskmix.teamfiles import load_team
 from tests.plan.helpers import two_pool_workload
 from tests.plan.test_cli import COSTS, SLA
+from tests.reports.htmlcheck import light_report
 
 TEAM = """\
 name: today
@@ -51,6 +52,8 @@ def test_plan_year_prints_a_quarter_table_in_80_columns(tmp_path: Path) -> None:
     assert "the stated g = +40.0% a year" in result.output.replace("\n", " ")
     html = report.read_text(encoding="utf-8")
     assert "Forecast volume and headcount per quarter" in html
+    (forecast,) = light_report(html)  # under 1.5 MB, the light plotly.js, the chart's data inside
+    assert forecast.types == {"bar", "scatter"} and len(forecast.traces[0]["y"]) == 4
     assert "Hiring and cross-training plan" in html
     assert "Kept" in {a.name for a in load_team(out).agents}
 

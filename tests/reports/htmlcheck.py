@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 VOID = {
     "area",
@@ -81,3 +84,56 @@ class Page(HTMLParser):
             self.headings[-1] += data
         elif self._capture in {"td", "th"}:
             self.cells[-1] += data
+
+
+MAX_REPORT_BYTES = 1_500_000
+# Report.add_figure's call: the layout's template is one of deskmixTemplates, written once.
+_NEW_PLOT = re.compile(
+    r'Plotly\.newPlot\("([^"]+)", (\[.*?\]), '
+    r"Object\.assign\(\{template: deskmixTemplates\[(\d+)\]\}, (\{.*?\})\), \{\"display",
+    re.S,
+)
+_TEMPLATES = re.compile(r"^var deskmixTemplates = (\[.*\]);$", re.M)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One figure of a report as plotly.js receives it (typed arrays left base64-encoded)."""
+
+    div_id: str
+    traces: list[dict[str, Any]]
+    layout: dict[str, Any]
+
+    @property
+    def types(self) -> set[str]:
+        return {str(t.get("type", "scatter")) for t in self.traces}
+
+
+def light_report(html: str) -> list[Chart]:
+    """The charts of a self-contained report, after checking it is light and offline: under
+    1.5 MB, the basic plotly.js bundle inlined once (not the full one), no external reference,
+    and every chart of a trace type that bundle draws."""
+    from deskmix.figures import BUNDLE_TRACES, bundle_js
+
+    size = len(html.encode("utf-8"))
+    assert size < MAX_REPORT_BYTES, f"report of {size:,} bytes"
+    assert html.count(bundle_js()) == 1
+    assert "plotly.js v" not in html  # the full bundle's banner; the basic one says "(basic"
+    assert Page(html).references == []
+    templates = _TEMPLATES.search(html)
+    assert templates is not None, "no figure templates"
+    shared = json.loads(templates.group(1))
+    charts = [
+        Chart(
+            m.group(1),
+            json.loads(m.group(2)),
+            {"template": shared[int(m.group(3))], **json.loads(m.group(4))},
+        )
+        for m in _NEW_PLOT.finditer(html)
+    ]
+    assert len(charts) == html.count('class="plotly-graph-div"')
+    assert charts, "no chart in the report"
+    for chart in charts:
+        assert chart.traces, chart.div_id
+        assert chart.types <= BUNDLE_TRACES, (chart.div_id, chart.types)
+    return charts

@@ -13,7 +13,7 @@ from deskmix.reports.document import plotly_js
 from deskmix.sample import SAMPLE_SOURCE, sample_files
 from deskmix.store import Store, open_store
 
-from .htmlcheck import Page
+from .htmlcheck import Page, light_report
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,10 @@ def test_the_report_holds_every_part_in_reading_order(result: CalibrationResult)
     ]
     assert page.text.count(plotly_js()) == 1
     assert page.tags["script"] == 3
+    arrivals, handling = light_report(page.text)  # under 1.5 MB, the data of both charts inside
+    assert len(arrivals.traces) == 7 * (1 + len(result.workload.domain_mix))
+    assert sum(t["visible"] is True for t in arrivals.traces) == 7  # all domains, shown first
+    assert {t["name"] for t in handling.traces} == {"observed", "fitted density"}
     headers = [header for _, header in SUMMARY_COLUMNS]
     assert page.cells[: len(headers)] == headers
     domains = page.cells[len(headers) :: len(headers)]

@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from deskmix.figures import heatmap, histogram_density
 from deskmix.reports import Report
 from deskmix.reports.document import plotly_js
 
-from .htmlcheck import Page
+from .htmlcheck import Page, light_report
 
-BUNDLE_HEADER = re.compile(r"\* plotly\.js v\d+\.\d+\.\d+")
+BUNDLE_HEADER = re.compile(r"\* plotly\.js \(basic - minified\) v\d+\.\d+\.\d+")
 
 
 def two_figure_report() -> Report:
@@ -36,8 +37,10 @@ def two_figure_report() -> Report:
         columns=[("domain", "Domain"), ("tickets", "Tickets"), ("share", "Share"), ("fit", "Fit")],
     )
     report.add_list("What is missing", ["reopen counts", "impact"])
-    report.add_figure("Arrivals", go.Figure(go.Heatmap(z=[[1, 2], [3, 4]])), caption="heat")
-    report.add_figure("Handling", go.Figure(go.Histogram(x=[1.0, 2.0, 2.5])))
+    report.add_figure(
+        "Arrivals", go.Figure(heatmap([[1, 2], [3, 4]], ["a", "b"], ["c", "d"])), caption="heat"
+    )
+    report.add_figure("Handling", go.Figure(histogram_density([1.0, 2.0, 2.5])))
     return report
 
 
@@ -57,6 +60,21 @@ def test_plotly_is_inlined_exactly_once_for_two_figures(page: Page) -> None:
     assert page.tags["script"] == 3  # the bundle, then one call per figure
     assert page.text.index(plotly_js()) < page.text.index('id="figure-1"')
     assert 'id="figure-2"' in page.text
+
+
+def test_a_report_is_light_and_its_figures_share_one_template() -> None:
+    html = two_figure_report().render()
+    charts = light_report(html)
+    assert [c.div_id for c in charts] == ["figure-1", "figure-2"]
+    assert charts[0].types == {"bar"} and [t["x"] for t in charts[0].traces] == [["a", "b"]] * 2
+    assert charts[1].layout["template"] == charts[0].layout["template"]
+    # plotly's default template (styles for every trace type), written once
+    assert html.replace(plotly_js(), "").count('"histogram2dcontour":[') == 1
+
+
+def test_a_trace_beyond_the_light_bundle_is_refused() -> None:
+    with pytest.raises(ValueError, match="heatmap"):
+        Report("x").add_figure("Arrivals", go.Figure(go.Heatmap(z=[[1, 2], [3, 4]])))
 
 
 def test_the_html_is_well_formed(page: Page) -> None:

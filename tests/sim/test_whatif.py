@@ -18,6 +18,7 @@ from deskmix.sim.model import SimSettings
 from deskmix.sim.whatif import Absence, Scenario, ScenarioFile, Setup, apply_scenario, compare
 from deskmix.teamfiles import load_sla, load_team, parse_team
 from deskmix.yamlfiles import load_model
+from tests.reports.htmlcheck import light_report
 from tests.sim.helpers import two_domains
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -149,6 +150,11 @@ def test_simulate_command_end_to_end(tmp_path: Path) -> None:
     html = report.read_text(encoding="utf-8")
     assert "Key figures" in html and "SLA attainment by priority" in html
     assert '<script src="http' not in html
+    charts = light_report(html)  # under 1.5 MB, the light plotly.js, every chart's data inside
+    backlog = next(c for c in charts if "open tickets" in str(c.layout["yaxis"]["title"]))
+    names = [t["name"] for t in backlog.traces]
+    assert names == ["baseline", "load x1.3", "skills_based"]
+    assert all(len(t["y"]) == 2 * 7 * 24 and t["dx"] == 1 / 24 for t in backlog.traces)
 
 
 def test_simulate_command_bad_input_is_one_line(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from deskmix.importers import read_source
 from deskmix.importers.writer import write_import
 from deskmix.sample import SAMPLE_SOURCE, sample_files
 from deskmix.store import Store
+from tests.reports.htmlcheck import light_report
 
 runner = CliRunner()
 
@@ -143,6 +144,12 @@ def test_evaluate_writes_a_self_contained_report(desk_jsonl: Path, tmp_path: Pat
     assert result.exit_code == 0, result.output
     html = out.read_text("utf-8")
     assert "reliability diagram" in html and "confusion matrix" in html
+    charts = light_report(html)  # under 1.5 MB, the light plotly.js, every chart's data inside
+    confusion = next(c for c in charts if c.layout["yaxis"].get("ticktext"))
+    labels = confusion.layout["yaxis"]["ticktext"]
+    assert [t["name"] for t in confusion.traces] == labels  # a row of cells per true label
+    counted = sum(sum(t["marker"]["color"]) for t in confusion.traces)
+    assert counted == sum(1 for line in desk_jsonl.read_text().splitlines() if line.strip())
     assert "<script src=" not in html  # plotly.js is inlined: the file opens offline
 
 

@@ -21,11 +21,13 @@ from deskmix.domain.calendar import WeekCalendar
 from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import AgentKind
 from deskmix.people.history import history_frames, history_from_frames
+from deskmix.reports.validation import validation_report
 from deskmix.store import Store, open_store
 from deskmix.validate import ValidationRequest, ValidationResult, run_validation
 from deskmix.validate import compare as cmp
 from deskmix.validate import figures as fig
 from deskmix.validate.history_team import HistoryTeam, rebuild_team, shifts_of
+from tests.reports.htmlcheck import light_report
 from tests.validate.desk import KnownDesk
 
 
@@ -156,6 +158,12 @@ def test_the_use_case_back_tests_the_known_desk_and_its_hold_out(store: Store) -
     assert again.model_dump(exclude={"team"}) == result.model_dump(exclude={"team"})
     # The JSON round-trips through the schema.
     assert ValidationResult.model_validate_json(result.model_dump_json()) == result
+    # The report: under 1.5 MB, the light plotly.js, each back-test's charts with their data.
+    charts = light_report(validation_report(result).render())
+    assert len(charts) == 4  # backlog and median resolution, full history and hold-out
+    backlog = charts[0].traces
+    assert [t["name"] for t in backlog] == ["history", "simulated (mean)"]
+    assert backlog[0]["y"] == result.full.backlog_history
 
 
 def test_cli_json_and_an_empty_store(known_db: Path, tmp_path: Path) -> None:

@@ -122,7 +122,7 @@ def watch(context: BrowserContext, base_url: str) -> Watched:
 
 
 def _context(browser: Browser, viewport: dict[str, int]) -> BrowserContext:
-    # One context per screen size for the whole session: plotly.js (4 MB) is then fetched and
+    # One context per screen size for the whole session: plotly.js (1.2 MB) is then fetched and
     # compiled once, not on every page of every test.
     return browser.new_context(
         viewport={"width": viewport["width"], "height": viewport["height"]},

@@ -67,6 +67,8 @@ def test_every_page_without_a_session_goes_to_sign_in(
             assert http.get(path).status_code == 401, path
         assert http.get("/api/health").status_code == 200
         assert http.get("/openapi.json").status_code == 200
+        for path in ("/docs", "/redoc", "/vendor/api-docs/swagger-ui-bundle.js"):
+            assert http.get(path).status_code == 200, path
         assert http.get("/signin").status_code == 200
 
 

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi_offline import FastAPIOffline
 
 from deskmix import __version__
 from deskmix.api.auth import TokenCache
@@ -27,6 +28,7 @@ from deskmix.store import Store, open_store
 from deskmix.web import mount_web
 
 SETTINGS_ENV = "DESKMIX_SERVE_SETTINGS"
+API_DOCS_ASSETS = "/vendor/api-docs"
 
 DESCRIPTION = """Import, triage, route, simulate and plan an IT support team.
 
@@ -56,11 +58,16 @@ def create_app(settings: ServerSettings) -> FastAPI:
         runner.shutdown()
         store.dispose()
 
-    app = FastAPI(
+    # /docs (Swagger UI) and /redoc with their scripts and styles from the fastapi-offline
+    # package, served under /vendor/api-docs: no CDN, so they render offline. Like the schema
+    # they are open (web/session.py lists them); the calls made from them carry a token.
+    app = FastAPIOffline(
         title="deskmix",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        static_url=API_DOCS_ASSETS,
+        favicon_url="/static/favicon.svg",
     )
     app.state.store = store
     app.state.settings = settings

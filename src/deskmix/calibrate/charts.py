@@ -1,6 +1,6 @@
 """Charts of a calibration (Plotly): arrivals by hour of week, handling times against their fits.
 
-Files are standalone HTML that load one shared local ``plotly.min.js`` written beside them:
+Files are standalone HTML that load one shared local ``plotly-basic.min.js`` written beside them:
 deskmix must work offline, so nothing is fetched from a CDN.
 """
 
@@ -16,6 +16,15 @@ from deskmix.calibrate.fitting import frozen
 from deskmix.calibrate.result import CalibrationResult
 from deskmix.domain.ticket import Tier
 from deskmix.domain.workload import DAYS, Workload
+from deskmix.figures import (
+    BUNDLE_FILE,
+    bundle_js,
+    check_figure,
+    heatmap,
+    heatmap_axes,
+    histogram_density,
+    rounded,
+)
 
 ALL_DOMAINS = "all domains"
 TIERS = (Tier.GENERALIST, Tier.SPECIALIST)
@@ -52,25 +61,25 @@ def arrival_heatmap(workload: Workload) -> go.Figure:
     hours = [f"{h:02d}:00" for h in range(24)]
     figure = go.Figure()
     names = list(rates)
+    group: list[int] = []  # each trace's domain: a heatmap is one trace per day
     for i, name in enumerate(names):
-        figure.add_trace(
-            go.Heatmap(
-                z=np.round(rates[name], 3),
-                x=hours,
-                y=days,
-                colorscale="Blues",
-                colorbar={"title": "tickets / hour"},
-                visible=i == 0,
-                name=name,
-                hovertemplate="%{y} %{x}: %{z} tickets/hour<extra>" + name + "</extra>",
-            )
+        rows = heatmap(
+            np.round(rates[name], 3),
+            hours,
+            days,
+            colorbar_title="tickets / hour",
+            visible=i == 0,
+            hovertemplate="%{y} %{x}: %{z} tickets/hour<extra>" + name + "</extra>",
         )
+        figure.add_traces(rows)
+        group += [i] * len(rows)
+    heatmap_axes(figure, hours, days)
     buttons = [
         {
             "label": name,
             "method": "update",
             "args": [
-                {"visible": [j == i for j in range(len(names))]},
+                {"visible": [g == i for g in group]},
                 {"title": {"text": f"{title}: {name}"}},
             ],
         }
@@ -78,8 +87,7 @@ def arrival_heatmap(workload: Workload) -> go.Figure:
     ]
     figure.update_layout(
         title=f"{title}: {names[0]}",
-        yaxis={"autorange": "reversed"},
-        xaxis={"title": "hour of day"},
+        xaxis_title="hour of day",
         # The domain menu sits at the left just above the plot: at the top right it covered
         # Plotly's own toolbar (zoom, download), which users reach for first.
         updatemenus=[
@@ -150,10 +158,9 @@ def handling_histograms(result: CalibrationResult) -> go.Figure:
                 continue
             logs = np.log10(hours[hours > 0])
             figure.add_trace(
-                go.Histogram(
-                    x=logs,
-                    histnorm="probability density",
-                    nbinsx=40,
+                histogram_density(
+                    logs,
+                    bins=40,
                     marker_color="#9ecae1",
                     name="observed",
                     showlegend=r == 1 and c == 1,
@@ -167,8 +174,9 @@ def handling_histograms(result: CalibrationResult) -> go.Figure:
             density = frozen(h.chosen.family, h.chosen.params).pdf(10**grid) * 10**grid * LN10
             figure.add_trace(
                 go.Scatter(
-                    x=grid,
-                    y=density,
+                    x0=float(grid[0]),
+                    dx=float(grid[1] - grid[0]),
+                    y=rounded(density),
                     mode="lines",
                     line={"color": "#d62728"},
                     name="fitted density",
@@ -191,15 +199,16 @@ def handling_histograms(result: CalibrationResult) -> go.Figure:
 
 
 def write_charts(result: CalibrationResult, directory: Path | str) -> list[Path]:
-    """Write ``arrivals.html`` and ``handling.html`` plus one local ``plotly.min.js``."""
+    """Write ``arrivals.html`` and ``handling.html`` plus one local ``plotly-basic.min.js``."""
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
+    (target / BUNDLE_FILE).write_text(bundle_js(), encoding="utf-8")
     written = []
     for file_name, figure in (
         ("arrivals.html", arrival_heatmap(result.workload)),
         ("handling.html", handling_histograms(result)),
     ):
         path = target / file_name
-        figure.write_html(path, include_plotlyjs="directory", full_html=True)
+        check_figure(figure).write_html(path, include_plotlyjs=BUNDLE_FILE, full_html=True)
         written.append(path)
     return written

@@ -149,7 +149,7 @@ def calibrate(
         typer.Option(
             "--charts",
             help="Folder for the charts (arrivals.html, handling.html and one local "
-            "plotly.min.js; they open offline).",
+            "plotly-basic.min.js; they open offline).",
             show_default=False,
         ),
     ] = None,

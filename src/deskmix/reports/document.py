@@ -2,7 +2,8 @@
 
 Reports are read on laptops in meeting rooms, attached to e-mails and archived, so the file
 carries its own styles and the Plotly library (inlined once, however many charts it holds) and
-never reaches for a network. Sections are generic (text, bullet list, table, figure) so later
+never reaches for a network. The library is plotly.js's light "basic" bundle (deskmix.figures),
+which keeps a report under 1.5 MB. Sections are generic (text, bullet list, table, figure) so later
 features (simulation, plans) add their own without touching the template.
 """
 
@@ -18,20 +19,20 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
+from plotly.io.json import to_json_plotly
 
 from deskmix import __version__
+from deskmix.figures import bundle_js, check_figure
 
 TEMPLATE = "report.html.j2"
 DEFAULT_FIGURE_HEIGHT = 520  # pixels, for figures that do not set their own
 Formatter = Callable[[str, object], str]
+FIGURE_CONFIG = '{"displaylogo": false, "responsive": true}'
 
 
-@cache
 def plotly_js() -> str:
-    """The plotly.js bundle that matches the installed plotly, read once per process."""
-    from plotly.offline import get_plotlyjs
-
-    return str(get_plotlyjs())
+    """The light plotly.js bundle (scatter, bar, pie) every report inlines: deskmix.figures."""
+    return bundle_js()
 
 
 @cache
@@ -113,6 +114,7 @@ class Report:
         self.meta: dict[str, str] = dict(meta or {})
         self.generated_at = generated_at or datetime.now(UTC)
         self._sections: list[_Section] = []
+        self._templates: list[str] = []  # figure layout templates, as JSON, each written once
 
     @property
     def headings(self) -> list[str]:
@@ -183,22 +185,38 @@ class Report:
         intro: str | None = None,
     ) -> Report:
         """A Plotly figure; its data travel inside the file, the library is inlined once."""
+        check_figure(figure)  # only the trace types of the inlined bundle
         div_id = f"figure-{sum(s.kind == 'figure' for s in self._sections) + 1}"
         height = figure.layout.height or DEFAULT_FIGURE_HEIGHT
-        html = figure.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            include_mathjax=False,
-            div_id=div_id,
-            default_height=f"{height}px",
-            config={"displaylogo": False, "responsive": True},
-        )
+        html = self._figure_html(figure, div_id, int(height))
         return self._add(
             "figure",
             heading,
             paragraphs=_paragraphs(intro) if intro else [],
             figure_html=Markup(html),
             caption=caption,
+        )
+
+    def _figure_html(self, figure: Any, div_id: str, height: int) -> str:
+        """The div and script that draw ``figure``. Its layout template (about 7 kB of styles,
+        the same for most figures) is written once per report and named by index."""
+        spec = figure.to_plotly_json()
+        layout = dict(spec["layout"])
+        template = layout.pop("template", None)
+        data, rest = to_json_plotly(spec["data"]), to_json_plotly(layout)
+        if template is not None:
+            text = to_json_plotly(template)
+            if text not in self._templates:
+                self._templates.append(text)
+            rest = (
+                f"Object.assign({{template: deskmixTemplates[{self._templates.index(text)}]}}, "
+                f"{rest})"
+            )
+        return (
+            f'<div style="height:{height}px; width:100%;">'
+            f'<div id="{div_id}" class="plotly-graph-div" style="height:100%; width:100%;"></div>'
+            f'<script type="text/javascript">Plotly.newPlot("{div_id}", {data}, {rest}, '
+            f"{FIGURE_CONFIG});</script></div>"
         )
 
     def render(self) -> str:
@@ -212,6 +230,7 @@ class Report:
                 sections=self._sections,
                 needs_plotly=any(s.kind == "figure" for s in self._sections),
                 plotly_js=Markup(plotly_js()),
+                templates=Markup("[" + ",".join(self._templates) + "]"),
                 version=__version__,
                 footer=(
                     f"Made by deskmix {__version__} on "

@@ -11,6 +11,8 @@ from datetime import datetime
 
 import plotly.graph_objects as go
 
+from deskmix.figures import heatmap, heatmap_axes
+from deskmix.figures import radar as figure_radar
 from deskmix.people.assessment import Assessment
 from deskmix.people.review import SkillsReview
 from deskmix.reports.document import Report
@@ -42,29 +44,25 @@ discovery rate control (Benjamini-Hochberg) and a minimum number of tickets."""
 def radar(assessment: Assessment) -> go.Figure:
     levels = assessment.profile.levels
     domains = list(levels)
-    figure = go.Figure()
     target = assessment.path.target
-    figure.add_trace(
-        go.Scatterpolar(
-            r=[target.requires.get(d, 0) for d in domains] + [target.requires.get(domains[0], 0)],
-            theta=[*domains, domains[0]],
-            name=f"{target.name} asks",
-            line={"dash": "dash", "color": "#888"},
-        )
+    figure = go.Figure()
+    figure_radar(
+        figure,
+        domains,
+        [
+            (
+                f"{target.name} asks",
+                [float(target.requires.get(d, 0)) for d in domains],
+                {"line": {"dash": "dash", "color": "#888"}},
+            ),
+            (
+                assessment.answers.name or "you",
+                [float(levels[d]) for d in domains],
+                {"fill": "toself", "line": {"color": "#2f5d8a"}},
+            ),
+        ],
     )
-    figure.add_trace(
-        go.Scatterpolar(
-            r=[levels[d] for d in domains] + [levels[domains[0]]],
-            theta=[*domains, domains[0]],
-            fill="toself",
-            name=assessment.answers.name or "you",
-        )
-    )
-    figure.update_layout(
-        polar={"radialaxis": {"range": [0, 5], "dtick": 1}},
-        height=520,
-        margin={"l": 60, "r": 60, "t": 40, "b": 40},
-    )
+    figure.update_layout(height=520, margin={"l": 40, "r": 40, "t": 40, "b": 40})
     return figure
 
 
@@ -141,22 +139,23 @@ def matrix_heatmap(review: SkillsReview) -> go.Figure:
         [f"declared {int(d)}, evidence {int(e)}" for d, e in zip(drow, erow, strict=True)]
         for drow, erow in zip(declared, evidence, strict=True)
     ]
+    areas = [str(a) for a in shown.columns]
+    people = [str(p) for p in shown.index]
     figure = go.Figure(
-        go.Heatmap(
-            z=shown.to_numpy(),
-            x=[str(a) for a in shown.columns],
-            y=[str(p) for p in shown.index],
+        heatmap(
+            shown.to_numpy(),
+            areas,
+            people,
             text=text,
             hovertemplate="%{y} / %{x}: level %{z}<br>%{text}<extra></extra>",
-            colorscale="Blues",
             zmin=0,
             zmax=5,
-            colorbar={"title": "level"},
+            colorbar_title="level",
         )
     )
+    heatmap_axes(figure, areas, people)
     figure.update_layout(
         height=max(360, 18 * len(shown) + 160),
-        yaxis={"autorange": "reversed"},
         margin={"l": 160, "r": 20, "t": 30, "b": 120},
     )
     return figure

@@ -46,8 +46,14 @@ def backlog_over_time(results: Results) -> go.Figure:
     """Open tickets by hour over the measured window, mean across replications."""
     figure = go.Figure()
     for name, result in results:
-        days = np.arange(len(result.backlog)) / 24.0
-        figure.add_scatter(x=days, y=result.backlog, mode="lines", name=name)
+        # Hourly points: an evenly spaced x (x0, dx) and two decimals keep a report small.
+        figure.add_scatter(
+            x0=0.0,
+            dx=1 / 24,
+            y=np.round(np.asarray(result.backlog, dtype=float), 2).tolist(),
+            mode="lines",
+            name=name,
+        )
     figure.update_layout(
         xaxis={"title": "day of the measured period"},
         yaxis={"title": "open tickets (mean of replications)"},

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from deskmix.figures import heatmap, heatmap_axes
 from deskmix.reports.document import Report
 from deskmix.triage.evaluate import TargetEvaluation
 
@@ -29,20 +30,20 @@ over-confidence. The confusion matrix shows, per true label (rows), where ticket
 
 def confusion_figure(evaluation: TargetEvaluation) -> go.Figure:
     s = evaluation.scores
+    labels = [str(label) for label in s.labels]
     figure = go.Figure(
-        go.Heatmap(
-            z=s.confusion,
-            x=s.labels,
-            y=s.labels,
-            colorscale="Blues",
-            texttemplate="%{z}",
+        heatmap(
+            s.confusion,
+            labels,
+            labels,
+            show_values=True,
             hovertemplate="true %{y}<br>predicted %{x}<br>%{z} tickets<extra></extra>",
         )
     )
+    heatmap_axes(figure, labels, labels)
     figure.update_layout(
         xaxis_title="predicted",
         yaxis_title="true",
-        yaxis_autorange="reversed",
         height=max(360, 40 * len(s.labels) + 160),
     )
     return figure

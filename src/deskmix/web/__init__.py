@@ -1,7 +1,8 @@
 """The web dashboard: server-rendered pages (Jinja2 + htmx), Plotly charts, assets served locally.
 
-Nothing is fetched from a CDN: htmx ships in ``static/`` and Plotly's bundle is served from the
-installed ``plotly`` package, so the dashboard works on a desk with no internet access.
+Nothing is fetched from a CDN: htmx ships in ``static/`` and plotly.js's basic bundle is served
+from ``deskmix/data/plotly/`` (the one reports inline), so the dashboard works on a desk with no
+internet access.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from deskmix.calibrate.history import DeskHistory
 from deskmix.domain.workload import DAYS
+from deskmix.figures import heatmap, heatmap_axes
 from deskmix.plan.evaluate import Evaluation
 
 COMPACT = {"t": 30, "l": 50, "r": 20, "b": 50}
@@ -15,18 +16,19 @@ COMPACT = {"t": 30, "l": 50, "r": 20, "b": 50}
 
 def arrivals_heatmap(history: DeskHistory) -> go.Figure:
     """Tickets opened per hour of the week: where the desk needs people on duty."""
+    hours = [f"{h:02d}" for h in range(24)]
+    days = [d.capitalize() for d in DAYS]
     figure = go.Figure(
-        go.Heatmap(
-            z=history.arrivals,
-            x=[f"{h:02d}" for h in range(24)],
-            y=[d.capitalize() for d in DAYS],
-            colorscale="Blues",
-            colorbar={"title": "tickets"},
+        heatmap(
+            history.arrivals,
+            hours,
+            days,
+            colorbar_title="tickets",
             hovertemplate="%{y} %{x}:00: %{z} tickets<extra></extra>",
         )
     )
+    heatmap_axes(figure, hours, days)
     figure.update_layout(
-        yaxis={"autorange": "reversed"},
         xaxis={"title": "hour of day (UTC)", "dtick": 2},
         height=330,
         margin=COMPACT,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import plotly
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from deskmix.figures import bundle_dir
 from deskmix.web import overview, people, planning, signin, simulate, triage, validate, year
 from deskmix.web.desk import Dashboard
 from deskmix.web.rendering import is_htmx
@@ -21,13 +21,13 @@ from deskmix.web.session import (
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
-PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
+PLOTLY_DIR = Path(str(bundle_dir()))
 
 
 def mount_web(app: FastAPI) -> None:
     """Serve the dashboard's assets and pages from ``app`` (its store is ``app.state.store``)."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # Plotly's own bundle, from the installed package: one version for reports and dashboard.
+    # plotly.js's basic bundle, vendored (deskmix/data/plotly): the one reports inline too.
     app.mount("/vendor/plotly", StaticFiles(directory=PLOTLY_DIR), name="plotly")
     app.state.dashboard = Dashboard(app.state.store)
     app.add_middleware(BrowserCookie)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from deskmix import __version__
+from deskmix.figures import check_figure
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 NAV = (
@@ -31,7 +32,7 @@ NAV = (
 )
 """(page key, label, path) of the navigation, in reading order."""
 CHART_PAGES = frozenset({"overview", "simulate", "plan", "year", "people", "validate"})
-"""Pages that draw Plotly charts; only they load the (4 MB) plotly.js bundle."""
+"""Pages that draw Plotly charts; only they load the (1.2 MB) plotly.js basic bundle."""
 
 _FIGURE_IDS = itertools.count(1)
 
@@ -102,6 +103,7 @@ def figure_div(figure: Any, *, height: int | None = None) -> Markup:
     Each div gets a process-wide unique id, so figures swapped in by htmx never collide with
     the ones already on the page.
     """
+    check_figure(figure)  # the page loads the light bundle: scatter, bar and pie
     div_id = f"chart-{next(_FIGURE_IDS)}"
     shown = height or figure.layout.height or 420
     figure.update_layout(autosize=True, height=shown)
