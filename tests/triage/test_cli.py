@@ -295,3 +295,34 @@ def test_training_shows_held_out_figures_and_warns_of_a_one_label_head(tmp_path:
     assert "Held out" in said and "accuracy" in said
     assert "impact: few tickets (under 10) for 1 (2)" in said
     assert "impact: WARNING answers '3' for" in said
+
+
+def test_a_desks_own_matrix_and_cues(model_dir: Path, tmp_path: Path) -> None:
+    matrix = tmp_path / "mapping.yaml"  # the key an import mapping file uses
+    matrix.write_text("priority_matrix: [[P1, P1, P1], [P1, P1, P1], [P1, P1, P1]]\n", "utf-8")
+    everything_p1 = runner.invoke(
+        app, ["triage", "predict", "printer jammed", "-m", str(model_dir), "--matrix", str(matrix)]
+    )
+    assert lines(everything_p1.stdout)[0]["priority"]["label"] == "P1"
+    matrix.write_text("priority_matrix: [[P1, P2, P9], [P2, P3, P4], [P3, P4, P5]]\n", "utf-8")
+    refused = runner.invoke(app, ["triage", "predict", "x", "--matrix", str(matrix)])
+    assert refused.exit_code == 2
+    assert "impact 1, urgency 3: not a priority (got 'P9')" in refused.output
+    cues = tmp_path / "cues.yaml"
+    cues.write_text("cues:\n  shouting: ['!!+']\n  bad: ['(unclosed']\n", "utf-8")
+    data = Path(__file__).parent / "data" / "handwritten_tickets.csv"
+    bad = runner.invoke(app, ["triage", "train", str(data), "--cues", str(cues)])
+    assert bad.exit_code == 2 and "cue 'bad' has a bad pattern" in bad.output
+    cues.write_text("cues:\n  shouting: ['!!+']\n", "utf-8")
+    out = tmp_path / "own"
+    train = ["triage", "train", str(data), "--cues", str(cues), "--target", "priority"]
+    trained = runner.invoke(
+        app, [*train, "--matrix", str(matrix.with_name("none.yaml")), "-o", str(out)]
+    )
+    assert trained.exit_code == 2 and "none.yaml" in trained.output
+    matrix.write_text("priority_matrix: [[P1, P2, P3], [P2, P3, P4], [P3, P4, P4]]\n", "utf-8")
+    trained = runner.invoke(app, [*train, "--matrix", str(matrix), "-o", str(out)])
+    assert trained.exit_code == 0, trained.output
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert manifest["priority_matrix"][2][2] == "P4"
+    assert manifest["targets"]["impact"]["options"]["cue_file"] == str(cues)

@@ -68,6 +68,15 @@ TargetOpt = Annotated[
     str, typer.Option("--target", help="domain, tier, priority (impact+urgency) or all.")
 ]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of FILE.")]
+MatrixOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--matrix",
+        help="YAML with your priority_matrix (rows impact 1-3, columns urgency 1-3), e.g. your "
+        "import mapping file; default the ITIL matrix.",
+        show_default=False,
+    ),
+]
 
 
 def _targets(target: str) -> tuple[str, ...]:
@@ -162,13 +171,29 @@ def train_command(
             help="Answers the history has no labels for come from the shipped model.",
         ),
     ] = True,
+    matrix: MatrixOpt = None,
+    cues: Annotated[
+        Path | None,
+        typer.Option(
+            "--cues",
+            help="Your own cue file (the shipped data/triage/cues.yaml is the example).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Train triage models from labelled history and save them (skops + manifest.json).
 
     Heads the history cannot teach (no priority labels, say) are the shipped model's unless
     --history-only; a history covering fewer domains than the shipped model is named."""
+    from deskmix.triage.matrix import load_matrix
+    from deskmix.triage.options import TrainOptions
     from deskmix.triage.persist import save_model
     from deskmix.triage.train import train_model
+
+    if cues is not None:
+        from deskmix.triage.cues import load_cues
+
+        load_cues(cues)  # a bad pattern is named before any training starts
 
     targets = _targets(target)
     frame, where = _frame(file, from_store, db, source, mapping, source_system, import_id, encoding)
@@ -182,6 +207,8 @@ def train_command(
         outcome = train_model(
             frame,
             targets,
+            options=TrainOptions(cue_file=str(cues) if cues else None),
+            matrix=load_matrix(matrix) if matrix else None,
             drop_rare=drop_rare,
             skip_missing=target in ("all", "priority"),
             description=f"trained on {where}",
@@ -353,12 +380,17 @@ def predict_command(
             show_default=False,
         ),
     ] = None,
+    matrix: MatrixOpt = None,
 ) -> None:
     """Predict domain, tier and priority; one JSON line per ticket on standard output."""
     from deskmix.triage.answers import answer_records, write_answers
 
     tickets = _read_tickets(text, file, encoding, text_column)
     triage = _model(model)
+    if matrix is not None:
+        from deskmix.triage.matrix import load_matrix
+
+        triage.matrix = load_matrix(matrix)
     answers = triage.predict(
         [t["text"] for t in tickets], threshold=threshold, targets=target or None
     )

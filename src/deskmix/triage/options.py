@@ -27,6 +27,8 @@ class TrainOptions:
     seed: int = 0
     cues: bool = False
     """Add one indicator feature per cue of ``cues.yaml`` (scope, effect, urgency words)."""
+    cue_file: str | None = None
+    """Cues to use instead of the shipped ``cues.yaml`` (a path)."""
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import warnings
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -172,7 +173,8 @@ def build_pipeline(options: TrainOptions, labels: Sequence[str]) -> Pipeline:
         )
     steps: list[tuple[str, Any]] = list(transformers)
     if options.cues:
-        steps.append(("cues", CueFeatures(cue_pairs())))
+        chosen = load_cues(Path(options.cue_file)) if options.cue_file else None
+        steps.append(("cues", CueFeatures(cue_pairs(chosen))))
     features = FeatureUnion(steps)
     calibrated = CalibratedClassifierCV(
         classifier(options), method=options.calibration, cv=calibration_folds(options, labels)
