@@ -88,16 +88,21 @@ def print_assessment(result: Assessment) -> None:
         f"depth {profile.depth} ({profile.top_domain})."
     )
     roles = Table(title="Roles (fit 0..1)", header_style="bold", title_justify="left")
-    for column in ("role", "fit", "fits", "gaps"):
+    for column in ("role", "seniority", "fit", "fits", "gaps"):
         roles.add_column(column)
     for fit in result.fits:
         roles.add_row(
             fit.role.name,
+            str(fit.role.seniority),
             f"{fit.fit:.2f}",
-            "yes" if fit in result.fitting else "",
+            "over-qualified" if fit.overqualified else "yes" if fit in result.fitting else "",
             ", ".join(f"{g.domain} {g.level}->{g.required}" for g in fit.gaps),
         )
     console.print(roles)
+    console.print(
+        f"Seniority {result.seniority}: {escape(result.seniority_reason)}.", highlight=False
+    )
+    print_routes(result)
     path = result.path
     console.print(f"[bold]Path to {escape(path.target.name)}[/]")
     for gap in path.skills:
@@ -115,6 +120,37 @@ def print_assessment(result: Assessment) -> None:
         console.print("  nothing left to add for this role")
 
 
+def print_routes(result: Assessment) -> None:
+    """The routes side by side (goal, broaden, deepen), each step with time, cost and what you
+    already have."""
+    from rich.columns import Columns
+
+    from deskmix.reports.people import route_rows
+
+    tables = []
+    for route in result.routes:
+        mark = " (suggested first)" if route.kind == result.recommended else ""
+        table = Table(
+            title=route.title + mark,
+            caption=route.note
+            or f"In all ~{route.months:g} months, ~${route.cost_usd:,.0f} in exam fees",
+            header_style="bold",
+            title_justify="left",
+            show_lines=True,
+        )
+        table.add_column("step", overflow="fold")
+        for row in route_rows(route):
+            table.add_row(
+                escape(
+                    f"{row['step']}. {row['role']}\nraise: {row['raise']}\n"
+                    f"{row['certifications']}\n{row['time']}, {row['cost']}\n"
+                    f"you have: {row['you have']}"
+                )
+            )
+        tables.append(table)
+    console.print(Columns(tables, equal=True, expand=True))
+
+
 def run_assess(
     answers_file: Path | None,
     report: Path | None,
@@ -125,16 +161,12 @@ def run_assess(
     from deskmix.people.answers import load_answers
     from deskmix.people.assessment import assess
     from deskmix.people.catalogue import load_assessment_data
+    from deskmix.people.titles import match_role
     from deskmix.reports.people import assessment_report
 
     data = load_assessment_data(data_dir)
-    if target is not None and target not in {r.id for r in data.roles}:
-        raise InputError(
-            "unknown role",
-            field="--target",
-            value=target,
-            expected=", ".join(r.id for r in data.roles),
-        )
+    if target is not None:
+        match_role(target, data, "--goal")  # a clear error before any question is asked
     answers = load_answers(answers_file, data) if answers_file else _interactive(data)
     result = assess(answers, data, target)
     if as_json:
@@ -166,9 +198,10 @@ def assess_command(
     target: Annotated[
         str | None,
         typer.Option(
+            "--goal",
             "--target",
-            help="Plan the path to this role id (default: the best-fitting role "
-            "with something left to learn).",
+            help="Where you want to go: a role id or a job title in your own words "
+            "(default: the answers' goal, else the next step up).",
             show_default=False,
         ),
     ] = None,

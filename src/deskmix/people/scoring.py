@@ -26,6 +26,7 @@ class Profile:
     top_domain: str
     second_domain: str | None
     second_level: int
+    stem: tuple[str, ...] = ()  # the deep domain(s): the top one, or its cluster
 
     @property
     def domains(self) -> int:
@@ -79,6 +80,7 @@ def build_profile(answers: Answers, data: AssessmentData) -> Profile:
         top_domain=top,
         second_domain=second,
         second_level=others[second] if second else 0,
+        stem=(top,),
     )
 
 

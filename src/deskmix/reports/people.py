@@ -12,6 +12,7 @@ from datetime import datetime
 import plotly.graph_objects as go
 
 from deskmix.people.assessment import Assessment
+from deskmix.people.career import CertStep, Route
 from deskmix.people.review import SkillsReview
 from deskmix.reports.document import Report
 
@@ -68,6 +69,42 @@ def radar(assessment: Assessment) -> go.Figure:
     return figure
 
 
+def _cert_text(step: CertStep) -> str:
+    cert = step.certification
+    text = f"{cert.name} (level {cert.level}, ~${cert.exam_usd:,.0f}, ~{cert.prep_weeks:g} weeks)"
+    if step.required:
+        text += f"; requires {', '.join(step.required)}"
+    kept = [r for r in step.recommended if r not in step.skipped]
+    if kept:
+        text += f"; recommended after {', '.join(kept)}"
+    if step.skipped:
+        text += f"; {', '.join(step.skipped)} skipped: your level covers it"
+    return text + (f"; {step.note}" if step.note else "")
+
+
+def route_rows(route: Route) -> list[dict[str, object]]:
+    """One row per step: the role, what to learn, certifications in order, time, cost, and what
+    the person already has. The CLI, the report and the dashboard show these rows."""
+    return [
+        {
+            "step": i,
+            "role": f"{s.role.name} (seniority {s.role.seniority}, SFIA {s.role.sfia})",
+            "raise": ", ".join(f"{g.domain} {g.level}->{g.required}" for g in s.skills) or "-",
+            "certifications": "\n".join(
+                f"{n}. {_cert_text(c)}" for n, c in enumerate(s.certifications, start=1)
+            )
+            or "-",
+            "time": f"~{s.months:g} months" if s.months else "ready now",
+            "cost": f"~${s.cost_usd:,.0f}",
+            "you have": ", ".join(
+                [f"{g.domain} {g.level}" for g in s.have_skills] + s.have_certifications
+            )
+            or "-",
+        }
+        for i, s in enumerate(route.steps, start=1)
+    ]
+
+
 def assessment_report(assessment: Assessment, generated_at: datetime | None = None) -> Report:
     answers = assessment.answers
     profile = assessment.profile
@@ -77,7 +114,10 @@ def assessment_report(assessment: Assessment, generated_at: datetime | None = No
         "Breadth": f"{profile.breadth} of {profile.domains} domains at level "
         f"{profile.working_level}+",
         "Depth": f"{profile.top_domain} at level {profile.depth}",
+        "Seniority": f"{assessment.seniority}: {assessment.seniority_reason}",
     }
+    if assessment.goal is not None:
+        meta["Goal"] = assessment.goal.name
     if answers.current_role or answers.title:
         meta["Current role"] = answers.title or str(answers.current_role)
     report = Report(
@@ -99,7 +139,7 @@ def assessment_report(assessment: Assessment, generated_at: datetime | None = No
             {
                 "role": f.role.name,
                 "fit": f"{f.fit:.2f}",
-                "fits": f in assessment.fitting,
+                "fits": "over-qualified" if f.overqualified else f in assessment.fitting,
                 "gaps": "\n".join(f"{g.domain} {g.level} -> {g.required}" for g in f.gaps) or "-",
                 "notes": "\n".join(f.notes) or "-",
             }
@@ -108,6 +148,14 @@ def assessment_report(assessment: Assessment, generated_at: datetime | None = No
         intro="Fit = 1 - missing levels / required levels, less penalties for breadth, for a "
         "spectrum position outside the role's range and for missing years (docs/people.md).",
     )
+    for route in assessment.routes:
+        mark = " (suggested first)" if route.kind == assessment.recommended else ""
+        report.add_table(
+            route.title + mark,
+            route_rows(route),
+            intro=(route.note or "")
+            + f" In all: ~{route.months:g} months, ~${route.cost_usd:,.0f} in exam fees.",
+        )
     path = assessment.path
     report.add_table(
         f"Path to {path.target.name}: skills",
