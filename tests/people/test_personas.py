@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from deskmix.people.answers import load_answers, parse_answers
 from deskmix.people.assessment import Assessment, assess
 from deskmix.people.catalogue import load_assessment_data
+from deskmix.people.scoring import build_profile, margin, max_step, place_on_spectrum
 
 PERSONAS = Path(__file__).parent / "personas"
 DATA = load_assessment_data()
@@ -38,7 +39,7 @@ EXPECTED: dict[str, tuple[str, int, str, dict[str, tuple[str, list[str]]]]] = {
         },
     ),
     "it_manager_15_years": (
-        "IT support pro",
+        "In between: T-shaped all-rounder",
         4,
         "broaden",
         {
@@ -56,7 +57,7 @@ EXPECTED: dict[str, tuple[str, int, str, dict[str, tuple[str, list[str]]]]] = {
         },
     ),
     "firewall_service_desk_analyst": (
-        "In between: T-shaped all-rounder",
+        "Hidden specialist (network and security)",
         3,
         "deepen",
         {
@@ -74,7 +75,7 @@ EXPECTED: dict[str, tuple[str, int, str, dict[str, tuple[str, list[str]]]]] = {
         },
     ),
     "reporting_analyst_cloud_data": (
-        "In between: T-shaped all-rounder",
+        "Recognised specialist (cloud and data)",
         3,
         "deepen",
         {
@@ -83,7 +84,7 @@ EXPECTED: dict[str, tuple[str, int, str, dict[str, tuple[str, list[str]]]]] = {
         },
     ),
     "junior_sysadmin_wants_architect": (
-        "IT support pro",
+        "In between: T-shaped all-rounder",
         2,
         "goal",
         {
@@ -201,3 +202,48 @@ def test_automatic_targets_are_at_the_persons_seniority_or_one_up(
     _automatic_targets_go_forward(result)
     if role:
         assert result.seniority >= next(r.seniority for r in DATA.roles if r.id == role)
+
+
+def test_two_related_deep_domains_are_one_specialism_not_range() -> None:
+    dev = _assess("firewall_service_desk_analyst")
+    assert dev.profile.stem == ("network", "security")
+    assert "cluster" in " ".join(dev.reasons)
+    assert not dev.margin.on_boundary or dev.margin.distance > 0
+    # the same depth with nothing to say otherwise: still a specialist, not an all-rounder
+    bare = parse_answers(
+        {"experience": {"network": 4, "security": 4, "end_user": 2, "accounts_access": 2}}, DATA
+    )
+    result = assess(bare, DATA)
+    assert result.profile.stem_label == "network and security"
+    assert result.position.band != "t_shaped" or result.margin.on_boundary
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    experience=st.fixed_dictionaries(dict.fromkeys(DATA.taxonomy.names, levels)),
+    domain=st.sampled_from(DATA.taxonomy.names),
+    delta=st.sampled_from([1, -1]),
+    certs=st.lists(st.sampled_from(list(DATA.certifications)), max_size=4, unique=True),
+    projects=st.lists(st.sampled_from(DATA.taxonomy.names), max_size=3),
+)
+def test_a_one_level_change_moves_the_verdict_only_on_a_stated_boundary(
+    experience: dict[str, int], domain: str, delta: int, certs: list[str], projects: list[str]
+) -> None:
+    answers = parse_answers(
+        {"experience": experience, "certifications": certs, "projects": projects}, DATA
+    )
+    position = place_on_spectrum(answers, DATA, build_profile(answers, DATA))
+    level = experience[domain] + delta
+    if not 0 <= level <= 5:
+        return
+    changed = parse_answers(
+        {"experience": experience | {domain: level}, "certifications": certs, "projects": projects},
+        DATA,
+    )
+    moved = place_on_spectrum(changed, DATA, build_profile(changed, DATA))
+    assert abs(moved.value - position.value) <= max_step(DATA) + 1e-9  # a bounded step
+    stated = margin(answers, DATA, position)
+    if moved.band != position.band:
+        assert stated.on_boundary and (domain, delta, moved.label) in stated.flips
+    if stated.distance > max_step(DATA):
+        assert not stated.on_boundary

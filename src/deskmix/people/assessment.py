@@ -17,7 +17,14 @@ from deskmix.people.career import (
     rank_roles,
 )
 from deskmix.people.catalogue import AssessmentData, Role
-from deskmix.people.scoring import Position, Profile, build_profile, place_on_spectrum
+from deskmix.people.scoring import (
+    Margin,
+    Position,
+    Profile,
+    build_profile,
+    margin,
+    place_on_spectrum,
+)
 
 SPECIALIST_BAND = "specialist"
 
@@ -36,6 +43,7 @@ class Assessment:
     seniority_reason: str
     goal: Role | None
     routes: list[Route]
+    margin: Margin
     recommended: str  # the kind of route suggested first: goal | broaden | deepen
 
     @property
@@ -43,7 +51,20 @@ class Assessment:
         """The verdict, the T-shape, then the other components, strongest pull first."""
         first, *rest = self.position.components
         ordered = sorted(rest, key=lambda c: -abs(c.value - 0.5) * c.weight)
-        return [self.verdict_reason, first.reason, *(c.reason for c in ordered)]
+        return [self.verdict_reason, self.margin_text, first.reason, *(c.reason for c in ordered)]
+
+    @property
+    def margin_text(self) -> str:
+        m = self.margin
+        side = "above" if self.position.value >= m.edge else "below"
+        text = f"The position is {m.distance:.2f} {side} the band edge {m.edge:.2f}"
+        if not m.flips:
+            return text + "; no one-level change in any domain moves the verdict."
+        changes = "; ".join(
+            f"one level {'more' if d > 0 else 'less'} in {dom} would make it {band}"
+            for dom, d, band in m.flips[:3]
+        )
+        return text + f": it sits on that boundary ({changes})."
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for --json and for anything that stores an assessment."""
@@ -53,6 +74,15 @@ class Assessment:
             "verdict": self.verdict,
             "position": round(self.position.value, 4),
             "band": self.position.band,
+            "margin": {
+                "edge": self.margin.edge,
+                "distance": round(self.margin.distance, 4),
+                "on_boundary": self.margin.on_boundary,
+                "flips": [
+                    {"domain": d, "change": c, "verdict": v} for d, c, v in self.margin.flips
+                ],
+            },
+            "stem": list(self.profile.stem),
             "reasons": self.reasons,
             "components": {
                 c.name: {"value": round(c.value, 4), "weight": c.weight}
@@ -172,7 +202,7 @@ def _verdict(
             "(0 = IT support pro, 1 = specialist)."
         )
         return position.label, reason
-    domain = profile.top_domain
+    domain = profile.stem_label or profile.top_domain
     if role is not None and role.tier == "generalist":
         return (
             f"Hidden specialist ({domain})",
@@ -249,5 +279,6 @@ def assess(answers: Answers, data: AssessmentData, goal: str | None = None) -> A
         seniority_reason=seniority_reason,
         goal=goal_role,
         routes=routes,
+        margin=margin(answers, data, position),
         recommended=recommended,
     )

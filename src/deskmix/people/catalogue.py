@@ -62,10 +62,17 @@ class Band(_Model):
     label: str
 
 
+class Cluster(_Model):
+    id: str
+    label: str
+    domains: list[str] = Field(min_length=2, max_length=3)
+
+
 class Scoring(_Model):
     weights: dict[str, float]
     bands: list[Band]
     fit_threshold: float = Field(ge=0, le=1)
+    clusters: list[Cluster] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _complete(self) -> Scoring:
@@ -237,6 +244,11 @@ def load_assessment_data(
     questionnaire = validate(Questionnaire, parse_yaml(text, origin), origin, "questionnaire")
     _check_domains(
         [(f"tasks.{t.id}.domain", t.domain) for t in questionnaire.tasks if t.domain],
+        taxonomy,
+        origin,
+    )
+    _check_domains(
+        [(f"clusters.{c.id}", d) for c in questionnaire.scoring.clusters for d in c.domains],
         taxonomy,
         origin,
     )
