@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from deskmix.people.answers import Answers
 from deskmix.people.catalogue import COMPONENTS, AssessmentData
 
-NEUTRAL = 0.5
-PEAK_FULL = 2  # a stem two levels above everything outside it is a full peak  # a component the answers say nothing about pulls neither way
+NEUTRAL = 0.5  # a component the answers say nothing about pulls neither way
+PEAK_FULL = 2  # a stem two levels above everything outside it is a full peak
 
 
 @dataclass(frozen=True)
