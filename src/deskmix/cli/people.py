@@ -7,6 +7,7 @@ They only translate: options to settings, results to Rich tables and HTML; the r
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -270,6 +271,25 @@ TeamOutOption = Annotated[
         show_default=False,
     ),
 ]
+SinceOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--since",
+        formats=["%Y-%m-%d"],
+        help="Count only people who resolved tickets since this date (default: the last "
+        "--weeks of the history).",
+        show_default=False,
+    ),
+]
+WeeksOption = Annotated[
+    float,
+    typer.Option("--weeks", min=0.5, help="The recent window: the last N weeks of the history."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+CsvOption = Annotated[
+    Path | None,
+    typer.Option("--csv", help="Write the main table as CSV to this file.", show_default=False),
+]
 MinPeopleOption = Annotated[
     int,
     typer.Option(
@@ -279,12 +299,19 @@ MinPeopleOption = Annotated[
 
 
 def _settings(
-    by: str, level: int, min_people: int, suggestions: int = 5, hidden: HiddenRule | None = None
+    by: str,
+    level: int,
+    min_people: int,
+    suggestions: int = 5,
+    hidden: HiddenRule | None = None,
+    since: datetime | None = None,
+    weeks: float = 8,
 ) -> ReviewSettings:
     from deskmix.people.evidence import EvidenceRule
     from deskmix.people.hidden import HiddenRule
     from deskmix.people.history import AXES, Axis
     from deskmix.people.matrix import CoverageRule
+    from deskmix.people.presence import PresenceRule
     from deskmix.people.review import ReviewSettings
 
     if by not in AXES:
@@ -296,6 +323,9 @@ def _settings(
         evidence=EvidenceRule(),
         hidden=hidden or HiddenRule(),
         suggestions=suggestions,
+        presence=PresenceRule(
+            weeks=weeks, since=since.replace(tzinfo=UTC) if since is not None else None
+        ),
     )
 
 
@@ -354,6 +384,46 @@ def _team_out(review: SkillsReview, path: Path) -> None:
     console.print(f"Team with the suggestions applied written to {path}", highlight=False)
 
 
+def _machine_output(
+    review: SkillsReview, section: str, as_json: bool, csv_out: Path | None
+) -> bool:
+    """``--json`` prints the section as JSON; ``--csv`` writes its main table. True when the
+    human tables are not wanted (JSON on stdout must be the only thing there)."""
+    from deskmix.reports.people import csv_rows, review_dict, write_csv
+
+    if csv_out is not None:
+        write_csv(csv_rows(review, section), csv_out)
+        if not as_json:
+            console.print(f"CSV written to {csv_out}", highlight=False)
+    if as_json:
+        console.print_json(json.dumps(review_dict(review, section)))
+    return as_json
+
+
+def print_presence(review: SkillsReview) -> None:
+    """Who the figures count, who dropped out and which spellings were merged."""
+    presence = review.presence
+    if presence.since is not None and presence.end is not None:
+        console.print(
+            f"Counted: {len(presence.active)} people active from {presence.since:%Y-%m-%d} to "
+            f"{presence.end:%Y-%m-%d} (the recent window; --since, --weeks).",
+            highlight=False,
+        )
+    if presence.gone:
+        console.print(f"[bold]Not counted: {len(presence.gone)} gone or away[/]")
+        for d in presence.gone[:20]:
+            console.print(f"  {escape(d.person)}: {escape(d.reason)}", highlight=False)
+        if len(presence.gone) > 20:
+            console.print(f"  ... and {len(presence.gone) - 20} more (--json lists all)")
+    if review.merges:
+        console.print(f"[bold]Names merged (case and spacing): {len(review.merges)}[/]")
+        for kept, spellings in list(review.merges.items())[:10]:
+            console.print(
+                f"  {escape(kept)} <- {escape(', '.join(repr(s) for s in spellings))}",
+                highlight=False,
+            )
+
+
 def print_coverage(review: SkillsReview) -> None:
     from deskmix.reports.people import coverage_rows, suggestion_rows
 
@@ -395,14 +465,20 @@ def matrix_command(
     ] = None,
     team_out: TeamOutOption = None,
     people: Annotated[int, typer.Option("--people", min=1, help="Rows to print.")] = 25,
+    since: SinceOption = None,
+    weeks: WeeksOption = 8,
+    as_json: JsonOption = False,
+    csv_out: CsvOption = None,
 ) -> None:
     """The skills matrix: people x areas, from declared levels and resolved tickets.
 
     Example: deskmix skills matrix --by category --report skills.html"""
     from deskmix.reports.people import skills_report
 
-    settings = _settings(by, level, min_people)
+    settings = _settings(by, level, min_people, since=since, weeks=weeks)
     review = _review(settings, db, source, import_id, team, declared_only)
+    if _machine_output(review, "matrix", as_json, csv_out):
+        return
     combined = review.matrix.combined
     order = combined.sum(axis=1).sort_values(ascending=False).index[:people]
     columns = [a.area for a in sorted(review.areas, key=lambda a: -a.demand)][:8]
@@ -418,6 +494,7 @@ def matrix_command(
     for person in order:
         table.add_row(escape(str(person)), *(str(combined.at[person, a] or ".") for a in columns))
     console.print(table)
+    print_presence(review)
     if len(combined.columns) > len(columns):
         console.print(
             f"({len(combined.columns) - len(columns)} smaller areas not shown; see --report)"
@@ -444,14 +521,28 @@ def bus_factor_command(
         int, typer.Option("--suggest", min=0, help="Cross-training suggestions to make.")
     ] = 5,
     team_out: TeamOutOption = None,
+    since: SinceOption = None,
+    weeks: WeeksOption = 8,
+    as_json: JsonOption = False,
+    csv_out: CsvOption = None,
 ) -> None:
     """Coverage and bus factor per area, single points of failure, cross-training steps.
 
     Example: deskmix skills bus-factor --team team.yaml --team-out trained.yaml"""
     review = _review(
-        _settings(by, level, min_people, suggest), db, source, import_id, team, declared_only
+        _settings(by, level, min_people, suggest, since=since, weeks=weeks),
+        db,
+        source,
+        import_id,
+        team,
+        declared_only,
     )
+    if _machine_output(review, "bus-factor", as_json, csv_out):
+        if team_out is not None:
+            _team_out(review, team_out)
+        return
     print_coverage(review)
+    print_presence(review)
     if team_out is not None:
         _team_out(review, team_out)
 
@@ -481,6 +572,10 @@ def hidden_command(
             help="The person's share must be at least this times the peers'.",
         ),
     ] = 2.0,
+    since: SinceOption = None,
+    weeks: WeeksOption = 8,
+    as_json: JsonOption = False,
+    csv_out: CsvOption = None,
 ) -> None:
     """Hidden specialists: generalists whose resolved tickets show depth in one area.
 
@@ -489,7 +584,16 @@ def hidden_command(
     from deskmix.reports.people import finding_rows
 
     hidden = HiddenRule(fdr=fdr, min_tickets=min_tickets, min_ratio=min_ratio)
-    review = _review(_settings(by, 3, 1, 0, hidden), db, source, import_id, team, False)
+    review = _review(
+        _settings(by, 3, 1, 0, hidden, since=since, weeks=weeks),
+        db,
+        source,
+        import_id,
+        team,
+        False,
+    )
+    if _machine_output(review, "hidden", as_json, csv_out):
+        return
     rows = finding_rows(review)
     tested = 0
     if review.history is not None:

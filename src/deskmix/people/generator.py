@@ -48,6 +48,8 @@ class HistorySpec:
     tickets_per_specialist: tuple[int, int] = (40, 100)
     boost: float = 0.30  # extra share of a hidden specialist's tickets in their domain
     faster: float = 0.7  # a hidden specialist's time factor in their domain
+    leavers: int = 0  # specialists (01, 02, ...) who leave ``leave_weeks`` before the end
+    leave_weeks: float = 4.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class GeneratedHistory:
     planted: frozenset[tuple[str, str]]  # (person, domain) of each hidden specialist
     generalists: list[str]
     specialists: dict[str, str]  # person -> their domain
+    leavers: tuple[str, ...] = ()
 
     def history(self, by: Axis = "domain") -> History:
         tickets = self.tickets.rename(columns={"id": "ticket"})
@@ -111,13 +114,18 @@ def generate_history(seed: int, spec: HistorySpec | None = None) -> GeneratedHis
         ticket_domains += [domain] * n
         factors += [1.0] * n
         first_holders += [str(g) for g in rng.choice(generalists, size=n)]
-    tickets, events = _frames(rng, people, ticket_domains, factors, first_holders, base_hours)
+    leavers = tuple(list(specialists)[: spec.leavers])
+    cutoff = (WEEKS - spec.leave_weeks) * 168 if leavers else None
+    tickets, events = _frames(
+        rng, people, ticket_domains, factors, first_holders, base_hours, leavers, cutoff
+    )
     return GeneratedHistory(
         tickets=tickets,
         events=events,
         planted=frozenset(planted.items()),
         generalists=generalists,
         specialists=specialists,
+        leavers=leavers,
     )
 
 
@@ -128,16 +136,21 @@ def _frames(
     factors: list[float],
     first_holders: list[str | None],
     base_hours: dict[str, float],
+    leavers: tuple[str, ...] = (),
+    cutoff: float | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tickets (resolved by ``people``) and their events: one holder, or the desk then a
     specialist for escalated tickets."""
     n = len(people)
     keys = [f"GEN{i + 1:06d}" for i in range(n)]
-    opened = pd.DatetimeIndex(
-        pd.Timestamp(START) + pd.to_timedelta(rng.uniform(0, WEEKS * 168, n), unit="h")
-    )
+    offsets = rng.uniform(0, WEEKS * 168, n)
     median = np.array([base_hours[d] for d in domains]) * np.array(factors)
     hours = rng.lognormal(np.log(median), 0.8)
+    if cutoff is not None:  # a leaver's tickets are opened and resolved before they go
+        gone = np.isin(np.array(people), list(leavers))
+        hours = np.where(gone, np.minimum(hours, 24.0), hours)
+        offsets = np.where(gone, offsets * (cutoff - 24.0) / (WEEKS * 168), offsets)
+    opened = pd.DatetimeIndex(pd.Timestamp(START) + pd.to_timedelta(offsets, unit="h"))
     resolved = (opened + pd.to_timedelta(hours, unit="h")).floor("s")
     opened = opened.floor("s")
     escalated = np.array([h is not None for h in first_holders])

@@ -8,6 +8,7 @@ carry the story: a radar for a T-shape, a heatmap for who knows what, bars for b
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import plotly.graph_objects as go
 
@@ -325,3 +326,101 @@ def skills_report(review: SkillsReview, generated_at: datetime | None = None) ->
     )
     report.add_table("Hidden specialists", finding_rows(review))
     return report
+
+
+def _plain(value: object) -> object:
+    """JSON-safe: numpy scalars to Python, NaN and infinity to None, datetimes to ISO text."""
+    import math
+
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def presence_dict(review: SkillsReview) -> dict[str, object]:
+    p = review.presence
+    return {
+        "since": _plain(p.since),
+        "end": _plain(p.end),
+        "active": len(p.active),
+        "gone": [
+            {"person": d.person, "last_seen": _plain(d.last_seen), "reason": d.reason}
+            for d in p.gone
+        ],
+        "merges": review.merges,
+    }
+
+
+def review_dict(review: SkillsReview, section: str = "all") -> dict[str, object]:
+    """The review as plain data for ``--json``: ``matrix``, ``bus-factor``, ``hidden`` or all."""
+    from dataclasses import asdict
+
+    out: dict[str, object] = {"source": review.source, "by": review.settings.by}
+    out["presence"] = presence_dict(review)
+    if section in ("matrix", "all"):
+        out["levels"] = {
+            str(person): {str(a): int(v) for a, v in row.items()}
+            for person, row in review.matrix.combined.iterrows()
+        }
+    if section in ("matrix", "bus-factor", "all"):
+        out["coverage"] = [
+            {
+                "area": a.area,
+                "covering": a.covering,
+                "bus_factor": a.bus_factor,
+                "covered": a.covered,
+                "single_point": a.single_point,
+                "demand": a.demand,
+            }
+            for a in review.areas
+        ]
+        out["single_points"] = review.single_points
+        out["suggestions"] = [
+            {k: _plain(v) for k, v in asdict(s).items()} for s in review.suggestions
+        ]
+    if section in ("hidden", "all"):
+        out["hidden_specialists"] = [
+            {k: _plain(v) for k, v in asdict(f).items()} for f in review.findings
+        ]
+    return out
+
+
+def csv_rows(review: SkillsReview, section: str) -> list[dict[str, object]]:
+    """The section's main table for ``--csv``: the matrix (person x area levels), the
+    coverage table, or the hidden specialists with their evidence."""
+    from dataclasses import asdict
+
+    if section == "matrix":
+        return [
+            {"person": str(person), **{str(a): int(v) for a, v in row.items()}}
+            for person, row in review.matrix.combined.iterrows()
+        ]
+    if section == "bus-factor":
+        return [
+            {
+                "area": a.area,
+                "tickets": a.demand,
+                "people": len(a.covering),
+                "bus_factor": a.bus_factor,
+                "covered": a.covered,
+                "single_point": a.single_point,
+                "covering": "; ".join(a.covering),
+            }
+            for a in review.areas
+        ]
+    return [{k: _plain(v) for k, v in asdict(f).items()} for f in review.findings]
+
+
+def write_csv(rows: list[dict[str, object]], path: Path) -> Path:
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["(none)"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict
+from datetime import UTC, datetime
 from functools import cache
 from typing import Annotated, Any, Literal
 
@@ -25,7 +26,9 @@ from deskmix.people.catalogue import AssessmentData, load_assessment_data
 from deskmix.people.evidence import EvidenceRule
 from deskmix.people.hidden import HiddenRule
 from deskmix.people.matrix import CoverageRule
+from deskmix.people.presence import PresenceRule
 from deskmix.people.review import ReviewSettings, review_skills
+from deskmix.reports.people import presence_dict
 from deskmix.store import Store
 
 router = APIRouter(tags=["people"])
@@ -64,6 +67,10 @@ class SkillsOut(BaseModel):
     single_points: dict[str, list[str]]
     suggestions: list[dict[str, Any]] = Field(description="Cross-training that lifts coverage")
     hidden_specialists: list[dict[str, Any]]
+    presence: dict[str, Any] = Field(
+        description="The window counted (since, end), people active, who dropped out and why, "
+        "and the name spellings merged"
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -107,6 +114,10 @@ def skills(
     min_people: Annotated[int, Query(ge=1, le=100)] = 1,
     source_system: Annotated[str | None, Query(max_length=40)] = None,
     import_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    weeks: Annotated[float, Query(ge=0.5, le=520, description="The recent window")] = 8,
+    since: Annotated[
+        datetime | None, Query(description="Count people active since (overrides weeks)")
+    ] = None,
     _read: Any = Depends(read_access),
 ) -> SkillsOut:
     store: Store = request.app.state.store
@@ -115,6 +126,10 @@ def skills(
         coverage=CoverageRule(level=level, min_people=min_people),
         evidence=EvidenceRule(),
         hidden=HiddenRule(),
+        presence=PresenceRule(
+            weeks=weeks,
+            since=since.replace(tzinfo=since.tzinfo or UTC) if since is not None else None,
+        ),
     )
     review = review_skills(
         settings, store=store, selection=Selection(source_system=source_system, import_id=import_id)
@@ -143,4 +158,5 @@ def skills(
         single_points=review.single_points,
         suggestions=[{k: _plain(v) for k, v in asdict(s).items()} for s in review.suggestions],
         hidden_specialists=[{k: _plain(v) for k, v in asdict(f).items()} for f in review.findings],
+        presence=presence_dict(review),
     )
