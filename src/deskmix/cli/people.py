@@ -572,6 +572,19 @@ def hidden_command(
             help="The person's share must be at least this times the peers'.",
         ),
     ] = 2.0,
+    min_effect: Annotated[
+        float,
+        typer.Option(
+            "--min-effect", min=0.0, help="Effect size (Cohen's h) against the own group."
+        ),
+    ] = 0.5,
+    min_gain: Annotated[
+        float,
+        typer.Option(
+            "--min-gain", min=0.0, max=0.99, help="Share above the own group's, in points."
+        ),
+    ] = 0.10,
+    top: Annotated[int, typer.Option("--top", min=1, help="Findings to print.")] = 10,
     since: SinceOption = None,
     weeks: WeeksOption = 8,
     as_json: JsonOption = False,
@@ -583,7 +596,13 @@ def hidden_command(
     from deskmix.people.hidden import HiddenRule, tiers_for
     from deskmix.reports.people import finding_rows
 
-    hidden = HiddenRule(fdr=fdr, min_tickets=min_tickets, min_ratio=min_ratio)
+    hidden = HiddenRule(
+        fdr=fdr,
+        min_tickets=min_tickets,
+        min_ratio=min_ratio,
+        min_effect=min_effect,
+        min_gain=min_gain,
+    )
     review = _review(
         _settings(by, 3, 1, 0, hidden, since=since, weeks=weeks),
         db,
@@ -595,6 +614,8 @@ def hidden_command(
     if _machine_output(review, "hidden", as_json, csv_out):
         return
     rows = finding_rows(review)
+    more = len(rows) - top
+    rows = rows[:top]
     tested = 0
     if review.history is not None:
         kinds = review.declared.kinds if review.declared else None
@@ -603,8 +624,10 @@ def hidden_command(
         _table(
             f"Hidden specialists ({settings_text(hidden)})",
             rows,
-            caption="Share: of the person's resolved tickets; peers: the other generalists. "
-            "Median hours: opened to resolved, in the area.",
+            caption="Ranked: the first ones to act on (effect x tickets). Share: of the "
+            "person's resolved tickets; own group: their group's other generalists; desk: all "
+            "other generalists. Median hours: opened to resolved, in the area."
+            + (f" {more} more: --top or --json." if more > 0 else ""),
         )
         if rows
         else f"No hidden specialists at {settings_text(hidden)} "
@@ -615,5 +638,6 @@ def hidden_command(
 def settings_text(rule: HiddenRule) -> str:
     return (
         f"FDR {rule.fdr:g}, at least {rule.min_tickets} tickets, share >= "
-        f"{rule.min_ratio:g}x the peers'"
+        f"{rule.min_ratio:g}x and {rule.min_gain:.0%} above the own group's, effect h >= "
+        f"{rule.min_effect:g} (desk >= {rule.min_desk_effect:g})"
     )

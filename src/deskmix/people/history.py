@@ -24,7 +24,7 @@ from deskmix.store.db import Store
 from deskmix.store.models import EventRow, TicketRow
 
 Axis = Literal["domain", "category", "group"]
-TAIL_SHARE = 0.1  # a week with less than this share of the median week is a straggling tail
+TAIL_SHARE = 0.1  # a week under this share of a busy week is a straggling tail
 AXES: tuple[Axis, ...] = ("domain", "category", "group")
 
 TICKET_COLUMNS = (
@@ -55,7 +55,8 @@ class History:
     @property
     def end(self) -> pd.Timestamp | None:
         """The "now" of a window of recent weeks: the last resolution in the last week that
-        still carries real volume (at least a tenth of the median week), so a thin tail of
+        still carries real volume (at least a tenth of a busy week, the 90th percentile of the
+        weekly volumes), so a thin tail of
         late stragglers (the UCI log's year after the bulk) does not empty the window."""
         if "resolved_at" not in self.work:
             return None
@@ -64,7 +65,7 @@ class History:
             return None
         weeks = times.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("W")
         volume = weeks.value_counts().sort_index()
-        busy = volume[volume >= TAIL_SHARE * float(volume.median())]
+        busy = volume[volume >= TAIL_SHARE * float(volume.quantile(0.9))]
         return pd.Timestamp(times[weeks == busy.index[-1]].max())
 
 
@@ -151,6 +152,7 @@ def history_from_frames(tickets: pd.DataFrame, events: pd.DataFrame, by: Axis) -
             "first_time": (reassigned == 0).astype("boolean").where(reassigned.notna()),
             "ticket_tier": tickets["tier"].astype("string"),
             "resolved_at": tickets["resolved_at"],
+            "group": tickets["group"].astype("string"),
         }
     )[done].reset_index(drop=True)
     received, tiers = _from_events(tickets, events, by, work)

@@ -78,7 +78,7 @@ def who_is_here(
             if name in marked or name in declared_active:
                 continue
             last = row["max"]
-            silent = (end - last).total_seconds() / 3600
+            silent = max(0.0, (end - last).total_seconds() / 3600)
             if last < since:
                 gone.append(
                     Departure(

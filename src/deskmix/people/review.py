@@ -137,6 +137,7 @@ def review_skills(
             settings.hidden,
             kinds=declared.kinds if declared else None,
             declared=declared.levels if declared else None,
+            covering={a.area: len(a.covering) for a in areas},
         )
         findings = [f for f in findings if f.person in here]
     parts = []

@@ -258,18 +258,24 @@ def _rates(mine: float | None, peers: float | None) -> str:
 
 def finding_rows(review: SkillsReview) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
-    for f in review.findings:
+    for rank, f in enumerate(review.findings, start=1):
         rows.append(
             {
+                "rank": rank,
                 "person": f.person,
-                "tier": f"{f.tier} ({f.tier_source})",
                 "area": f.area,
                 "tickets": f"{f.tickets} of {f.person_total}",
                 "share": f"{f.share:.0%}",
-                "peers' share": f"{f.peer_share:.0%}",
-                "q-value": f"{f.q_value:.1e}",
+                "own group": (
+                    f"{f.group_share:.0%} ({f.group}, {f.group_peers} peers)"
+                    if f.group_share is not None
+                    else "-"
+                ),
+                "desk": f"{f.peer_share:.0%}",
+                "effect (h)": f"{f.effect:.2f}",
                 "median hours (peers)": _hours(f.median_hours, f.peer_median_hours),
                 "first-time fixes (peers)": _rates(f.first_time_rate, f.peer_first_time_rate),
+                "next step": f"{f.next_step}: {f.next_step_reason}",
             }
         )
     return rows
