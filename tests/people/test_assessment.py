@@ -128,11 +128,16 @@ def _typed_answers(levels: dict[str, int]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_interactive_assessment_reads_stdin_and_re_asks_bad_answers() -> None:
+def test_interactive_assessment_reads_stdin_and_re_asks_bad_answers(tmp_path: Path) -> None:
     typed = _typed_answers({"end_user": 3, "network": 5, "security": 3, "accounts_access": 2})
     typed = typed.replace("\n6\n", "\nsix\n6\n", 1)  # a bad number is re-asked, not fatal
+    saved, page = tmp_path / "ines.yaml", tmp_path / "ines.html"
+    typed += f"{saved}\n{page}\n"  # save the answers, and take the report
     result = runner.invoke(app, ["assess", "--json"], input=typed)
     assert result.exit_code == 0, result.output
+    again = runner.invoke(app, ["assess", "--answers", str(saved), "--json"])
+    assert json.loads(again.stdout) == json.loads(result.stdout[result.stdout.index("{") :])
+    assert "scatterpolar" in page.read_text()
     data = json.loads(result.stdout[result.stdout.index("{") :])
     assert data["name"] == "Ines"
     assert data["verdict"] == "Hidden specialist (network)"
@@ -140,6 +145,13 @@ def test_interactive_assessment_reads_stdin_and_re_asks_bad_answers() -> None:
     # free text: the title is matched to a role and kept; the goal is matched to its role
     assert data["goal"] == "senior_network_engineer" and data["recommended"] == "goal"
     assert data["routes"][0]["steps"][-1]["role"] == "senior_network_engineer"
+
+
+def test_interactive_without_saving_or_a_report() -> None:
+    typed = _typed_answers({"end_user": 2}) + "\n\n"
+    result = runner.invoke(app, ["assess"], input=typed, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Verdict:" in result.stdout and "Answers saved" not in result.stdout
 
 
 def test_interactive_gives_up_after_three_bad_answers() -> None:

@@ -152,6 +152,11 @@ def print_routes(result: Assessment) -> None:
     console.print(Columns(tables, equal=True, expand=True))
 
 
+def _ask_path(prompt: str) -> Path | None:
+    text = str(typer.prompt(prompt, default="", show_default=False)).strip()
+    return Path(text).expanduser() if text else None
+
+
 def run_assess(
     answers_file: Path | None,
     report: Path | None,
@@ -159,7 +164,7 @@ def run_assess(
     target: str | None,
     data_dir: Path | None,
 ) -> Assessment:
-    from deskmix.people.answers import load_answers
+    from deskmix.people.answers import load_answers, write_answers
     from deskmix.people.assessment import assess
     from deskmix.people.catalogue import load_assessment_data
     from deskmix.people.titles import match_role
@@ -169,6 +174,14 @@ def run_assess(
     if target is not None:
         match_role(target, data, "--goal")  # a clear error before any question is asked
     answers = load_answers(answers_file, data) if answers_file else _interactive(data)
+    if answers_file is None:
+        # interactive: keep the answers for next time, and offer the report
+        saved = _ask_path("Save your answers to run again later (e.g. answers.yaml; blank: no)")
+        if saved is not None:
+            write_answers(answers, saved)
+            console.print(f"Answers saved to {saved} (deskmix assess --answers {saved})")
+        if report is None:
+            report = _ask_path("Write your report as a web page (e.g. me.html; blank: no)")
     result = assess(answers, data, target)
     if as_json:
         console.print_json(json.dumps(result.to_dict()))

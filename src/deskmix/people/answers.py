@@ -190,3 +190,13 @@ def load_answers(path: Path, data: AssessmentData) -> Answers:
             file=path,
         ) from None
     return parse_answers(raw, data, str(path))
+
+
+def write_answers(answers: Answers, path: Path) -> Path:
+    """The answers as a YAML file that ``load_answers`` (and ``deskmix assess --answers``)
+    reads back to the same assessment."""
+    data = answers.model_dump(mode="json", exclude_defaults=True)
+    header = "# deskmix assess answers (docs/people.md); run again: deskmix assess --answers FILE\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    return path
