@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from deskmix.api.auth import read_access
 from deskmix.api.errors import responses
 from deskmix.calibrate.loading import Selection
-from deskmix.errors import InputError
 from deskmix.people.answers import Answers, check_answers
 from deskmix.people.assessment import assess
 from deskmix.people.catalogue import AssessmentData, load_assessment_data
@@ -28,6 +27,7 @@ from deskmix.people.hidden import HiddenRule
 from deskmix.people.matrix import CoverageRule
 from deskmix.people.presence import PresenceRule
 from deskmix.people.review import ReviewSettings, review_skills
+from deskmix.people.titles import match_role
 from deskmix.reports.people import presence_dict
 from deskmix.store import Store
 
@@ -44,7 +44,10 @@ class AssessmentRequest(BaseModel):
 
     answers: Answers = Field(description="The questionnaire's answers (docs/people.md)")
     target_role: str | None = Field(
-        default=None, max_length=100, description="Plan the path towards this role id"
+        default=None,
+        max_length=100,
+        description="The goal: a role id or a job title (default: the answers' goal, else the "
+        "next step up)",
     )
 
 
@@ -89,15 +92,11 @@ def _plain(value: Any) -> Any:
 )
 def assessment(body: AssessmentRequest, _read: Any = Depends(read_access)) -> dict[str, Any]:
     data = _assessment_data()
-    if body.target_role is not None and body.target_role not in {r.id for r in data.roles}:
-        raise InputError(
-            "unknown role",
-            field="target_role",
-            value=body.target_role,
-            expected=", ".join(r.id for r in data.roles),
-        )
+    goal = None
+    if body.target_role is not None:  # a role id or a job title in the person's own words
+        goal = match_role(body.target_role, data, "target_role").id
     answers = check_answers(body.answers, data)
-    result: dict[str, Any] = assess(answers, data, body.target_role).to_dict()
+    result: dict[str, Any] = assess(answers, data, goal).to_dict()
     return result
 
 
