@@ -218,6 +218,22 @@ def test_two_related_deep_domains_are_one_specialism_not_range() -> None:
     assert result.position.band != "t_shaped" or result.margin.on_boundary
 
 
+def test_the_firewall_analyst_with_nothing_else_answered_is_still_a_hidden_specialist() -> None:
+    bare = parse_answers(
+        {
+            "title": "Service desk analyst",
+            "years_in_it": 4,
+            "experience": {"network": 4, "security": 4, "end_user": 3, "accounts_access": 2},
+        },
+        DATA,
+    )
+    assert bare.current_role == "help_desk_technician"  # the title names the role
+    result = assess(bare, DATA)
+    assert result.verdict == "Hidden specialist (network and security)"
+    deepen = next(r for r in result.routes if r.kind == "deepen")
+    assert deepen.steps[0].role.family == "network"
+
+
 @settings(max_examples=120, deadline=None)
 @given(
     experience=st.fixed_dictionaries(dict.fromkeys(DATA.taxonomy.names, levels)),

@@ -139,6 +139,14 @@ def check_answers(answers: Answers, data: AssessmentData, origin: str | None = N
         answers = answers.model_copy(
             update={"current_role": role.id, "title": answers.title or answers.current_role}
         )
+    elif answers.current_role is None and answers.title:
+        # only a title: the role it names, when one matches (else the title stays as text)
+        try:
+            role = match_role(answers.title, data, "title", origin)
+        except InputError:
+            role = None
+        if role is not None:
+            answers = answers.model_copy(update={"current_role": role.id})
     if answers.goal is not None:
         match_role(answers.goal, data, "goal", origin)
     return answers

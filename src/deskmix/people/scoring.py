@@ -30,6 +30,7 @@ class Profile:
     stem: tuple[str, ...] = ()  # the deep domain(s): the top one, or its cluster
     stem_label: str = ""  # the top domain's name, or the cluster's label
     peak_gap: int = 0  # levels the stem stands above the best domain outside it
+    stem_depth: int = 0  # the depth the depth component reads (a cluster counts one more)
 
     @property
     def domains(self) -> int:
@@ -91,6 +92,16 @@ def build_profile(answers: Answers, data: AssessmentData) -> Profile:
             label, gap = cluster.label, cluster_gap
     if len(stem) > 1 and top not in stem:
         top = stem[0]
+    # two related domains at one level are as deep as one domain a level higher (network 4
+    # and security 4 read as depth 5); a max of terms that move by one per level, so a
+    # one-level change still moves it by at most one
+    stem_depth = max(
+        [levels[top]]
+        + [
+            min(5, sorted((levels[d] for d in c.domains), reverse=True)[1] + 1)
+            for c in data.questionnaire.scoring.clusters
+        ]
+    )
     return Profile(
         levels=levels,
         working_level=working,
@@ -102,6 +113,7 @@ def build_profile(answers: Answers, data: AssessmentData) -> Profile:
         stem=stem,
         stem_label=label,
         peak_gap=max(gap, 0),
+        stem_depth=stem_depth,
     )
 
 
@@ -110,10 +122,15 @@ def _clip(x: float) -> float:
 
 
 def _depth(p: Profile) -> tuple[float, str]:
-    value = _clip((p.depth - p.working_level) / (5 - p.working_level))
+    value = _clip((max(p.depth, p.stem_depth) - p.working_level) / (5 - p.working_level))
+    cluster = (
+        f" (with its cluster, {p.stem_label}, the depth of level {p.stem_depth})"
+        if p.stem_depth > p.depth
+        else ""
+    )
     return value, (
         f"Depth: your strongest domain, {p.top_domain}, is at level {p.depth} "
-        f"({p.depth - p.working_level:+d} against the working level {p.working_level}); "
+        f"({p.depth - p.working_level:+d} against the working level {p.working_level}){cluster}; "
         f"breadth: {p.breadth} of {p.domains} domains at level {p.working_level} or above."
     )
 
