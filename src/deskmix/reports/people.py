@@ -303,8 +303,16 @@ def skills_report(review: SkillsReview, generated_at: datetime | None = None) ->
         "People x areas": f"{len(matrix.people)} x {len(matrix.areas)} ({settings.by})",
         "Coverage": f"at least {rule.min_people} at level {rule.level}+",
         "Hidden-specialist rule": f"FDR {settings.hidden.fdr:g}, at least "
-        f"{settings.hidden.min_tickets} tickets, share >= {settings.hidden.min_ratio:g}x peers'",
+        f"{settings.hidden.min_tickets} tickets, share >= {settings.hidden.min_ratio:g}x and "
+        f"{settings.hidden.min_gain:.0%} above the own group's, effect h >= "
+        f"{settings.hidden.min_effect:g}",
     }
+    presence = review.presence
+    if presence.since is not None and presence.end is not None:
+        meta["Who is counted"] = (
+            f"{len(presence.active)} people active {presence.since:%Y-%m-%d} .. "
+            f"{presence.end:%Y-%m-%d}; {len(presence.gone)} gone or away"
+        )
     report = Report(
         "Skills review", subtitle="Who really knows what", meta=meta, generated_at=generated_at
     )
@@ -330,7 +338,24 @@ def skills_report(review: SkillsReview, generated_at: datetime | None = None) ->
         intro="Greedy: each step trains one person, at most two levels away, in the most fragile "
         "area; write them into a team file with --team-out to simulate or plan with them.",
     )
-    report.add_table("Hidden specialists", finding_rows(review))
+    report.add_table(
+        "Hidden specialists",
+        finding_rows(review),
+        intro="Ranked: the first ones are the ones to act on (effect size x tickets).",
+    )
+    report.add_list(
+        "Not counted: gone or away",
+        [f"{d.person}: {d.reason}" for d in presence.gone],
+        empty="Nobody: everyone in the history is active in the recent window.",
+    )
+    if review.merges:
+        report.add_list(
+            "Names merged (case and spacing)",
+            [
+                f"{kept}: {', '.join(repr(s) for s in spellings)}"
+                for kept, spellings in review.merges.items()
+            ],
+        )
     return report
 
 
