@@ -19,6 +19,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from deskmix.errors import InputError
 from deskmix.people.history import History
 
 DEFAULT_WEEKS = 8
@@ -68,7 +69,15 @@ def who_is_here(
     end = history.end if history is not None else None
     since = None
     if history is not None and end is not None:
-        since = pd.Timestamp(rule.since) if rule.since else end - pd.Timedelta(weeks=rule.weeks)
+        try:
+            since = pd.Timestamp(rule.since) if rule.since else end - pd.Timedelta(weeks=rule.weeks)
+        except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+            raise InputError(
+                "not a usable date",
+                field="since",
+                value=str(rule.since),
+                expected="a date between 1678 and 2261, e.g. 2016-04-01",
+            ) from None
         if since.tzinfo is None:
             since = since.tz_localize("UTC")
         work = history.work.dropna(subset=["resolved_at"])
