@@ -148,6 +148,7 @@ def _cert_dict(step: RouteStep) -> list[dict[str, Any]]:
             "required": list(c.required),
             "recommended": list(c.recommended),
             "skipped_recommended": list(c.skipped),
+            "held_prerequisites": list(c.held),
             "exam_usd": c.certification.exam_usd,
             "prep_weeks": c.certification.prep_weeks,
             "why": c.why,

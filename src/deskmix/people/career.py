@@ -45,6 +45,7 @@ class CertStep:
     required: tuple[str, ...] = ()
     recommended: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()  # recommended prerequisites your level already covers
+    held: tuple[str, ...] = ()  # prerequisites (required or recommended) you already hold
 
 
 @dataclass(frozen=True)
@@ -256,8 +257,9 @@ def _step(role: Role, fit: float, state: _State, data: AssessmentData) -> RouteS
             else None
         )
         skipped = tuple(r for r in cert.recommended if r not in listed and r not in state.held)
+        owned = tuple(r for r in cert.prerequisites if r in state.held)
         steps.append(
-            CertStep(cert, why, note, tuple(cert.required), tuple(cert.recommended), skipped)
+            CertStep(cert, why, note, tuple(cert.required), tuple(cert.recommended), skipped, owned)
         )
     missing_levels = sum(g.required - g.level for g in gaps)
     prep = sum(c.prep_weeks for c in order) / WEEKS_PER_MONTH
@@ -432,8 +434,10 @@ def path_of(route: Route) -> CareerPath | None:
     if not route.steps:
         return None
     steps = route.steps if route.kind == "goal" else route.steps[:1]
+    gaps: dict[str, SkillGap] = {}
+    for gap in (g for s in steps for g in s.skills):  # one line per domain, first to last level
+        first = gaps.get(gap.domain)
+        gaps[gap.domain] = SkillGap(gap.domain, first.level if first else gap.level, gap.required)
     return CareerPath(
-        steps[-1].role,
-        [g for s in steps for g in s.skills],
-        [c for s in steps for c in s.certifications],
+        steps[-1].role, list(gaps.values()), [c for s in steps for c in s.certifications]
     )

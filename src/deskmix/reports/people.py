@@ -73,11 +73,15 @@ def radar(assessment: Assessment) -> go.Figure:
 def _cert_text(step: CertStep) -> str:
     cert = step.certification
     text = f"{cert.name} (level {cert.level}, ~${cert.exam_usd:,.0f}, ~{cert.prep_weeks:g} weeks)"
+
+    def mark(ids: list[str]) -> str:
+        return ", ".join(f"{i} (held by then)" if i in step.held else i for i in ids)
+
     if step.required:
-        text += f"; requires {', '.join(step.required)}"
+        text += f"; requires {mark(list(step.required))}"
     kept = [r for r in step.recommended if r not in step.skipped]
     if kept:
-        text += f"; recommended after {', '.join(kept)}"
+        text += f"; recommended after {mark(kept)}"
     if step.skipped:
         text += f"; {', '.join(step.skipped)} skipped: your level covers it"
     return text + (f"; {step.note}" if step.note else "")
