@@ -41,11 +41,19 @@ def test_assessment_and_skills_review_over_http(tmp_path: Path) -> None:
         wrong = http.post(
             "/api/people/assessment", json={"answers": persona, "target_role": "astronaut"}
         )
-        assert wrong.status_code == 422 and "unknown role" in wrong.json()["detail"]
+        assert wrong.status_code == 422 and "no role matches" in wrong.json()["detail"]
+        assert "target_role" in wrong.json()["detail"]
+        titled = http.post(
+            "/api/people/assessment", json={"answers": persona, "target_role": "cloud architect"}
+        ).json()
+        assert titled["goal"] == "cloud_architect" and titled["routes"][0]["kind"] == "goal"
+        assert {r["kind"] for r in titled["routes"]} == {"goal", "broaden", "deepen"}
         typo = http.post("/api/people/assessment", json={"answers": {"years_in_it": -2}})
         assert typo.status_code == 422 and "years_in_it" in typo.json()["detail"]
 
         review = http.get("/api/people/skills", params={"level": 3}).json()
+        assert review["presence"]["active"] >= len(world.generalists)
+        assert review["presence"]["gone"] == []
         assert set(review["people"]) >= set(world.generalists)
         found = {(f["person"], f["area"]) for f in review["hidden_specialists"]}
         assert set(world.planted) <= found

@@ -144,3 +144,38 @@ def test_declared_only_needs_no_history(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Victor Nunes" in result.stdout  # the only level-5 architect covers architecture
+
+
+def test_json_and_csv_output_and_who_left(sqlite_store: Store, tmp_path: Path) -> None:
+    import csv
+    import json
+
+    from deskmix.people.generator import HistorySpec
+
+    world = generate_history(4, HistorySpec(leavers=2))
+    write_import(sqlite_store, world.batch())
+    db = _db(sqlite_store)
+    out = tmp_path / "bus.csv"
+    result = runner.invoke(app, ["skills", "bus-factor", "--db", db, "--json", "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {g["person"] for g in data["presence"]["gone"]} == set(world.leavers)
+    assert all(set(a["covering"]).isdisjoint(world.leavers) for a in data["coverage"])
+    rows = list(csv.DictReader(out.open()))
+    assert {r["area"] for r in rows} == {a["area"] for a in data["coverage"]}
+    text = runner.invoke(app, ["skills", "bus-factor", "--db", db], env={"COLUMNS": "200"})
+    assert "Not counted: 2 gone or away" in text.stdout
+    assert all(p in text.stdout for p in world.leavers)
+    matrix = tmp_path / "matrix.csv"
+    result = runner.invoke(app, ["skills", "matrix", "--db", db, "--csv", str(matrix)])
+    assert result.exit_code == 0, result.output
+    header = next(csv.reader(matrix.open()))
+    assert header[0] == "person" and "network" in header
+    hidden = runner.invoke(app, ["skills", "hidden", "--db", db, "--json"])
+    assert "hidden_specialists" in json.loads(hidden.stdout)
+    # --since: a window of the last two days leaves most people out, and says so
+    since = runner.invoke(
+        app, ["skills", "bus-factor", "--db", db, "--json", "--since", "2024-03-24"]
+    )
+    gone = json.loads(since.stdout)["presence"]["gone"]
+    assert len(gone) > 2 and any("before the window" in g["reason"] for g in gone)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -13,24 +14,28 @@ from deskmix.people.hidden import HiddenRule, benjamini_hochberg, find_hidden_sp
 SEEDS = range(20)
 
 
-def test_planted_specialists_are_found_with_precision_and_recall_of_at_least_0_9() -> None:
-    rule = HiddenRule()  # the documented defaults: FDR 0.01, 10 tickets, 2x the peers' share
+@pytest.mark.parametrize("teams", [0, 4])
+def test_planted_specialists_are_found_with_precision_0_9_and_recall_0_8(teams: int) -> None:
+    """Four desk teams, each with its own focus domain, and specialists planted inside them
+    in another domain: the hard case, where the desk as a whole would flag whole teams."""
+    rule = HiddenRule()  # the documented defaults
     true_pos = false_pos = missed = 0
     for seed in SEEDS:
-        world = generate_history(seed)
+        world = generate_history(seed, HistorySpec(teams=teams))
         found = {(f.person, f.area) for f in find_hidden_specialists(world.history(), rule)}
         true_pos += len(found & world.planted)
         false_pos += len(found - world.planted)
         missed += len(world.planted - found)
     precision = true_pos / (true_pos + false_pos)
     recall = true_pos / (true_pos + missed)
-    print(f"\nprecision {precision:.3f}, recall {recall:.3f} over {len(SEEDS)} seeds")
-    assert precision >= 0.9 and recall >= 0.9
+    print(f"\nteams {teams}: precision {precision:.3f}, recall {recall:.3f}")
+    assert precision >= 0.9 and recall >= 0.8
 
 
-def test_no_specialists_are_found_where_none_were_planted() -> None:
+@pytest.mark.parametrize("teams", [0, 4])
+def test_no_specialists_are_found_where_none_were_planted(teams: int) -> None:
     for seed in SEEDS:
-        world = generate_history(seed, HistorySpec(hidden=0))
+        world = generate_history(seed, HistorySpec(hidden=0, teams=teams))
         assert world.planted == frozenset()
         assert find_hidden_specialists(world.history()) == []
 
@@ -47,6 +52,8 @@ def test_each_finding_carries_its_evidence() -> None:
     assert hit.share >= 2 * hit.peer_share and hit.q_value <= 0.01
     assert hit.p_value <= hit.q_value
     assert hit.tier == "generalist" and hit.tier_source == "history"
+    assert hit.effect >= 0.5 and hit.next_step in ("recognise", "move", "cross-train", "certify")
+    assert hit.next_step_reason and str(hit.tickets) in hit.evidence
     # planted specialists are faster in their domain (the generator's time factor 0.7)
     assert hit.median_hours is not None and hit.peer_median_hours is not None
 
@@ -85,3 +92,41 @@ def test_benjamini_hochberg_is_a_valid_adjustment(p_values: list[float]) -> None
     m, ranked = len(p), np.sort(p)
     passing = [k for k in range(1, m + 1) if ranked[k - 1] <= k / m * 0.05]
     assert int((q <= 0.05).sum()) == (max(passing) if passing else 0)
+
+
+def test_findings_compare_with_the_own_group_and_rank_the_ones_to_act_on() -> None:
+    world = generate_history(7, HistorySpec(teams=4))
+    findings = find_hidden_specialists(world.history())
+    assert findings
+    for f in findings:
+        assert f.group is not None and f.group.startswith("Desk team")
+        assert f.group_share is not None and f.group_q_value is not None
+        assert f.share >= 2 * f.group_share and f.share - f.group_share >= 0.10
+        assert f.group_peers >= 2
+    scores = [f.score for f in findings]
+    assert scores == sorted(scores, reverse=True)
+    # a whole team's focus domain is its routing, not anyone's hidden depth
+    focus_only = {(f.person, f.area) for f in findings} - world.planted
+    assert focus_only == set()
+
+
+def test_the_next_step_follows_coverage_share_and_quality() -> None:
+    from dataclasses import replace
+
+    from deskmix.people.hidden import next_step
+
+    world = generate_history(3)
+    hit = find_hidden_specialists(world.history())[0]
+    assert next_step(hit, {hit.area: 1})[0] == "cross-train"
+    assert next_step(replace(hit, share=0.6), {hit.area: 4})[0] == "move"
+    slow = replace(hit, share=0.3, median_hours=10.0, peer_median_hours=5.0)
+    assert next_step(slow, {hit.area: 4})[0] == "certify"
+    quick = replace(
+        hit,
+        share=0.3,
+        median_hours=4.0,
+        peer_median_hours=5.0,
+        first_time_rate=0.9,
+        peer_first_time_rate=0.8,
+    )
+    assert next_step(quick, {hit.area: 4})[0] == "recognise"

@@ -11,11 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deskmix.errors import InputError
+from deskmix.importers.writer import write_import
 from deskmix.people.crosstrain import apply_suggestions, suggest_cross_training, write_team
 from deskmix.people.declared import load_declared
 from deskmix.people.evidence import EvidenceRule, evidence_levels, evidence_table
-from deskmix.people.generator import generate_history
+from deskmix.people.generator import HistorySpec, generate_history
 from deskmix.people.matrix import CoverageRule, build_matrix, coverage, single_points_of_failure
+from deskmix.people.presence import who_is_here
+from deskmix.people.review import ReviewSettings, review_skills
+from deskmix.store import Store
 from deskmix.teamfiles import load_team
 
 REPO = Path(__file__).resolve().parents[2]
@@ -169,3 +173,79 @@ def test_suggestions_applied_to_a_team_file_round_trip(tmp_path: Path) -> None:
             if (agent.name, domain) not in untouched:
                 assert team.agent(agent.name).level(domain) == level
     assert team.msp == declared.team.msp
+
+
+def test_people_who_left_four_weeks_before_the_end_are_not_counted_and_are_listed(
+    sqlite_store: Store,
+) -> None:
+    world = generate_history(4, HistorySpec(leavers=2))
+    write_import(sqlite_store, world.batch())
+    review = review_skills(ReviewSettings(), store=sqlite_store)
+    gone = {d.person for d in review.presence.gone}
+    assert set(world.leavers) == gone
+    assert all("silent for the last" in d.reason for d in review.presence.gone)
+    for area in review.areas:
+        assert not set(area.covering) & gone
+    assert not set(review.matrix.people) & gone
+    assert not set(review.single_points) & gone
+    # their domains lost the cover they gave: the bus factor counts only who is here now
+    for leaver in world.leavers:
+        domain = world.specialists[leaver]
+        area = next(a for a in review.areas if a.area == domain)
+        assert leaver not in area.covering
+    # nobody else is read as gone, on any of twenty desks without leavers
+    for seed in range(20):
+        assert who_is_here(generate_history(seed).history()).gone == []
+
+
+def test_a_window_from_since_and_team_file_statuses(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from deskmix.people.presence import PresenceRule
+
+    world = generate_history(4)
+    history = world.history()
+    assert history.end is not None
+    late = who_is_here(history, PresenceRule(since=history.end - timedelta(days=2)))
+    assert late.gone and all("before the window" in d.reason for d in late.gone)
+    marked = who_is_here(history, status={"Generalist 01": "left", "Generalist 02": "absent"})
+    assert {d.person for d in marked.gone} == {"Generalist 01", "Generalist 02"}
+    assert "Generalist 01" not in marked.active
+    csv = tmp_path / "skills.csv"
+    csv.write_text("person,domain,level,status\nAnn,network,4,\nBob,,,left\nCy,data_db,3,absent\n")
+    declared = load_declared(csv)
+    assert declared.status == {"Bob": "left", "Cy": "absent"}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("person,domain,level,status\nAnn,network,4,retired\n")
+    with pytest.raises(InputError) as caught:
+        load_declared(bad)
+    assert caught.value.field == "status"
+
+
+def test_names_differing_in_case_or_spacing_are_one_person_and_the_merge_is_reported() -> None:
+    from deskmix.people.history import history_from_frames
+
+    world = generate_history(2)
+    tickets = world.tickets.rename(columns={"id": "ticket"})
+    events = world.events.rename(columns={"ticket_id": "ticket"})
+    person = "Generalist 03"
+    mine = tickets.index[tickets["resolver"] == person]
+    tickets.loc[mine[:5], ["resolver", "assignee"]] = "generalist  03"
+    tickets.loc[mine[5:8], ["resolver", "assignee"]] = " GENERALIST 03"
+    history = history_from_frames(tickets, events, "domain")
+    assert person in set(history.work["person"])
+    assert "generalist  03" not in set(history.work["person"])
+    assert history.merges[person] == sorted([" GENERALIST 03", "Generalist 03", "generalist  03"])
+    assert int((history.work["person"] == person).sum()) == len(mine)
+
+
+def test_the_planner_counts_only_staff_marked_active() -> None:
+    team = load_team(REPO / "examples" / "teams" / "company-300.yaml")
+    first = team.agents[0]
+    marked = team.model_copy(
+        update={"agents": [first.model_copy(update={"status": "left"}), *team.agents[1:]]}
+    )
+    present = marked.present()
+    assert first.name not in [a.name for a in present.agents]
+    assert len(present.agents) == len(team.agents) - 1
+    assert team.present() is team

@@ -72,6 +72,27 @@ def test_a_specialist_who_stays_makes_the_msp_useless_for_that_domain() -> None:
     assert plan.evaluation.feasible
 
 
+def test_a_specialist_marked_left_or_absent_does_not_meet_the_bus_factor() -> None:
+    """The planner's staff who stay are the people here now, as in the skills review."""
+    from deskmix.domain.team import Agent, AgentKind, Team
+
+    for status in ("left", "absent"):
+        nina = Agent(
+            name="Nina",
+            kind=AgentKind.SPECIALIST,
+            skills={"network": 4},
+            cost_per_hour=55,
+            shifts=ALL_WEEK,
+            status=status,
+        )
+        planner = Planner(
+            two_pool_workload(), sla(), costs(1), [], RUN, existing=Team(name="t", agents=[nina])
+        )
+        assert planner.existing_cover.get("network", 0) == 0
+        assert planner.minimum("network") == 1  # somebody must be hired (or bought) for it
+        assert planner.existing_cost == 0
+
+
 def _quiet_costs(cross_training: bool) -> CostTable:
     return CostTable(
         generalist=30,

@@ -7,6 +7,7 @@ They only translate: options to settings, results to Rich tables and HTML; the r
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -88,16 +89,21 @@ def print_assessment(result: Assessment) -> None:
         f"depth {profile.depth} ({profile.top_domain})."
     )
     roles = Table(title="Roles (fit 0..1)", header_style="bold", title_justify="left")
-    for column in ("role", "fit", "fits", "gaps"):
+    for column in ("role", "seniority", "fit", "fits", "gaps"):
         roles.add_column(column)
     for fit in result.fits:
         roles.add_row(
             fit.role.name,
+            str(fit.role.seniority),
             f"{fit.fit:.2f}",
-            "yes" if fit in result.fitting else "",
+            "over-qualified" if fit.overqualified else "yes" if fit in result.fitting else "",
             ", ".join(f"{g.domain} {g.level}->{g.required}" for g in fit.gaps),
         )
     console.print(roles)
+    console.print(
+        f"Seniority {result.seniority}: {escape(result.seniority_reason)}.", highlight=False
+    )
+    print_routes(result)
     path = result.path
     console.print(f"[bold]Path to {escape(path.target.name)}[/]")
     for gap in path.skills:
@@ -115,6 +121,42 @@ def print_assessment(result: Assessment) -> None:
         console.print("  nothing left to add for this role")
 
 
+def print_routes(result: Assessment) -> None:
+    """The routes side by side (goal, broaden, deepen), each step with time, cost and what you
+    already have."""
+    from rich.columns import Columns
+
+    from deskmix.reports.people import route_rows
+
+    tables = []
+    for route in result.routes:
+        mark = " (suggested first)" if route.kind == result.recommended else ""
+        table = Table(
+            title=route.title + mark,
+            caption=route.note
+            or f"In all ~{route.months:g} months, ~${route.cost_usd:,.0f} in exam fees",
+            header_style="bold",
+            title_justify="left",
+            show_lines=True,
+        )
+        table.add_column("step", overflow="fold")
+        for row in route_rows(route):
+            table.add_row(
+                escape(
+                    f"{row['step']}. {row['role']}\nraise: {row['raise']}\n"
+                    f"{row['certifications']}\n{row['time']}, {row['cost']}\n"
+                    f"you have: {row['you have']}"
+                )
+            )
+        tables.append(table)
+    console.print(Columns(tables, equal=True, expand=True))
+
+
+def _ask_path(prompt: str) -> Path | None:
+    text = str(typer.prompt(prompt, default="", show_default=False)).strip()
+    return Path(text).expanduser() if text else None
+
+
 def run_assess(
     answers_file: Path | None,
     report: Path | None,
@@ -122,20 +164,24 @@ def run_assess(
     target: str | None,
     data_dir: Path | None,
 ) -> Assessment:
-    from deskmix.people.answers import load_answers
+    from deskmix.people.answers import load_answers, write_answers
     from deskmix.people.assessment import assess
     from deskmix.people.catalogue import load_assessment_data
+    from deskmix.people.titles import match_role
     from deskmix.reports.people import assessment_report
 
     data = load_assessment_data(data_dir)
-    if target is not None and target not in {r.id for r in data.roles}:
-        raise InputError(
-            "unknown role",
-            field="--target",
-            value=target,
-            expected=", ".join(r.id for r in data.roles),
-        )
+    if target is not None:
+        match_role(target, data, "--goal")  # a clear error before any question is asked
     answers = load_answers(answers_file, data) if answers_file else _interactive(data)
+    if answers_file is None:
+        # interactive: keep the answers for next time, and offer the report
+        saved = _ask_path("Save your answers to run again later (e.g. answers.yaml; blank: no)")
+        if saved is not None:
+            write_answers(answers, saved)
+            console.print(f"Answers saved to {saved} (deskmix assess --answers {saved})")
+        if report is None:
+            report = _ask_path("Write your report as a web page (e.g. me.html; blank: no)")
     result = assess(answers, data, target)
     if as_json:
         console.print_json(json.dumps(result.to_dict()))
@@ -166,9 +212,10 @@ def assess_command(
     target: Annotated[
         str | None,
         typer.Option(
+            "--goal",
             "--target",
-            help="Plan the path to this role id (default: the best-fitting role "
-            "with something left to learn).",
+            help="Where you want to go: a role id or a job title in your own words "
+            "(default: the answers' goal, else the next step up).",
             show_default=False,
         ),
     ] = None,
@@ -237,6 +284,25 @@ TeamOutOption = Annotated[
         show_default=False,
     ),
 ]
+SinceOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--since",
+        formats=["%Y-%m-%d"],
+        help="Count only people who resolved tickets since this date (default: the last "
+        "--weeks of the history).",
+        show_default=False,
+    ),
+]
+WeeksOption = Annotated[
+    float,
+    typer.Option("--weeks", min=0.5, help="The recent window: the last N weeks of the history."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+CsvOption = Annotated[
+    Path | None,
+    typer.Option("--csv", help="Write the main table as CSV to this file.", show_default=False),
+]
 MinPeopleOption = Annotated[
     int,
     typer.Option(
@@ -246,12 +312,19 @@ MinPeopleOption = Annotated[
 
 
 def _settings(
-    by: str, level: int, min_people: int, suggestions: int = 5, hidden: HiddenRule | None = None
+    by: str,
+    level: int,
+    min_people: int,
+    suggestions: int = 5,
+    hidden: HiddenRule | None = None,
+    since: datetime | None = None,
+    weeks: float = 8,
 ) -> ReviewSettings:
     from deskmix.people.evidence import EvidenceRule
     from deskmix.people.hidden import HiddenRule
     from deskmix.people.history import AXES, Axis
     from deskmix.people.matrix import CoverageRule
+    from deskmix.people.presence import PresenceRule
     from deskmix.people.review import ReviewSettings
 
     if by not in AXES:
@@ -263,6 +336,9 @@ def _settings(
         evidence=EvidenceRule(),
         hidden=hidden or HiddenRule(),
         suggestions=suggestions,
+        presence=PresenceRule(
+            weeks=weeks, since=since.replace(tzinfo=UTC) if since is not None else None
+        ),
     )
 
 
@@ -321,6 +397,46 @@ def _team_out(review: SkillsReview, path: Path) -> None:
     console.print(f"Team with the suggestions applied written to {path}", highlight=False)
 
 
+def _machine_output(
+    review: SkillsReview, section: str, as_json: bool, csv_out: Path | None
+) -> bool:
+    """``--json`` prints the section as JSON; ``--csv`` writes its main table. True when the
+    human tables are not wanted (JSON on stdout must be the only thing there)."""
+    from deskmix.reports.people import csv_rows, review_dict, write_csv
+
+    if csv_out is not None:
+        write_csv(csv_rows(review, section), csv_out)
+        if not as_json:
+            console.print(f"CSV written to {csv_out}", highlight=False)
+    if as_json:
+        console.print_json(json.dumps(review_dict(review, section)))
+    return as_json
+
+
+def print_presence(review: SkillsReview) -> None:
+    """Who the figures count, who dropped out and which spellings were merged."""
+    presence = review.presence
+    if presence.since is not None and presence.end is not None:
+        console.print(
+            f"Counted: {len(presence.active)} people active from {presence.since:%Y-%m-%d} to "
+            f"{presence.end:%Y-%m-%d} (the recent window; --since, --weeks).",
+            highlight=False,
+        )
+    if presence.gone:
+        console.print(f"[bold]Not counted: {len(presence.gone)} gone or away[/]")
+        for d in presence.gone[:20]:
+            console.print(f"  {escape(d.person)}: {escape(d.reason)}", highlight=False)
+        if len(presence.gone) > 20:
+            console.print(f"  ... and {len(presence.gone) - 20} more (--json lists all)")
+    if review.merges:
+        console.print(f"[bold]Names merged (case and spacing): {len(review.merges)}[/]")
+        for kept, spellings in list(review.merges.items())[:10]:
+            console.print(
+                f"  {escape(kept)} <- {escape(', '.join(repr(s) for s in spellings))}",
+                highlight=False,
+            )
+
+
 def print_coverage(review: SkillsReview) -> None:
     from deskmix.reports.people import coverage_rows, suggestion_rows
 
@@ -362,14 +478,20 @@ def matrix_command(
     ] = None,
     team_out: TeamOutOption = None,
     people: Annotated[int, typer.Option("--people", min=1, help="Rows to print.")] = 25,
+    since: SinceOption = None,
+    weeks: WeeksOption = 8,
+    as_json: JsonOption = False,
+    csv_out: CsvOption = None,
 ) -> None:
     """The skills matrix: people x areas, from declared levels and resolved tickets.
 
     Example: deskmix skills matrix --by category --report skills.html"""
     from deskmix.reports.people import skills_report
 
-    settings = _settings(by, level, min_people)
+    settings = _settings(by, level, min_people, since=since, weeks=weeks)
     review = _review(settings, db, source, import_id, team, declared_only)
+    if _machine_output(review, "matrix", as_json, csv_out):
+        return
     combined = review.matrix.combined
     order = combined.sum(axis=1).sort_values(ascending=False).index[:people]
     columns = [a.area for a in sorted(review.areas, key=lambda a: -a.demand)][:8]
@@ -385,6 +507,7 @@ def matrix_command(
     for person in order:
         table.add_row(escape(str(person)), *(str(combined.at[person, a] or ".") for a in columns))
     console.print(table)
+    print_presence(review)
     if len(combined.columns) > len(columns):
         console.print(
             f"({len(combined.columns) - len(columns)} smaller areas not shown; see --report)"
@@ -411,14 +534,28 @@ def bus_factor_command(
         int, typer.Option("--suggest", min=0, help="Cross-training suggestions to make.")
     ] = 5,
     team_out: TeamOutOption = None,
+    since: SinceOption = None,
+    weeks: WeeksOption = 8,
+    as_json: JsonOption = False,
+    csv_out: CsvOption = None,
 ) -> None:
     """Coverage and bus factor per area, single points of failure, cross-training steps.
 
     Example: deskmix skills bus-factor --team team.yaml --team-out trained.yaml"""
     review = _review(
-        _settings(by, level, min_people, suggest), db, source, import_id, team, declared_only
+        _settings(by, level, min_people, suggest, since=since, weeks=weeks),
+        db,
+        source,
+        import_id,
+        team,
+        declared_only,
     )
+    if _machine_output(review, "bus-factor", as_json, csv_out):
+        if team_out is not None:
+            _team_out(review, team_out)
+        return
     print_coverage(review)
+    print_presence(review)
     if team_out is not None:
         _team_out(review, team_out)
 
@@ -448,6 +585,23 @@ def hidden_command(
             help="The person's share must be at least this times the peers'.",
         ),
     ] = 2.0,
+    min_effect: Annotated[
+        float,
+        typer.Option(
+            "--min-effect", min=0.0, help="Effect size (Cohen's h) against the own group."
+        ),
+    ] = 0.5,
+    min_gain: Annotated[
+        float,
+        typer.Option(
+            "--min-gain", min=0.0, max=0.99, help="Share above the own group's, in points."
+        ),
+    ] = 0.10,
+    top: Annotated[int, typer.Option("--top", min=1, help="Findings to print.")] = 10,
+    since: SinceOption = None,
+    weeks: WeeksOption = 8,
+    as_json: JsonOption = False,
+    csv_out: CsvOption = None,
 ) -> None:
     """Hidden specialists: generalists whose resolved tickets show depth in one area.
 
@@ -455,9 +609,26 @@ def hidden_command(
     from deskmix.people.hidden import HiddenRule, tiers_for
     from deskmix.reports.people import finding_rows
 
-    hidden = HiddenRule(fdr=fdr, min_tickets=min_tickets, min_ratio=min_ratio)
-    review = _review(_settings(by, 3, 1, 0, hidden), db, source, import_id, team, False)
+    hidden = HiddenRule(
+        fdr=fdr,
+        min_tickets=min_tickets,
+        min_ratio=min_ratio,
+        min_effect=min_effect,
+        min_gain=min_gain,
+    )
+    review = _review(
+        _settings(by, 3, 1, 0, hidden, since=since, weeks=weeks),
+        db,
+        source,
+        import_id,
+        team,
+        False,
+    )
+    if _machine_output(review, "hidden", as_json, csv_out):
+        return
     rows = finding_rows(review)
+    more = len(rows) - top
+    rows = rows[:top]
     tested = 0
     if review.history is not None:
         kinds = review.declared.kinds if review.declared else None
@@ -466,8 +637,10 @@ def hidden_command(
         _table(
             f"Hidden specialists ({settings_text(hidden)})",
             rows,
-            caption="Share: of the person's resolved tickets; peers: the other generalists. "
-            "Median hours: opened to resolved, in the area.",
+            caption="Ranked: the first ones to act on (effect x tickets). Share: of the "
+            "person's resolved tickets; own group: their group's other generalists; desk: all "
+            "other generalists. Median hours: opened to resolved, in the area."
+            + (f" {more} more: --top or --json." if more > 0 else ""),
         )
         if rows
         else f"No hidden specialists at {settings_text(hidden)} "
@@ -478,5 +651,6 @@ def hidden_command(
 def settings_text(rule: HiddenRule) -> str:
     return (
         f"FDR {rule.fdr:g}, at least {rule.min_tickets} tickets, share >= "
-        f"{rule.min_ratio:g}x the peers'"
+        f"{rule.min_ratio:g}x and {rule.min_gain:.0%} above the own group's, effect h >= "
+        f"{rule.min_effect:g} (desk >= {rule.min_desk_effect:g})"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -79,6 +79,10 @@ class Agent(_Model):
     shrinkage: Shrinkage | None = None
     """Leave, public holidays, sickness, training and meetings (``deskmix.domain.shrinkage``);
     None: works every shift hour."""
+    status: Literal["active", "absent", "left"] = "active"
+    """Who is here now: ``absent`` (long leave) and ``left`` people stay in the file for the
+    record, but the skills review, its bus factor and the planner's staff who stay count only
+    ``active`` ones (``Team.present``)."""
 
     @field_validator("skills")
     @classmethod
@@ -175,6 +179,12 @@ class Team(_Model):
         if duplicates:
             raise ValueError(f"agent names must be unique; repeated: {', '.join(duplicates)}")
         return self
+
+    def present(self) -> Team:
+        """The team without the people marked absent or left."""
+        if all(a.status == "active" for a in self.agents):
+            return self
+        return self.model_copy(update={"agents": [a for a in self.agents if a.status == "active"]})
 
     def agent(self, name: str) -> Agent:
         for candidate in self.agents:

@@ -40,6 +40,7 @@ class Answers(BaseModel):
     name: str | None = None
     current_role: str | None = None
     title: str | None = None
+    goal: str | None = None
     years_in_it: float = Field(default=0, ge=0, le=60)
     enjoyed_tasks: list[str] = Field(default_factory=list)
     experience: dict[str, int] = Field(default_factory=dict)
@@ -120,15 +121,34 @@ def check_answers(answers: Answers, data: AssessmentData, origin: str | None = N
             value=go_to,
             expected=f"one of {', '.join(domains)}",
         )
+    from deskmix.people.titles import match_role
+
     role_ids = [r.id for r in data.roles]
-    if answers.current_role not in (None, "other", *role_ids):
-        raise InputError(
-            "unknown role",
-            file=origin,
-            field="current_role",
-            value=answers.current_role,
-            expected=f"'other' or one of {', '.join(role_ids)}",
+    if answers.current_role is not None and answers.current_role not in ("other", *role_ids):
+        # a job title in the person's own words: matched to a role, kept as the title
+        try:
+            role = match_role(answers.current_role, data, "current_role", origin)
+        except InputError:
+            raise InputError(
+                "unknown role",
+                file=origin,
+                field="current_role",
+                value=answers.current_role,
+                expected=f"'other', a job title or one of {', '.join(role_ids)}",
+            ) from None
+        answers = answers.model_copy(
+            update={"current_role": role.id, "title": answers.title or answers.current_role}
         )
+    elif answers.current_role is None and answers.title:
+        # only a title: the role it names, when one matches (else the title stays as text)
+        try:
+            role = match_role(answers.title, data, "title", origin)
+        except InputError:
+            role = None
+        if role is not None:
+            answers = answers.model_copy(update={"current_role": role.id})
+    if answers.goal is not None:
+        match_role(answers.goal, data, "goal", origin)
     return answers
 
 
@@ -178,3 +198,13 @@ def load_answers(path: Path, data: AssessmentData) -> Answers:
             file=path,
         ) from None
     return parse_answers(raw, data, str(path))
+
+
+def write_answers(answers: Answers, path: Path) -> Path:
+    """The answers as a YAML file that ``load_answers`` (and ``deskmix assess --answers``)
+    reads back to the same assessment."""
+    data = answers.model_dump(mode="json", exclude_defaults=True)
+    header = "# deskmix assess answers (docs/people.md); run again: deskmix assess --answers FILE\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    return path

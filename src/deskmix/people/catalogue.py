@@ -30,6 +30,7 @@ class _Model(BaseModel):
 QuestionKind = Literal[
     "text",
     "role",
+    "goal",
     "number",
     "tasks",
     "domain_levels",
@@ -61,10 +62,17 @@ class Band(_Model):
     label: str
 
 
+class Cluster(_Model):
+    id: str
+    label: str
+    domains: list[str] = Field(min_length=2, max_length=3)
+
+
 class Scoring(_Model):
     weights: dict[str, float]
     bands: list[Band]
     fit_threshold: float = Field(ge=0, le=1)
+    clusters: list[Cluster] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _complete(self) -> Scoring:
@@ -93,19 +101,59 @@ class Questionnaire(_Model):
         return next(t for t in self.tasks if t.id == task_id)
 
 
+FAMILIES = (
+    "support",
+    "systems",
+    "network",
+    "security",
+    "cloud",
+    "data",
+    "architecture",
+    "management",
+)
+Family = Literal[
+    "support", "systems", "network", "security", "cloud", "data", "architecture", "management"
+]
+
+
 class Role(_Model):
     id: str
     name: str
+    family: Family
+    seniority: int = Field(ge=1, le=5)
+    sfia: int = Field(ge=1, le=7)
+    nice: list[str] = Field(default_factory=list)
     tier: Literal["generalist", "specialist"]
     requires: dict[str, int]
     breadth: int = Field(ge=0)
     spectrum: tuple[float, float]
     min_years: float = Field(default=0, ge=0)
-    certifications: list[str] = Field(default_factory=list)
+    certifications: list[str | list[str]] = Field(default_factory=list)
+    titles: list[str] = Field(default_factory=list)
+
+    @property
+    def certification_ids(self) -> list[str]:
+        """Every certification named, alternatives included."""
+        return [
+            c for item in self.certifications for c in ([item] if isinstance(item, str) else item)
+        ]
+
+
+class Seniority(_Model):
+    labels: dict[int, str]
+    years: list[float] = Field(min_length=5, max_length=5)
+    months_per_level: float = Field(gt=0)
+    broaden: list[str]
+    deepen: list[Family]
+    domain_family: dict[str, Family]
+
+    def label(self, level: int) -> str:
+        return self.labels.get(level, str(level))
 
 
 class RoleCatalogue(_Model):
     version: int
+    seniority: Seniority
     roles: list[Role]
 
 
@@ -115,8 +163,16 @@ class Certification(_Model):
     vendor: str
     level: int = Field(ge=1, le=4)
     domain: str | None
-    prerequisites: list[str] = Field(default_factory=list)
+    required: list[str] = Field(default_factory=list)
+    recommended: list[str] = Field(default_factory=list)
     min_years: float = Field(default=0, ge=0)
+    exam_usd: float = Field(default=0, ge=0)
+    prep_weeks: float = Field(default=0, ge=0)
+
+    @property
+    def prerequisites(self) -> list[str]:
+        """Required first, then recommended: everything that should come before this one."""
+        return [*self.required, *self.recommended]
 
 
 class CertificationCatalogue(_Model):
@@ -132,6 +188,7 @@ class AssessmentData:
     roles: list[Role]
     certifications: dict[str, Certification]
     taxonomy: SkillTaxonomy
+    seniority: Seniority
 
     def role(self, role_id: str) -> Role:
         return next(r for r in self.roles if r.id == role_id)
@@ -161,7 +218,7 @@ def _check_prerequisites(certs: dict[str, Certification], origin: str) -> None:
     for cert in certs.values():
         for pre in cert.prerequisites:
             if pre not in certs:
-                raise ConfigError(f"{origin}: '{cert.id}.prerequisites' names unknown '{pre}'")
+                raise ConfigError(f"{origin}: '{cert.id}' names unknown prerequisite '{pre}'")
     state: dict[str, int] = {}  # 1 visiting, 2 done: depth-first search for a cycle
 
     def visit(cid: str, trail: list[str]) -> None:
@@ -190,9 +247,20 @@ def load_assessment_data(
         taxonomy,
         origin,
     )
+    _check_domains(
+        [(f"clusters.{c.id}", d) for c in questionnaire.scoring.clusters for d in c.domains],
+        taxonomy,
+        origin,
+    )
     text, origin = _read(folder, ROLES_FILE)
-    roles = validate(RoleCatalogue, parse_yaml(text, origin), origin, "role catalogue").roles
+    catalogue = validate(RoleCatalogue, parse_yaml(text, origin), origin, "role catalogue")
+    roles = catalogue.roles
     _check_domains([(f"{r.id}.requires", d) for r in roles for d in r.requires], taxonomy, origin)
+    _check_domains(
+        [(f"seniority.domain_family.{d}", d) for d in catalogue.seniority.domain_family],
+        taxonomy,
+        origin,
+    )
     text, cert_origin = _read(folder, CERTIFICATIONS_FILE)
     certs = validate(
         CertificationCatalogue,
@@ -203,8 +271,12 @@ def load_assessment_data(
     by_id = {c.id: c for c in certs}
     _check_domains([(f"{c.id}.domain", c.domain) for c in certs if c.domain], taxonomy, cert_origin)
     _check_prerequisites(by_id, cert_origin)
+    role_ids = {r.id for r in roles}
+    for rid in catalogue.seniority.broaden:
+        if rid not in role_ids:
+            raise ConfigError(f"{origin}: 'seniority.broaden' names unknown role '{rid}'")
     for role in roles:
-        for cid in role.certifications:
+        for cid in role.certification_ids:
             if cid not in by_id:
                 raise ConfigError(f"{origin}: '{role.id}.certifications' names unknown '{cid}'")
-    return AssessmentData(questionnaire, roles, by_id, taxonomy)
+    return AssessmentData(questionnaire, roles, by_id, taxonomy, catalogue.seniority)

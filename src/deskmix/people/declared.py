@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from deskmix.domain.team import Team
@@ -17,6 +17,7 @@ from deskmix.errors import InputError
 from deskmix.teamfiles import load_team
 
 CSV_COLUMNS = ("person", "domain", "level")
+STATUSES = ("active", "absent", "left")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,21 @@ class Declared:
     kinds: dict[str, str]  # person -> generalist | specialist, from a team file
     team: Team | None
     origin: str
+    status: dict[str, str] = field(default_factory=dict)  # person -> active | absent | left
+
+    def renamed(self, names: dict[str, str]) -> Declared:
+        """The same levels under other spellings of the names (history's kept spellings)."""
+
+        def keyed(d: dict[str, object]) -> dict[str, object]:
+            return {names.get(p, p): v for p, v in d.items()}
+
+        return Declared(
+            keyed(self.levels),  # type: ignore[arg-type]
+            keyed(self.kinds),  # type: ignore[arg-type]
+            self.team,
+            self.origin,
+            keyed(self.status),  # type: ignore[arg-type]
+        )
 
 
 def _read_csv(path: Path) -> Declared:
@@ -46,10 +62,27 @@ def _read_csv(path: Path) -> Declared:
         )
     reader.fieldnames = header
     levels: dict[str, dict[str, int]] = {}
+    status: dict[str, str] = {}
     for row_number, row in enumerate(reader, start=2):
         person = (row.get("person") or "").strip()
         domain = (row.get("domain") or "").strip()
         raw = (row.get("level") or "").strip()
+        state = (row.get("status") or "").strip().lower()
+        if state:
+            if state not in STATUSES:
+                raise InputError(
+                    "not a status",
+                    file=path,
+                    row=row_number,
+                    field="status",
+                    value=state,
+                    expected=" | ".join(STATUSES),
+                )
+            if not person:
+                raise InputError("empty", file=path, row=row_number, field="person")
+            status[person] = state
+            if not domain and not raw:
+                continue  # a row that only marks a person as left or absent
         for name, value in (("person", person), ("domain", domain)):
             if not value:
                 raise InputError("empty", file=path, row=row_number, field=name)
@@ -71,7 +104,7 @@ def _read_csv(path: Path) -> Declared:
                 expected="one row per person and domain",
             )
         levels.setdefault(person, {})[domain] = int(raw)
-    return Declared(levels, {}, None, str(path))
+    return Declared(levels, {}, None, str(path), status)
 
 
 def load_declared(path: Path) -> Declared:
@@ -81,4 +114,5 @@ def load_declared(path: Path) -> Declared:
     team = load_team(path)
     levels = {a.name: dict(a.skills) for a in team.agents}
     kinds = {a.name: a.kind.value for a in team.agents}
-    return Declared(levels, kinds, team, str(path))
+    status: dict[str, str] = {a.name: str(a.status) for a in team.agents}
+    return Declared(levels, kinds, team, str(path), status)

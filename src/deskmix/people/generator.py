@@ -48,6 +48,10 @@ class HistorySpec:
     tickets_per_specialist: tuple[int, int] = (40, 100)
     boost: float = 0.30  # extra share of a hidden specialist's tickets in their domain
     faster: float = 0.7  # a hidden specialist's time factor in their domain
+    teams: int = 0  # generalists split into this many desk teams, each with a focus domain
+    team_boost: float = 0.25  # extra share of a team's tickets in its focus domain
+    leavers: int = 0  # specialists (01, 02, ...) who leave ``leave_weeks`` before the end
+    leave_weeks: float = 4.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class GeneratedHistory:
     planted: frozenset[tuple[str, str]]  # (person, domain) of each hidden specialist
     generalists: list[str]
     specialists: dict[str, str]  # person -> their domain
+    leavers: tuple[str, ...] = ()
 
     def history(self, by: Axis = "domain") -> History:
         tickets = self.tickets.rename(columns={"id": "ticket"})
@@ -88,14 +93,28 @@ def generate_history(seed: int, spec: HistorySpec | None = None) -> GeneratedHis
         for i in range(spec.specialists)
     }
     hidden_people = rng.choice(generalists, size=spec.hidden, replace=False)
-    planted = {str(p): str(rng.choice(deep_domains)) for p in hidden_people}
+    team_of: dict[str, int] = {}
+    focus: list[str] = []
+    if spec.teams:
+        focus = [str(d) for d in rng.choice(deep_domains, size=spec.teams, replace=False)]
+        team_of = {p: i % spec.teams for i, p in enumerate(generalists)}
+    # a planted specialist's domain is not their team's focus: the hard case, depth inside a
+    # team that the team's own mix does not explain
+    planted = {
+        str(p): str(rng.choice([d for d in deep_domains if not focus or d != focus[team_of[p]]]))
+        for p in hidden_people
+    }
     base_hours = {d: float(rng.uniform(2, 12)) for d in domains}
     people: list[str] = []
     ticket_domains: list[str] = []
     factors: list[float] = []
     first_holders: list[str | None] = []
+    groups_of: list[str] = []
     for person in generalists:
         weights = mix.copy()
+        if spec.teams:
+            weights = (1 - spec.team_boost) * weights
+            weights[domains.index(focus[team_of[person]])] += spec.team_boost
         if person in planted:
             weights = (1 - spec.boost) * weights
             weights[domains.index(planted[person])] += spec.boost
@@ -105,19 +124,26 @@ def generate_history(seed: int, spec: HistorySpec | None = None) -> GeneratedHis
         ticket_domains += drawn
         factors += [spec.faster if planted.get(person) == d else 1.0 for d in drawn]
         first_holders += [None] * n
+        groups_of += [f"Desk team {team_of[person] + 1}" if spec.teams else "Service Desk"] * n
     for person, domain in specialists.items():
         n = int(rng.integers(*spec.tickets_per_specialist, endpoint=True))
         people += [person] * n
         ticket_domains += [domain] * n
         factors += [1.0] * n
         first_holders += [str(g) for g in rng.choice(generalists, size=n)]
-    tickets, events = _frames(rng, people, ticket_domains, factors, first_holders, base_hours)
+        groups_of += [f"{domain} team"] * n
+    leavers = tuple(list(specialists)[: spec.leavers])
+    cutoff = (WEEKS - spec.leave_weeks) * 168 if leavers else None
+    tickets, events = _frames(
+        rng, people, ticket_domains, factors, first_holders, base_hours, leavers, cutoff, groups_of
+    )
     return GeneratedHistory(
         tickets=tickets,
         events=events,
         planted=frozenset(planted.items()),
         generalists=generalists,
         specialists=specialists,
+        leavers=leavers,
     )
 
 
@@ -128,20 +154,28 @@ def _frames(
     factors: list[float],
     first_holders: list[str | None],
     base_hours: dict[str, float],
+    leavers: tuple[str, ...] = (),
+    cutoff: float | None = None,
+    group_names: list[str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tickets (resolved by ``people``) and their events: one holder, or the desk then a
     specialist for escalated tickets."""
     n = len(people)
     keys = [f"GEN{i + 1:06d}" for i in range(n)]
-    opened = pd.DatetimeIndex(
-        pd.Timestamp(START) + pd.to_timedelta(rng.uniform(0, WEEKS * 168, n), unit="h")
-    )
+    offsets = rng.uniform(0, WEEKS * 168, n)
     median = np.array([base_hours[d] for d in domains]) * np.array(factors)
     hours = rng.lognormal(np.log(median), 0.8)
+    if cutoff is not None:  # a leaver's tickets are opened and resolved before they go
+        gone = np.isin(np.array(people), list(leavers))
+        hours = np.where(gone, np.minimum(hours, 24.0), hours)
+        offsets = np.where(gone, offsets * (cutoff - 24.0) / (WEEKS * 168), offsets)
+    opened = pd.DatetimeIndex(pd.Timestamp(START) + pd.to_timedelta(offsets, unit="h"))
     resolved = (opened + pd.to_timedelta(hours, unit="h")).floor("s")
     opened = opened.floor("s")
     escalated = np.array([h is not None for h in first_holders])
-    groups = [f"{d} team" if e else "Service Desk" for d, e in zip(domains, escalated, strict=True)]
+    groups = group_names or [
+        f"{d} team" if e else "Service Desk" for d, e in zip(domains, escalated, strict=True)
+    ]
     tiers = np.where(escalated, "specialist", "generalist")
     tickets = pd.DataFrame({name: pd.Series([pd.NA] * n, dtype="object") for name in TICKET_FIELDS})
     tickets = tickets.assign(

@@ -11,7 +11,7 @@ reassignment; NA when the source does not count them), ``ticket_tier``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -24,6 +24,7 @@ from deskmix.store.db import Store
 from deskmix.store.models import EventRow, TicketRow
 
 Axis = Literal["domain", "category", "group"]
+TAIL_SHARE = 0.1  # a week under this share of a busy week is a straggling tail
 AXES: tuple[Axis, ...] = ("domain", "category", "group")
 
 TICKET_COLUMNS = (
@@ -49,6 +50,50 @@ class History:
     received: pd.DataFrame  # person, area, received (count)
     person_tier: pd.Series  # person -> generalist | specialist (from the events they held)
     by: Axis
+    merges: dict[str, list[str]] = field(default_factory=dict)  # kept name -> spellings merged
+
+    @property
+    def end(self) -> pd.Timestamp | None:
+        """The "now" of a window of recent weeks: the last resolution in the last week that
+        still carries real volume (at least a tenth of a busy week, the 90th percentile of the
+        weekly volumes), so a thin tail of
+        late stragglers (the UCI log's year after the bulk) does not empty the window."""
+        if "resolved_at" not in self.work:
+            return None
+        times = self.work["resolved_at"].dropna()
+        if times.empty:
+            return None
+        weeks = times.dt.tz_convert("UTC").dt.tz_localize(None).dt.to_period("W")
+        volume = weeks.value_counts().sort_index()
+        busy = volume[volume >= TAIL_SHARE * float(volume.quantile(0.9))]
+        return pd.Timestamp(times[weeks == busy.index[-1]].max())
+
+
+def name_key(name: str) -> str:
+    """Names that differ only in letter case or spacing are one person: "SE-Annika" and
+    " se-annika" share the key "se-annika"."""
+    return " ".join(str(name).split()).casefold()
+
+
+def normalise_names(*columns: pd.Series) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Each spelling -> the kept spelling (the most frequent, then the first in sort order),
+    and the merges: kept name -> every spelling that was folded into it (two or more)."""
+    values = pd.concat([c.dropna().astype("string") for c in columns], ignore_index=True)
+    if values.empty:
+        return {}, {}
+    counts = values.value_counts()
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for spelling, n in counts.items():
+        groups.setdefault(name_key(str(spelling)), []).append((-int(n), str(spelling)))
+    mapping: dict[str, str] = {}
+    merges: dict[str, list[str]] = {}
+    for spellings in groups.values():
+        kept = " ".join(min(spellings)[1].split())
+        for _, spelling in spellings:
+            mapping[spelling] = kept
+        if len(spellings) > 1:
+            merges[kept] = sorted(s for _, s in spellings)
+    return mapping, dict(sorted(merges.items()))
 
 
 def history_frames(store: Store, selection: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -83,8 +128,12 @@ def history_frames(store: Store, selection: Selection) -> tuple[pd.DataFrame, pd
 def history_from_frames(tickets: pd.DataFrame, events: pd.DataFrame, by: Axis) -> History:
     """Build the work frame from ticket and event frames with the columns named above."""
     tickets = tickets.copy()
+    events = events.copy()
     for column in ("opened_at", "resolved_at"):
         tickets[column] = pd.to_datetime(tickets[column], utc=True)
+    mapping, merges = normalise_names(tickets["resolver"], tickets["assignee"], events["assignee"])
+    for frame, column in ((tickets, "resolver"), (tickets, "assignee"), (events, "assignee")):
+        frame[column] = frame[column].astype("string").map(mapping).astype("string")
     person = tickets["resolver"].astype("string")
     person = person.where(person.notna() & tickets["resolved_at"].notna())
     fallback = tickets["assignee"].astype("string").where(tickets["resolved_at"].notna())
@@ -102,10 +151,12 @@ def history_from_frames(tickets: pd.DataFrame, events: pd.DataFrame, by: Axis) -
             "hours": hours.astype("float64"),
             "first_time": (reassigned == 0).astype("boolean").where(reassigned.notna()),
             "ticket_tier": tickets["tier"].astype("string"),
+            "resolved_at": tickets["resolved_at"],
+            "group": tickets["group"].astype("string"),
         }
     )[done].reset_index(drop=True)
     received, tiers = _from_events(tickets, events, by, work)
-    return History(work=work, received=received, person_tier=tiers, by=by)
+    return History(work=work, received=received, person_tier=tiers, by=by, merges=merges)
 
 
 def _from_events(

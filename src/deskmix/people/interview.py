@@ -46,6 +46,23 @@ def _pick_one(text: str, ids: list[str]) -> str | None:
     return chosen[0] if chosen else None
 
 
+def _role_or_title(text: str, ids: list[str], data: AssessmentData) -> str | None:
+    """A number or id from the menu, or a job title in the person's own words (matched to a
+    role; the title itself is kept so the verdict can quote it)."""
+    from deskmix.people.titles import match_role
+
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit() or text in ids:
+        return _pick_one(text, ids)
+    try:
+        role = match_role(text, data)
+    except InputError as exc:
+        raise BadAnswerError(f"'{text}' matches no role; {exc.expected}") from None
+    return f"{role.id}|{text}"
+
+
 def _int_in(text: str, low: int, high: int, *, blank: int | None) -> int | None:
     text = text.strip()
     if not text:
@@ -75,10 +92,11 @@ def _question(q: Question, data: AssessmentData, ask: Ask, say: Say) -> Any:
     domains = data.taxonomy.names
     if q.kind == "text":
         return ask(q.prompt, "").strip() or None
-    if q.kind == "role":
-        ids = [r.id for r in data.roles] + ["other"]
-        _menu(say, [(r.id, r.name) for r in data.roles] + [("other", "Something else")])
-        return _ask_until_valid(ask, say, q.prompt, "", lambda t: _pick_one(t, ids))
+    if q.kind in ("role", "goal"):
+        ids = [r.id for r in data.roles] + (["other"] if q.kind == "role" else [])
+        if q.kind == "role":
+            _menu(say, [(r.id, r.name) for r in data.roles] + [("other", "Something else")])
+        return _ask_until_valid(ask, say, q.prompt, "", lambda t: _role_or_title(t, ids, data))
     if q.kind in ("number", "scale"):
         low, high = q.min or 0, q.max if q.max is not None else 60
         blank = None if q.kind == "scale" else low
@@ -137,6 +155,13 @@ def run_interview(data: AssessmentData, ask: Ask, say: Say) -> Answers:
         value = _question(question, data, ask, say)
         if value is None or value == [] or value == {}:
             continue
+        if question.kind in ("role", "goal") and "|" in str(value):
+            role_id, typed = str(value).split("|", 1)
+            if question.kind == "role":
+                raw.setdefault("title", typed)
+                value = role_id
+            else:
+                value = typed
         *parents, leaf = question.id.split(".")
         target = raw
         for part in parents:

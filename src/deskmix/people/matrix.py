@@ -50,11 +50,13 @@ def build_matrix(
     declared: dict[str, dict[str, int]] | None,
     evidence: pd.DataFrame | None,
     areas: list[str] | None = None,
+    demand: pd.Series | None = None,
 ) -> SkillsMatrix:
     """``evidence`` is an evidence table (person, area, level, resolved); either may be absent.
 
     ``areas`` fixes the columns and their order (e.g. the taxonomy), others found are appended.
     """
+    demand_override = demand
     decl = pd.DataFrame(declared or {}).T.fillna(0)
     if evidence is not None and not evidence.empty:
         ev = evidence.pivot_table(index="person", columns="area", values="level", aggfunc="max")
@@ -68,6 +70,7 @@ def build_matrix(
     decl = decl.reindex(index=people, columns=columns).fillna(0).astype("int64")
     ev = ev.reindex(index=people, columns=columns).fillna(0).astype("int64")
     combined = decl.where(decl >= ev, ev)
+    demand = demand_override if demand_override is not None else demand
     demand = demand.reindex(columns).fillna(0).astype("int64")
     return SkillsMatrix(decl, ev, combined, demand)
 

@@ -19,7 +19,7 @@ from deskmix.people.crosstrain import Suggestion, in_house, suggest_cross_traini
 from deskmix.people.declared import Declared, load_declared
 from deskmix.people.evidence import EvidenceRule, evidence_table
 from deskmix.people.hidden import Finding, HiddenRule, find_hidden_specialists
-from deskmix.people.history import Axis, History, load_history
+from deskmix.people.history import Axis, History, load_history, name_key
 from deskmix.people.matrix import (
     AreaCoverage,
     CoverageRule,
@@ -28,6 +28,7 @@ from deskmix.people.matrix import (
     coverage,
     single_points_of_failure,
 )
+from deskmix.people.presence import Presence, PresenceRule, who_is_here
 from deskmix.store.db import Store
 
 Phase = Callable[[str], None]
@@ -41,6 +42,7 @@ class ReviewSettings:
     hidden: HiddenRule = field(default_factory=HiddenRule)
     suggestions: int = 5
     per_person: int = 1
+    presence: PresenceRule = field(default_factory=PresenceRule)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class SkillsReview:
     single_points: dict[str, list[str]]
     suggestions: list[Suggestion]
     findings: list[Finding]
+    presence: Presence = field(default_factory=lambda: Presence(None, None, frozenset()))
+    merges: dict[str, list[str]] = field(default_factory=dict)
 
 
 def review_skills(
@@ -77,8 +81,44 @@ def review_skills(
         history = load_history(store, settings.by, selection)
         say("weighing the evidence")
         evidence = evidence_table(history, settings.evidence)
+    if declared is not None and history is not None:
+        # the team file's names under the history's spellings (case and spacing ignored)
+        kept = {name_key(p): p for p in history.work["person"].dropna().unique()}
+        declared = declared.renamed(
+            {
+                p: kept[name_key(p)]
+                for p in [*declared.levels, *declared.status]
+                if name_key(p) in kept
+            }
+        )
+    status = dict(declared.status) if declared else {}
+    if declared is not None and history is not None:
+        seen = set(history.work["person"].dropna())
+        for person in declared.levels:  # declared, never in the history: no evidence they left
+            if person not in seen:
+                status.setdefault(person, "active")
+    say("who is here now")
+    presence = (
+        who_is_here(history, settings.presence, status)
+        if history is not None
+        else Presence(
+            None,
+            None,
+            frozenset(
+                p
+                for p in (declared.levels if declared else {})
+                if status.get(p, "active") == "active"
+            ),
+            who_is_here(None, settings.presence, status).gone,
+        )
+    )
+    here = presence.active
+    demand = evidence.groupby("area")["resolved"].sum() if not evidence.empty else None
+    if not evidence.empty:
+        evidence = evidence[evidence["person"].isin(here)].reset_index(drop=True)
+    levels = {p: v for p, v in declared.levels.items() if p in here} if declared else None
     taxonomy = SkillTaxonomy.default().names if settings.by == "domain" else None
-    matrix = build_matrix(declared.levels if declared else None, evidence, taxonomy)
+    matrix = build_matrix(levels, evidence, taxonomy, demand)
     say("coverage and bus factors")
     areas = coverage(matrix, settings.coverage)
     eligible = in_house(declared.team) if declared and declared.team else None
@@ -97,7 +137,9 @@ def review_skills(
             settings.hidden,
             kinds=declared.kinds if declared else None,
             declared=declared.levels if declared else None,
+            covering={a.area: len(a.covering) for a in areas},
         )
+        findings = [f for f in findings if f.person in here]
     parts = []
     if store is not None:
         parts.append(f"{(selection or Selection()).describe()} in {store.url}")
@@ -114,4 +156,6 @@ def review_skills(
         single_points=single_points_of_failure(areas),
         suggestions=suggestions,
         findings=findings,
+        presence=presence,
+        merges=history.merges if history is not None else {},
     )

@@ -13,6 +13,7 @@ from deskmix.people.answers import Answers
 from deskmix.people.catalogue import COMPONENTS, AssessmentData
 
 NEUTRAL = 0.5  # a component the answers say nothing about pulls neither way
+PEAK_FULL = 2  # a stem two levels above everything outside it is a full peak
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ class Profile:
     top_domain: str
     second_domain: str | None
     second_level: int
+    stem: tuple[str, ...] = ()  # the deep domain(s): the top one, or its cluster
+    stem_label: str = ""  # the top domain's name, or the cluster's label
+    peak_gap: int = 0  # levels the stem stands above the best domain outside it
+    stem_depth: int = 0  # the depth the depth component reads (a cluster counts one more)
 
     @property
     def domains(self) -> int:
@@ -71,6 +76,32 @@ def build_profile(answers: Answers, data: AssessmentData) -> Profile:
     top = _top_domain(answers, data, levels)
     others = {d: lvl for d, lvl in levels.items() if d != top}
     second = max(others, key=lambda d: (others[d], -data.taxonomy.names.index(d)), default=None)
+    second_level = others[second] if second else 0
+    # The stem: the top domain alone (gap to the next best), or a cluster of related domains
+    # (its second-best level against the best outside it) when that stands out further. Both
+    # gaps move by at most one when one level moves by one, so the peak is continuous.
+    stem: tuple[str, ...] = (top,)
+    label, gap = top, levels[top] - second_level
+    for cluster in data.questionnaire.scoring.clusters:
+        inside = sorted((levels[d] for d in cluster.domains), reverse=True)
+        outside = max((lvl for d, lvl in levels.items() if d not in cluster.domains), default=0)
+        cluster_gap = inside[1] - outside
+        if cluster_gap > gap and inside[1] > working:
+            members = sorted(cluster.domains, key=lambda d: -levels[d])
+            stem = tuple(d for d in members if levels[d] > outside)
+            label, gap = cluster.label, cluster_gap
+    if len(stem) > 1 and top not in stem:
+        top = stem[0]
+    # two related domains at one level are as deep as one domain a level higher (network 4
+    # and security 4 read as depth 5); a max of terms that move by one per level, so a
+    # one-level change still moves it by at most one
+    stem_depth = max(
+        [levels[top]]
+        + [
+            min(5, sorted((levels[d] for d in c.domains), reverse=True)[1] + 1)
+            for c in data.questionnaire.scoring.clusters
+        ]
+    )
     return Profile(
         levels=levels,
         working_level=working,
@@ -78,7 +109,11 @@ def build_profile(answers: Answers, data: AssessmentData) -> Profile:
         depth=levels[top],
         top_domain=top,
         second_domain=second,
-        second_level=others[second] if second else 0,
+        second_level=second_level,
+        stem=stem,
+        stem_label=label,
+        peak_gap=max(gap, 0),
+        stem_depth=stem_depth,
     )
 
 
@@ -87,18 +122,29 @@ def _clip(x: float) -> float:
 
 
 def _depth(p: Profile) -> tuple[float, str]:
-    value = _clip((p.depth - p.working_level) / (5 - p.working_level))
+    value = _clip((max(p.depth, p.stem_depth) - p.working_level) / (5 - p.working_level))
+    cluster = (
+        f" (with its cluster, {p.stem_label}, the depth of level {p.stem_depth})"
+        if p.stem_depth > p.depth
+        else ""
+    )
     return value, (
         f"Depth: your strongest domain, {p.top_domain}, is at level {p.depth} "
-        f"({p.depth - p.working_level:+d} against the working level {p.working_level}); "
+        f"({p.depth - p.working_level:+d} against the working level {p.working_level}){cluster}; "
         f"breadth: {p.breadth} of {p.domains} domains at level {p.working_level} or above."
     )
 
 
 def _peak(p: Profile) -> tuple[float, str]:
-    gap = p.depth - p.second_level
-    value = _clip(gap / 3)
-    if gap <= 0:
+    gap = p.peak_gap
+    value = _clip(gap / PEAK_FULL)
+    if len(p.stem) > 1:
+        text = (
+            f"Your depth is a cluster: {p.stem_label} ({', '.join(p.stem)}) stands {gap} "
+            f"level{'s' if gap != 1 else ''} above anything outside it, one specialism, "
+            "not range."
+        )
+    elif gap <= 0:
         text = (
             f"No single peak: {p.top_domain} and {p.second_domain} are level at {p.depth}, "
             "so your strength is range."
@@ -140,14 +186,24 @@ def _feedback(answers: Answers) -> tuple[float, str]:
     return value, text + "."
 
 
+def _backed(p: Profile, domain: str | None) -> float:
+    """How deep you are in a domain, 0..1 ((level - W) / (5 - W)): certificates and projects
+    count towards depth as far as your level in their domain backs them. Continuous in the
+    levels, so a one-level change moves the position by a bounded step."""
+    if domain is None:
+        return 0.0
+    return _clip((p.levels.get(domain, 0) - p.working_level) / (5 - p.working_level))
+
+
 def _certifications(answers: Answers, data: AssessmentData, p: Profile) -> tuple[float, str]:
     held = [data.certifications[c] for c in answers.certifications]
     if not held:
         return NEUTRAL, "No certifications held, so they do not move the verdict."
-    deep = [c for c in held if c.level >= 2 and c.domain == p.top_domain]
-    value = len(deep) / len(held)
+    value = sum(_backed(p, c.domain) for c in held if c.level >= 2) / len(held)
+    deep = [c for c in held if c.level >= 2 and _backed(p, c.domain) > 0]
     text = (
-        f"{len(deep)} of {len(held)} certifications are associate level or above in {p.top_domain}"
+        f"{len(deep)} of {len(held)} certifications are associate level or above in a domain "
+        "you are deep in"
     )
     return value, text + (f" ({', '.join(c.name for c in deep)})." if deep else ".")
 
@@ -155,9 +211,9 @@ def _certifications(answers: Answers, data: AssessmentData, p: Profile) -> tuple
 def _projects(answers: Answers, p: Profile) -> tuple[float, str]:
     if not answers.projects:
         return NEUTRAL, "No projects listed, so they do not move the verdict."
-    inside = sum(pr.domain == p.top_domain for pr in answers.projects)
-    value = inside / len(answers.projects)
-    return value, f"{inside} of {len(answers.projects)} projects were in {p.top_domain}."
+    value = sum(_backed(p, pr.domain) for pr in answers.projects) / len(answers.projects)
+    inside = sum(pr.domain in p.stem for pr in answers.projects)
+    return value, f"{inside} of {len(answers.projects)} projects were in {p.stem_label}."
 
 
 def place_on_spectrum(answers: Answers, data: AssessmentData, profile: Profile) -> Position:
@@ -179,3 +235,55 @@ def place_on_spectrum(answers: Answers, data: AssessmentData, profile: Profile) 
     value = sum(c.value * c.weight for c in components) / total
     band = next((b for b in scoring.bands if value < b.upto), scoring.bands[-1])
     return Position(value=value, band=band.id, label=band.label, components=components)
+
+
+LEVEL_SENSITIVE = ("depth", "peak", "certifications", "projects")
+
+
+def max_step(data: AssessmentData) -> float:
+    """The most one level in one domain can move the position: each level-sensitive component
+    moves by at most 1 / (5 - W) per level (depth and the gaps are max/min of levels; the
+    certificate and project shares are weighted by (level - W) / (5 - W)), so the bound is
+    their weight share over (5 - W)."""
+    weights = data.questionnaire.scoring.weights
+    total = sum(weights.values())
+    per_level = {
+        "depth": 1 / (5 - data.questionnaire.working_level),
+        "peak": 1 / PEAK_FULL,
+        "certifications": 1 / (5 - data.questionnaire.working_level),
+        "projects": 1 / (5 - data.questionnaire.working_level),
+    }
+    return sum(weights[c] * per_level[c] for c in LEVEL_SENSITIVE) / total
+
+
+@dataclass(frozen=True)
+class Margin:
+    """How close the position sits to its band's edges, and which one-level changes cross."""
+
+    edge: float  # the nearest band edge
+    distance: float  # |position - edge|
+    flips: list[tuple[str, int, str]]  # (domain, +1/-1, the band it would move to)
+
+    @property
+    def on_boundary(self) -> bool:
+        return bool(self.flips)
+
+
+def margin(answers: Answers, data: AssessmentData, position: Position) -> Margin:
+    """The nearest edge and every one-level change (any domain, up or down) that changes band."""
+    bands = data.questionnaire.scoring.bands
+    edges = [b.upto for b in bands[:-1]]
+    edge = min(edges, key=lambda e: abs(e - position.value)) if edges else 1.0
+    flips = []
+    for domain in data.taxonomy.names:
+        for delta in (1, -1):
+            level = answers.level(domain) + delta
+            if not 0 <= level <= 5:
+                continue
+            changed = answers.model_copy(
+                update={"experience": {**answers.experience, domain: level}}
+            )
+            other = place_on_spectrum(changed, data, build_profile(changed, data))
+            if other.band != position.band:
+                flips.append((domain, delta, other.label))
+    return Margin(edge, abs(position.value - edge), flips)

@@ -165,6 +165,10 @@ class Planner:
         self.budget_per_week = None if budget_per_year is None else budget_per_year / WEEKS_PER_YEAR
         self.workload, self.sla, self.costs, self.offers = workload, sla, costs, offers
         self.run, self.max_evaluations, self.progress = run, max_evaluations, progress
+        # who is here now: people the team file marks absent or left are not staff who stay,
+        # so they neither cover a domain's bus factor nor cost anything (the skills review's
+        # picture, docs/people.md "Who is here now")
+        existing = existing.present() if existing is not None else None
         self.existing = existing
         self.neighbour_batch = neighbour_batch
         self.concurrent_options = concurrent_options

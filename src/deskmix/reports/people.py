@@ -8,12 +8,14 @@ carry the story: a radar for a T-shape, a heatmap for who knows what, bars for b
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import plotly.graph_objects as go
 
 from deskmix.figures import heatmap, heatmap_axes
 from deskmix.figures import radar as figure_radar
 from deskmix.people.assessment import Assessment
+from deskmix.people.career import CertStep, Route
 from deskmix.people.review import SkillsReview
 from deskmix.reports.document import Report
 
@@ -66,6 +68,46 @@ def radar(assessment: Assessment) -> go.Figure:
     return figure
 
 
+def _cert_text(step: CertStep) -> str:
+    cert = step.certification
+    text = f"{cert.name} (level {cert.level}, ~${cert.exam_usd:,.0f}, ~{cert.prep_weeks:g} weeks)"
+
+    def mark(ids: list[str]) -> str:
+        return ", ".join(f"{i} (held by then)" if i in step.held else i for i in ids)
+
+    if step.required:
+        text += f"; requires {mark(list(step.required))}"
+    kept = [r for r in step.recommended if r not in step.skipped]
+    if kept:
+        text += f"; recommended after {mark(kept)}"
+    if step.skipped:
+        text += f"; {', '.join(step.skipped)} skipped: your level covers it"
+    return text + (f"; {step.note}" if step.note else "")
+
+
+def route_rows(route: Route) -> list[dict[str, object]]:
+    """One row per step: the role, what to learn, certifications in order, time, cost, and what
+    the person already has. The CLI, the report and the dashboard show these rows."""
+    return [
+        {
+            "step": i,
+            "role": f"{s.role.name} (seniority {s.role.seniority}, SFIA {s.role.sfia})",
+            "raise": ", ".join(f"{g.domain} {g.level}->{g.required}" for g in s.skills) or "-",
+            "certifications": "\n".join(
+                f"{n}. {_cert_text(c)}" for n, c in enumerate(s.certifications, start=1)
+            )
+            or "-",
+            "time": f"~{s.months:g} months" if s.months else "ready now",
+            "cost": f"~${s.cost_usd:,.0f}",
+            "you have": ", ".join(
+                [f"{g.domain} {g.level}" for g in s.have_skills] + s.have_certifications
+            )
+            or "-",
+        }
+        for i, s in enumerate(route.steps, start=1)
+    ]
+
+
 def assessment_report(assessment: Assessment, generated_at: datetime | None = None) -> Report:
     answers = assessment.answers
     profile = assessment.profile
@@ -75,7 +117,10 @@ def assessment_report(assessment: Assessment, generated_at: datetime | None = No
         "Breadth": f"{profile.breadth} of {profile.domains} domains at level "
         f"{profile.working_level}+",
         "Depth": f"{profile.top_domain} at level {profile.depth}",
+        "Seniority": f"{assessment.seniority}: {assessment.seniority_reason}",
     }
+    if assessment.goal is not None:
+        meta["Goal"] = assessment.goal.name
     if answers.current_role or answers.title:
         meta["Current role"] = answers.title or str(answers.current_role)
     report = Report(
@@ -97,7 +142,7 @@ def assessment_report(assessment: Assessment, generated_at: datetime | None = No
             {
                 "role": f.role.name,
                 "fit": f"{f.fit:.2f}",
-                "fits": f in assessment.fitting,
+                "fits": "over-qualified" if f.overqualified else f in assessment.fitting,
                 "gaps": "\n".join(f"{g.domain} {g.level} -> {g.required}" for g in f.gaps) or "-",
                 "notes": "\n".join(f.notes) or "-",
             }
@@ -106,6 +151,14 @@ def assessment_report(assessment: Assessment, generated_at: datetime | None = No
         intro="Fit = 1 - missing levels / required levels, less penalties for breadth, for a "
         "spectrum position outside the role's range and for missing years (docs/people.md).",
     )
+    for route in assessment.routes:
+        mark = " (suggested first)" if route.kind == assessment.recommended else ""
+        report.add_table(
+            route.title + mark,
+            route_rows(route),
+            intro=(route.note or "")
+            + f" In all: ~{route.months:g} months, ~${route.cost_usd:,.0f} in exam fees.",
+        )
     path = assessment.path
     report.add_table(
         f"Path to {path.target.name}: skills",
@@ -208,18 +261,24 @@ def _rates(mine: float | None, peers: float | None) -> str:
 
 def finding_rows(review: SkillsReview) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
-    for f in review.findings:
+    for rank, f in enumerate(review.findings, start=1):
         rows.append(
             {
+                "rank": rank,
                 "person": f.person,
-                "tier": f"{f.tier} ({f.tier_source})",
                 "area": f.area,
                 "tickets": f"{f.tickets} of {f.person_total}",
                 "share": f"{f.share:.0%}",
-                "peers' share": f"{f.peer_share:.0%}",
-                "q-value": f"{f.q_value:.1e}",
+                "own group": (
+                    f"{f.group_share:.0%} ({f.group}, {f.group_peers} peers)"
+                    if f.group_share is not None
+                    else "-"
+                ),
+                "desk": f"{f.peer_share:.0%}",
+                "effect (h)": f"{f.effect:.2f}",
                 "median hours (peers)": _hours(f.median_hours, f.peer_median_hours),
                 "first-time fixes (peers)": _rates(f.first_time_rate, f.peer_first_time_rate),
+                "next step": f"{f.next_step}: {f.next_step_reason}",
             }
         )
     return rows
@@ -247,8 +306,16 @@ def skills_report(review: SkillsReview, generated_at: datetime | None = None) ->
         "People x areas": f"{len(matrix.people)} x {len(matrix.areas)} ({settings.by})",
         "Coverage": f"at least {rule.min_people} at level {rule.level}+",
         "Hidden-specialist rule": f"FDR {settings.hidden.fdr:g}, at least "
-        f"{settings.hidden.min_tickets} tickets, share >= {settings.hidden.min_ratio:g}x peers'",
+        f"{settings.hidden.min_tickets} tickets, share >= {settings.hidden.min_ratio:g}x and "
+        f"{settings.hidden.min_gain:.0%} above the own group's, effect h >= "
+        f"{settings.hidden.min_effect:g}",
     }
+    presence = review.presence
+    if presence.since is not None and presence.end is not None:
+        meta["Who is counted"] = (
+            f"{len(presence.active)} people active {presence.since:%Y-%m-%d} .. "
+            f"{presence.end:%Y-%m-%d}; {len(presence.gone)} gone or away"
+        )
     report = Report(
         "Skills review", subtitle="Who really knows what", meta=meta, generated_at=generated_at
     )
@@ -274,5 +341,120 @@ def skills_report(review: SkillsReview, generated_at: datetime | None = None) ->
         intro="Greedy: each step trains one person, at most two levels away, in the most fragile "
         "area; write them into a team file with --team-out to simulate or plan with them.",
     )
-    report.add_table("Hidden specialists", finding_rows(review))
+    report.add_table(
+        "Hidden specialists",
+        finding_rows(review),
+        intro="Ranked: the first ones are the ones to act on (effect size x tickets).",
+    )
+    report.add_list(
+        "Not counted: gone or away",
+        [f"{d.person}: {d.reason}" for d in presence.gone],
+        empty="Nobody: everyone in the history is active in the recent window.",
+    )
+    if review.merges:
+        report.add_list(
+            "Names merged (case and spacing)",
+            [
+                f"{kept}: {', '.join(repr(s) for s in spellings)}"
+                for kept, spellings in review.merges.items()
+            ],
+        )
     return report
+
+
+def _plain(value: object) -> object:
+    """JSON-safe: numpy scalars to Python, NaN and infinity to None, datetimes to ISO text."""
+    import math
+
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def presence_dict(review: SkillsReview) -> dict[str, object]:
+    p = review.presence
+    return {
+        "since": _plain(p.since),
+        "end": _plain(p.end),
+        "active": len(p.active),
+        "gone": [
+            {"person": d.person, "last_seen": _plain(d.last_seen), "reason": d.reason}
+            for d in p.gone
+        ],
+        "merges": review.merges,
+    }
+
+
+def review_dict(review: SkillsReview, section: str = "all") -> dict[str, object]:
+    """The review as plain data for ``--json``: ``matrix``, ``bus-factor``, ``hidden`` or all."""
+    from dataclasses import asdict
+
+    out: dict[str, object] = {"source": review.source, "by": review.settings.by}
+    out["presence"] = presence_dict(review)
+    if section in ("matrix", "all"):
+        out["levels"] = {
+            str(person): {str(a): int(v) for a, v in row.items()}
+            for person, row in review.matrix.combined.iterrows()
+        }
+    if section in ("matrix", "bus-factor", "all"):
+        out["coverage"] = [
+            {
+                "area": a.area,
+                "covering": a.covering,
+                "bus_factor": a.bus_factor,
+                "covered": a.covered,
+                "single_point": a.single_point,
+                "demand": a.demand,
+            }
+            for a in review.areas
+        ]
+        out["single_points"] = review.single_points
+        out["suggestions"] = [
+            {k: _plain(v) for k, v in asdict(s).items()} for s in review.suggestions
+        ]
+    if section in ("hidden", "all"):
+        out["hidden_specialists"] = [
+            {k: _plain(v) for k, v in asdict(f).items()} for f in review.findings
+        ]
+    return out
+
+
+def csv_rows(review: SkillsReview, section: str) -> list[dict[str, object]]:
+    """The section's main table for ``--csv``: the matrix (person x area levels), the
+    coverage table, or the hidden specialists with their evidence."""
+    from dataclasses import asdict
+
+    if section == "matrix":
+        return [
+            {"person": str(person), **{str(a): int(v) for a, v in row.items()}}
+            for person, row in review.matrix.combined.iterrows()
+        ]
+    if section == "bus-factor":
+        return [
+            {
+                "area": a.area,
+                "tickets": a.demand,
+                "people": len(a.covering),
+                "bus_factor": a.bus_factor,
+                "covered": a.covered,
+                "single_point": a.single_point,
+                "covering": "; ".join(a.covering),
+            }
+            for a in review.areas
+        ]
+    return [{k: _plain(v) for k, v in asdict(f).items()} for f in review.findings]
+
+
+def write_csv(rows: list[dict[str, object]], path: Path) -> Path:
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["(none)"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

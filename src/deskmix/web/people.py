@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from deskmix.errors import DeskmixError, InputError
+from deskmix.errors import DeskmixError
 from deskmix.people.answers import parse_answers
 from deskmix.people.assessment import Assessment, assess
 from deskmix.people.catalogue import AssessmentData, load_assessment_data
@@ -30,6 +30,7 @@ from deskmix.reports.people import (
     finding_rows,
     matrix_heatmap,
     radar,
+    route_rows,
     skills_report,
     suggestion_rows,
 )
@@ -99,7 +100,7 @@ def read_answers(form: forms.Form, data: AssessmentData) -> dict[str, Any]:
     for question in data.questionnaire.questions:
         qid, kind = question.id, question.kind
         value: Any = None
-        if kind in ("text", "role", "domain"):
+        if kind in ("text", "role", "goal", "domain"):
             value = forms.text(form, qid) or None
         elif kind == "number":
             low, high = question.min or 0, question.max or 60
@@ -123,9 +124,7 @@ def read_answers(form: forms.Form, data: AssessmentData) -> dict[str, Any]:
 def _assess(form: forms.Form) -> Assessment:
     data = load_assessment_data(None)
     answers = parse_answers(read_answers(form, data), data, origin=None)
-    target = forms.text(form, "target") or None
-    if target is not None and target not in {r.id for r in data.roles}:
-        raise InputError("unknown role", field="target", value=target, expected="a role id")
+    target = forms.text(form, "target") or None  # a role id or title; else the answers' goal
     return assess(answers, data, target)
 
 
@@ -139,6 +138,7 @@ def _assessment_context(assessment: Assessment, form: forms.Form) -> dict[str, A
     return {
         "assessment": assessment,
         "radar": figure_div(radar(assessment)),
+        "routes": [(r, route_rows(r)) for r in assessment.routes],
         "pairs": [(str(k), str(v)) for k, v in pairs],
     }
 

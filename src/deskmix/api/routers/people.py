@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict
+from datetime import UTC, datetime
 from functools import cache
 from typing import Annotated, Any, Literal
 
@@ -18,14 +19,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from deskmix.api.auth import read_access
 from deskmix.api.errors import responses
 from deskmix.calibrate.loading import Selection
-from deskmix.errors import InputError
 from deskmix.people.answers import Answers, check_answers
 from deskmix.people.assessment import assess
 from deskmix.people.catalogue import AssessmentData, load_assessment_data
 from deskmix.people.evidence import EvidenceRule
 from deskmix.people.hidden import HiddenRule
 from deskmix.people.matrix import CoverageRule
+from deskmix.people.presence import PresenceRule
 from deskmix.people.review import ReviewSettings, review_skills
+from deskmix.people.titles import match_role
+from deskmix.reports.people import presence_dict
 from deskmix.store import Store
 
 router = APIRouter(tags=["people"])
@@ -41,7 +44,10 @@ class AssessmentRequest(BaseModel):
 
     answers: Answers = Field(description="The questionnaire's answers (docs/people.md)")
     target_role: str | None = Field(
-        default=None, max_length=100, description="Plan the path towards this role id"
+        default=None,
+        max_length=100,
+        description="The goal: a role id or a job title (default: the answers' goal, else the "
+        "next step up)",
     )
 
 
@@ -64,6 +70,10 @@ class SkillsOut(BaseModel):
     single_points: dict[str, list[str]]
     suggestions: list[dict[str, Any]] = Field(description="Cross-training that lifts coverage")
     hidden_specialists: list[dict[str, Any]]
+    presence: dict[str, Any] = Field(
+        description="The window counted (since, end), people active, who dropped out and why, "
+        "and the name spellings merged"
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -82,15 +92,11 @@ def _plain(value: Any) -> Any:
 )
 def assessment(body: AssessmentRequest, _read: Any = Depends(read_access)) -> dict[str, Any]:
     data = _assessment_data()
-    if body.target_role is not None and body.target_role not in {r.id for r in data.roles}:
-        raise InputError(
-            "unknown role",
-            field="target_role",
-            value=body.target_role,
-            expected=", ".join(r.id for r in data.roles),
-        )
+    goal = None
+    if body.target_role is not None:  # a role id or a job title in the person's own words
+        goal = match_role(body.target_role, data, "target_role").id
     answers = check_answers(body.answers, data)
-    result: dict[str, Any] = assess(answers, data, body.target_role).to_dict()
+    result: dict[str, Any] = assess(answers, data, goal).to_dict()
     return result
 
 
@@ -107,6 +113,10 @@ def skills(
     min_people: Annotated[int, Query(ge=1, le=100)] = 1,
     source_system: Annotated[str | None, Query(max_length=40)] = None,
     import_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    weeks: Annotated[float, Query(ge=0.5, le=520, description="The recent window")] = 8,
+    since: Annotated[
+        datetime | None, Query(description="Count people active since (overrides weeks)")
+    ] = None,
     _read: Any = Depends(read_access),
 ) -> SkillsOut:
     store: Store = request.app.state.store
@@ -115,6 +125,10 @@ def skills(
         coverage=CoverageRule(level=level, min_people=min_people),
         evidence=EvidenceRule(),
         hidden=HiddenRule(),
+        presence=PresenceRule(
+            weeks=weeks,
+            since=since.replace(tzinfo=since.tzinfo or UTC) if since is not None else None,
+        ),
     )
     review = review_skills(
         settings, store=store, selection=Selection(source_system=source_system, import_id=import_id)
@@ -143,4 +157,5 @@ def skills(
         single_points=review.single_points,
         suggestions=[{k: _plain(v) for k, v in asdict(s).items()} for s in review.suggestions],
         hidden_specialists=[{k: _plain(v) for k, v in asdict(f).items()} for f in review.findings],
+        presence=presence_dict(review),
     )
