@@ -20,7 +20,7 @@ import pandas as pd
 from deskmix.domain.priority import PriorityMatrix
 from deskmix.errors import InputError
 from deskmix.triage.compile import compile_pipeline
-from deskmix.triage.linear import LinearTextModel
+from deskmix.triage.linear import LinearTextModel, Rows
 from deskmix.triage.metrics import score
 from deskmix.triage.model import TargetModel, TriageModel
 from deskmix.triage.options import TrainOptions
@@ -126,8 +126,11 @@ def fit_target(
     options = options_for(target, options)
     counts = pd.Series(labels).value_counts()
     pipeline = build_pipeline(options, labels)
-    pipeline.fit(texts, labels)
+    # the steps of Pipeline.fit, keeping the training features for the held-out scores
+    matrix = pipeline.named_steps["features"].fit_transform(texts).tocsr()
+    pipeline.named_steps["classifier"].fit(matrix, labels)
     linear = compile_pipeline(pipeline)
+    features = Rows(matrix.indptr, matrix.indices, matrix.data, matrix.shape[1])
     metadata = {
         "data_hash": data_hash(texts, labels),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -135,13 +138,13 @@ def fit_target(
         "labels": {str(k): int(v) for k, v in sorted(counts.items())},
         "options": options.as_dict(),
         "calibration_folds": len(linear.folds),
-        "held_out": held_out_scores(pipeline, linear, texts, labels),
+        "held_out": held_out_scores(pipeline, linear, features, labels),
     }
     return TargetModel(target, linear, metadata)
 
 
 def held_out_scores(
-    pipeline: Any, linear: LinearTextModel, texts: list[str], labels: list[str]
+    pipeline: Any, linear: LinearTextModel, features: Rows, labels: list[str]
 ) -> dict[str, Any]:
     """Accuracy, ECE, accuracy at 80% coverage and the most predicted label's share, each
     ticket predicted by the calibration fold that did not train on it: honest figures at no
@@ -149,8 +152,7 @@ def held_out_scores(
     """
     cv = pipeline.named_steps["classifier"].cv
     splits = cv if isinstance(cv, list) else list(cv.split(np.zeros(len(labels)), labels))
-    features = linear.features(texts)
-    proba = np.zeros((len(texts), len(linear.classes)))
+    proba = np.zeros((len(labels), len(linear.classes)))
     for fold, (_, test) in zip(linear.folds, splits, strict=True):
         proba[test] = fold.proba(features.take(test), len(linear.classes))
     scores = score(labels, proba, list(linear.classes))
