@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from deskmix.calibrate.io import save_workload
+from deskmix.calibrate.io import load_workload, save_workload
+from deskmix.calibrate.output import CalibrationOutput
 from deskmix.cli.app import app
 from deskmix.plan.output import PlanOutput
 from deskmix.sim.output import SimulationOutput
 from deskmix.tables import read_xlsx
+from tests.calibrate.test_cli import db  # noqa: F401 (a fixture)
 from tests.plan.test_cli import _args as plan_args
 from tests.plan.test_cli import _files as plan_files
 from tests.sim.helpers import two_domains
@@ -114,3 +116,21 @@ def test_plan_json_reads_back_and_xlsx_holds_the_same_numbers(tmp_path: Path) ->
         assert same(first[f"{name} low"], check.estimate.low)
     assert tables["staffing"][-1]["domain"] == "(all)"
     assert len(tables["search"]) == output.designs_simulated
+
+
+def test_calibrate_json_reads_back_and_xlsx_holds_the_same_numbers(
+    db: Path,  # noqa: F811 (the fixture imported above)
+    tmp_path: Path,
+) -> None:
+    out, book = tmp_path / "workload.yaml", tmp_path / "calibration.xlsx"
+    args = ["calibrate", "--db", str(db), "--out", str(out), "--json", "--xlsx", str(book)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    output = CalibrationOutput.model_validate_json(result.stdout)
+    assert output.workload == load_workload(out)
+    tables = read_xlsx(book)
+    rows = {row["domain"]: row for row in tables["domains"]}
+    for domain in output.domains:
+        for key, value in domain.model_dump().items():
+            assert same(rows[domain.domain][key], value), (domain.domain, key)
+    assert len(tables["arrivals"]) == len(output.workload.arrivals)

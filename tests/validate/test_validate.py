@@ -174,6 +174,7 @@ def test_cli_json_and_an_empty_store(known_db: Path, tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
     assert set(data) == set(ValidationResult.model_fields)
+    ValidationResult.model_validate_json(done.stdout)  # docs/schemas/validation.json
     assert data["holdout"] is None
     assert {"figure", "scope", "history", "simulated", "within", "distance"} <= set(
         data["full"]["figures"][0]
