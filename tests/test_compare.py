@@ -89,7 +89,7 @@ def test_compare_end_to_end(tmp_path: Path) -> None:
         files.append(str(path))
     shown = runner.invoke(app, ["compare", *files], env={"COLUMNS": "240"})
     assert shown.exit_code == 0, shown.output
-    assert "seed1: baseline" in shown.output and "vs baseline" in shown.output
+    assert "baseline: seed1: baseline" in shown.output and "run: seed2: load x1.2" in shown.output
     assert "Welch" in shown.output
     report, book = tmp_path / "compare.html", tmp_path / "compare.xlsx"
     done = runner.invoke(

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from deskmix.cli.common import console, err_console, user_errors
@@ -42,14 +43,32 @@ def compare_command(
     emit(result, as_json, csv_dir, xlsx)
     say = err_console if as_json else console
     if not as_json:
-        headers, rows = display_rows(result)
-        table = Table(title=f"Saved runs compared (baseline: {result.baseline})")
-        for i, header in enumerate(headers):
-            table.add_column(header, justify="left" if i == 0 else "right")
-        for row in rows:
-            table.add_row(*(row[h] for h in headers))
-        console.print(table)
-        console.print(f"Differences: {result.method} '*': the interval excludes zero.")
+        # One narrow table per run against the baseline: fits an 80-column terminal however
+        # many runs are compared (the report and the dashboard show them all side by side).
+        _, rows = display_rows(result)
+        for run in result.runs[1:]:
+            # The title names both runs; the headers stay short so no name is cut.
+            table = Table(
+                title=f"run: {run.label}\nbaseline: {result.baseline}\n(mean ± 95% CI)",
+                box=box.SIMPLE_HEAD,
+            )
+            table.add_column("KPI", no_wrap=True)
+            table.add_column("baseline", justify="right", no_wrap=True)
+            table.add_column("run", justify="right", no_wrap=True)
+            table.add_column("difference [95% CI]", justify="right", no_wrap=True)
+            for row in rows:
+                table.add_row(
+                    row["KPI (mean ± 95% CI)"],
+                    row[result.baseline],
+                    row[run.label],
+                    row[f"{run.label} vs baseline"],
+                )
+            console.print(table)
+        console.print(
+            f"Differences: {result.method} Shares differ in percentage points; '*': the "
+            "interval excludes zero.",
+            highlight=False,
+        )
         for note in result.notes:
             console.print(f"- {note}", highlight=False)
     if report is not None:

@@ -14,7 +14,8 @@ HOW_TO_READ = (
     "Each column is a saved run (a simulated scenario, or a plan's design); the first is the "
     "baseline. Values are means across replications with their 95% confidence interval. A "
     "'vs baseline' column gives the run minus the baseline with the 95% interval of that "
-    "difference; an asterisk marks a difference whose interval excludes zero."
+    "difference (for shares, in percentage points); an asterisk marks a difference whose "
+    "interval excludes zero."
 )
 
 
@@ -29,7 +30,7 @@ def number(kpi: str, value: float | None, signed: bool = False) -> str:
         return "-"
     sign = "+" if signed else ""
     if _percent_kpi(kpi):
-        return f"{100 * value:+.1f} pts" if signed else f"{100 * value:.1f}%"
+        return f"{100 * value:+.1f}" if signed else f"{100 * value:.1f}%"
     if kpi.startswith(("wait_", "resolution_")):
         return f"{value:{sign}.2f} h"
     if kpi.startswith("cost"):
