@@ -150,9 +150,12 @@ def simulate_command(
             workers=workers,
             progress=lambda n: bar.advance(task, n),
         )
+    from deskmix.plan.request import DEFAULT_SLA_NAME
     from deskmix.sim.output import simulation_output
 
-    output = simulation_output(base, results, sla.name if sla is not None else "default (ITIL)")
+    # The SLA set named as "deskmix plan" names it (compare tells SLA sets apart by it).
+    sla_name = str(sla) if sla is not None else DEFAULT_SLA_NAME
+    output = simulation_output(base, results, sla_name)
     emit(output, as_json, csv_dir, xlsx)
     if as_json:  # stdout holds only the JSON
         if report is not None:
