@@ -20,6 +20,7 @@ def models() -> dict[str, type[BaseModel]]:
     from deskmix.calibrate.output import CalibrationOutput
     from deskmix.compare import ComparisonOutput
     from deskmix.people.output import SkillsOutput
+    from deskmix.plan.horizon import YearPlan
     from deskmix.plan.output import PlanOutput
     from deskmix.sim.output import SimulationOutput
     from deskmix.validate import ValidationResult
@@ -29,6 +30,7 @@ def models() -> dict[str, type[BaseModel]]:
         "validation": ValidationResult,
         "simulation": SimulationOutput,
         "plan": PlanOutput,
+        "year-plan": YearPlan,
         "skills": SkillsOutput,
         "comparison": ComparisonOutput,
     }
