@@ -24,6 +24,7 @@ EVERY_COMMAND = [
     "simulate",
     "plan",
     "plan-year",
+    "compare",
     "validate",
     "serve",
     "assess",

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from deskmix.cli.app import app
 from deskmix.importers.writer import write_import
 from deskmix.people.generator import GeneratedHistory, generate_history
+from deskmix.people.output import SkillsOutput
 from deskmix.store import Store
 from deskmix.teamfiles import load_team
 from tests.reports.htmlcheck import Page, light_report
@@ -159,6 +160,7 @@ def test_json_and_csv_output_and_who_left(sqlite_store: Store, tmp_path: Path) -
     result = runner.invoke(app, ["skills", "bus-factor", "--db", db, "--json", "--csv", str(out)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
+    SkillsOutput.model_validate(data)  # the documented schema (docs/schemas/skills.json)
     assert {g["person"] for g in data["presence"]["gone"]} == set(world.leavers)
     assert all(set(a["covering"]).isdisjoint(world.leavers) for a in data["coverage"])
     rows = list(csv.DictReader(out.open()))
@@ -172,7 +174,7 @@ def test_json_and_csv_output_and_who_left(sqlite_store: Store, tmp_path: Path) -
     header = next(csv.reader(matrix.open()))
     assert header[0] == "person" and "network" in header
     hidden = runner.invoke(app, ["skills", "hidden", "--db", db, "--json"])
-    assert "hidden_specialists" in json.loads(hidden.stdout)
+    assert SkillsOutput.model_validate_json(hidden.stdout).hidden_specialists is not None
     # --since: a window of the last two days leaves most people out, and says so
     since = runner.invoke(
         app, ["skills", "bus-factor", "--db", db, "--json", "--since", "2024-03-24"]

@@ -23,11 +23,13 @@ from deskmix.domain.team import AgentKind
 from deskmix.people.history import history_frames, history_from_frames
 from deskmix.reports.validation import validation_report
 from deskmix.store import Store, open_store
+from deskmix.tables import read_xlsx
 from deskmix.validate import ValidationRequest, ValidationResult, run_validation
 from deskmix.validate import compare as cmp
 from deskmix.validate import figures as fig
 from deskmix.validate.history_team import HistoryTeam, rebuild_team, shifts_of
 from tests.reports.htmlcheck import light_report
+from tests.test_machine_output import same
 from tests.validate.desk import KnownDesk
 
 
@@ -169,11 +171,20 @@ def test_the_use_case_back_tests_the_known_desk_and_its_hold_out(store: Store) -
 def test_cli_json_and_an_empty_store(known_db: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     done = runner.invoke(
-        app, ["validate", "--db", str(known_db), "--reps", "2", "--holdout", "0", "--json"]
-    )
+        app,
+        ["validate", "--db", str(known_db), "--reps", "2", "--holdout", "0", "--json",
+         "--xlsx", str(tmp_path / "validate.xlsx")],
+    )  # fmt: skip
     assert done.exit_code == 0, done.output
     data = json.loads(done.stdout)
     assert set(data) == set(ValidationResult.model_fields)
+    result = ValidationResult.model_validate_json(done.stdout)  # docs/schemas/validation.json
+    figures = read_xlsx(tmp_path / "validate.xlsx")["figures"]
+    assert len(figures) == len(result.full.figures)
+    for row, figure in zip(figures, result.full.figures, strict=True):
+        assert row["figure"] == figure.figure and row["scope"] == figure.scope
+        for key in ("history", "simulated", "half_width"):
+            assert same(row[key], getattr(figure, key)), (figure.figure, key)
     assert data["holdout"] is None
     assert {"figure", "scope", "history", "simulated", "within", "distance"} <= set(
         data["full"]["figures"][0]

@@ -11,7 +11,7 @@ from tests.web.dashboard_http import DashboardHttp
 WEB = DashboardHttp()  # a browser's cookies and CSRF token on every POST
 
 HTMX = {"HX-Request": "true"}
-PAGES = ("/", "/triage", "/simulate", "/plan", "/people", "/validate")
+PAGES = ("/", "/triage", "/simulate", "/plan", "/people", "/validate", "/compare")
 QUICK_RUN = {"team": "sample", "reps": "2", "weeks": "1", "load": "1.2", "seed": "3"}
 
 

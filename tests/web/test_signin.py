@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, expect
 from deskmix.api.app import create_app
 from deskmix.api.settings import ServerSettings
 from deskmix.api.tokens import create_token
-from deskmix.web import overview, people, planning, simulate, triage, validate, year
+from deskmix.web import compare, overview, people, planning, simulate, triage, validate, year
 from tests.live_server import LiveServer, serve_in_thread
 from tests.web.dashboard_http import csrf_of
 
@@ -36,7 +36,7 @@ def private(sample_db: Path) -> Iterator[tuple[LiveServer, dict[str, str]]]:
 def _dashboard_routes() -> list[tuple[str, str]]:
     """Every route of every dashboard page module (the sign-in page's own aside)."""
     found = []
-    for module in (overview, triage, simulate, planning, year, people, validate):
+    for module in (overview, triage, simulate, planning, year, people, validate, compare):
         for route in module.router.routes:
             assert isinstance(route, APIRoute)
             found.extend((method, route.path) for method in sorted(route.methods))

@@ -40,6 +40,11 @@ COMMANDS = (
         "examples/plan/sla.yaml --costs examples/plan/costs.yaml --team today.yaml --growth 0.1",
     ),
     LazyCommand(
+        "compare",
+        "compare:compare_command",
+        "Put saved simulation or plan results side by side, with differences and intervals.",
+    ),
+    LazyCommand(
         "validate",
         "validate:validate_command",
         "Back-test the model: rebuild the team that worked the stored tickets, simulate it on\n"

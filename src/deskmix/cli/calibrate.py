@@ -23,6 +23,7 @@ from deskmix.cli.common import (
     store_for,
     user_errors,
 )
+from deskmix.cli.output import CsvDir, JsonFlag, XlsxFile, emit
 
 NUMERIC = {"tickets", "share", "per_week", "escalation_rate", "fcr_rate"}
 
@@ -92,6 +93,9 @@ def run_calibrate(
     start: date | None = None,
     end: date | None = None,
     accept_unsteady: bool = False,
+    as_json: bool = False,
+    csv_dir: Path | None = None,
+    xlsx: Path | None = None,
 ) -> CalibrationResult:
     from deskmix.calibrate import calibrate_store
     from deskmix.calibrate.charts import write_charts
@@ -123,7 +127,12 @@ def run_calibrate(
         store.dispose()
     save_workload(result.workload, out)
     written = write_charts(result, charts) if charts is not None else []
-    print_result(result, out, written)
+    if not as_json:  # with --json, stdout holds only the JSON
+        print_result(result, out, written)
+    if as_json or csv_dir is not None or xlsx is not None:
+        from deskmix.calibrate.output import calibration_output
+
+        emit(calibration_output(result, out), as_json, csv_dir, xlsx)
     return result
 
 
@@ -183,6 +192,9 @@ def calibrate(
     start: FromOption = None,
     end: ToOption = None,
     accept_unsteady: AcceptUnsteadyOption = False,
+    as_json: JsonFlag = False,
+    csv_dir: CsvDir = None,
+    xlsx: XlsxFile = None,
 ) -> None:
     """Fit a workload (arrivals, handling times, escalation) from the stored tickets.
 
@@ -191,7 +203,9 @@ def calibrate(
     fit; escalation, first-contact resolution and reopen rates. Writes editable YAML and, with
     --charts, HTML charts. A history that is not a steady state (fewer than 4 weeks, or a burst
     of tickets at its start or end, as in extracts) is refused with the weeks to pass to
-    --from/--to. Example: deskmix calibrate --out workload.yaml --charts charts/"""
+    --from/--to. --json prints the summary and the workload (docs/schemas/calibration.json);
+    --csv/--xlsx write its per-domain tables. Example: deskmix calibrate --out workload.yaml
+    --charts charts/"""
     user_errors(run_calibrate)(
         db,
         source,
@@ -205,4 +219,7 @@ def calibrate(
         start.date() if start is not None else None,
         end.date() if end is not None else None,
         accept_unsteady,
+        as_json,
+        csv_dir,
+        xlsx,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from pathlib import Path
@@ -12,6 +11,7 @@ import typer
 from rich.table import Table
 
 from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
+from deskmix.cli.output import CsvDir, XlsxFile, emit
 from deskmix.errors import ConfigError, DeskmixError
 
 if TYPE_CHECKING:
@@ -175,8 +175,14 @@ def plan_command(
         ),
     ] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print the plan as JSON (full precision), no tables.")
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the plan as JSON (full precision, docs/schemas/plan.json), no tables.",
+        ),
     ] = False,
+    csv_dir: CsvDir = None,
+    xlsx: XlsxFile = None,
     db: DbOption = None,
 ) -> None:
     """Find the cheapest team (generalists, specialists per domain, cross-trained pairs, MSP
@@ -198,7 +204,7 @@ def plan_command(
     specialists' hours; the portfolio is then scheduled on the recommended design and, when
     late, MSP project hours or project specialists are added, whichever is cheaper."""
     from deskmix.plan.analysis import compared_notes
-    from deskmix.plan.output import plan_json
+    from deskmix.plan.output import plan_output
     from deskmix.plan.use_case import plan_desk
 
     request = plan_request(
@@ -233,8 +239,8 @@ def plan_command(
         )
     plan, stresses, compared = outcome.plan, outcome.stresses, outcome.compared
     project_plan = outcome.projects
+    emit(plan_output(outcome), as_json, csv_dir, xlsx)
     if as_json:
-        typer.echo(json.dumps(plan_json(outcome), indent=2))
         if out is not None:
             write_team(out, plan)
         if report is not None:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from deskmix.cli.common import console, progress_bar, user_errors
+from deskmix.cli.common import console, err_console, progress_bar, user_errors
+from deskmix.cli.output import CsvDir, JsonFlag, XlsxFile, emit
 from deskmix.routing.policies import POLICIES
 
 if TYPE_CHECKING:
@@ -105,11 +106,15 @@ def simulate_command(
             "--projects", help="Portfolio YAML: projects beside tickets (docs/formats.md)."
         ),
     ] = None,
+    as_json: JsonFlag = False,
+    csv_dir: CsvDir = None,
+    xlsx: XlsxFile = None,
 ) -> None:
     """Simulate a team under a routing policy and a workload, with what-ifs side by side.
 
     Gives SLA attainment, waits, utilisation, cost and escalations with 95% confidence
-    intervals across replications. Example: deskmix simulate --team
+    intervals across replications. --json prints them (schema docs/schemas/simulation.json),
+    --csv/--xlsx write the KPIs per scenario with intervals. Example: deskmix simulate --team
     examples/teams/company-300.yaml --workload workload.yaml --what-if examples/what-if.yaml"""
     from deskmix.calibrate.io import load_workload
     from deskmix.sim.model import SimSettings
@@ -145,6 +150,20 @@ def simulate_command(
             workers=workers,
             progress=lambda n: bar.advance(task, n),
         )
+    from deskmix.plan.request import DEFAULT_SLA_NAME
+    from deskmix.sim.output import simulation_output
+
+    # The SLA set named as "deskmix plan" names it (compare tells SLA sets apart by it).
+    sla_name = str(sla) if sla is not None else DEFAULT_SLA_NAME
+    output = simulation_output(base, results, sla_name)
+    emit(output, as_json, csv_dir, xlsx)
+    if as_json:  # stdout holds only the JSON
+        if report is not None:
+            from deskmix.reports.simulation import write_simulation_report
+
+            path = write_simulation_report(report, base, results, None)
+            err_console.print(f"Report written to {path.resolve()}", highlight=False)
+        return
     title = (
         f"{base.team.name} under {results[0][1].policy}: {reps} replications of "
         f"{weeks:g} weeks (seed {seed})"

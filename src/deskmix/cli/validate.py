@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,6 +20,7 @@ from deskmix.cli.common import (
     store_for,
     user_errors,
 )
+from deskmix.cli.output import CsvDir, XlsxFile, emit
 
 if TYPE_CHECKING:
     from deskmix.validate.usecase import BackTestOut, FigureOut, ValidationResult
@@ -157,6 +157,8 @@ def validate_command(
     start: FromOption = None,
     end: ToOption = None,
     accept_unsteady: AcceptUnsteadyOption = False,
+    csv_dir: CsvDir = None,
+    xlsx: XlsxFile = None,
 ) -> None:
     """Back-test the model: rebuild the team that worked the stored tickets, simulate it on
     the calibrated workload and set its figures beside the history's, with verdicts.
@@ -191,10 +193,9 @@ def validate_command(
             result = run_validation(store, request, progress)
     finally:
         store.dispose()
-    if as_json:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-    else:
+    if not as_json:
         print_result(result)
+    emit(result, as_json, csv_dir, xlsx)
     if report is not None:
         from deskmix.reports.validation import write_validation_report
 

@@ -163,6 +163,28 @@ class ValidationResult(_Model):
     holdout: BackTestOut | None
     notes: list[str]
 
+    def tables(self) -> dict[str, list[dict[str, str | int | float | bool | None]]]:
+        """What ``--csv``/``--xlsx`` write: ``figures`` (every figure of the full history and
+        of the hold-out, history beside simulated) and ``team`` (the people the history shows)."""
+        tests = [t for t in (self.full, self.holdout) if t is not None]
+        figures: list[dict[str, str | int | float | bool | None]] = [
+            {"back_test": t.label, **f.model_dump()} for t in tests for f in t.figures
+        ]
+        team: list[dict[str, str | int | float | bool | None]] = [
+            {
+                "name": a.name,
+                "kind": a.kind,
+                "home": a.home,
+                "groups": ", ".join(a.groups),
+                "tickets": a.tickets,
+                "weeks_active": a.weeks_active,
+                "shift": a.shift,
+                "in_team": a.in_team,
+            }
+            for a in self.team.agents
+        ]
+        return {"figures": figures, "team": team}
+
 
 def _finite(value: float) -> float | None:
     return float(value) if value is not None and math.isfinite(value) else None

@@ -9,7 +9,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from deskmix.figures import bundle_dir
-from deskmix.web import overview, people, planning, signin, simulate, triage, validate, year
+from deskmix.web import (
+    compare,
+    overview,
+    people,
+    planning,
+    signin,
+    simulate,
+    triage,
+    validate,
+    year,
+)
 from deskmix.web.desk import Dashboard
 from deskmix.web.rendering import is_htmx
 from deskmix.web.session import (
@@ -32,7 +42,7 @@ def mount_web(app: FastAPI) -> None:
     app.state.dashboard = Dashboard(app.state.store)
     app.add_middleware(BrowserCookie)
     app.include_router(signin.router, include_in_schema=False)
-    for module in (overview, triage, simulate, planning, year, people, validate):
+    for module in (overview, triage, simulate, planning, year, people, validate, compare):
         app.include_router(
             module.router, include_in_schema=False, dependencies=[Depends(dashboard_access)]
         )

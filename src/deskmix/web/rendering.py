@@ -28,6 +28,7 @@ NAV = (
     ("plan", "Plan", "/plan"),
     ("year", "Year", "/year"),
     ("validate", "Validate", "/validate"),
+    ("compare", "Compare", "/compare"),
     ("people", "People", "/people"),
 )
 """(page key, label, path) of the navigation, in reading order."""
