@@ -72,6 +72,15 @@ def test_a_table_that_fits_stays_one_table() -> None:
     assert "(continued)" not in text and text.count("recommended") == 1
 
 
+def test_headers_wrap_between_words_and_a_very_narrow_terminal_gets_one_block_per_row() -> None:
+    text = render(wide_table(), width=60)
+    assert "resolution" in text and "cost/week" in text and "…" not in text
+    narrow = render(wide_table(), width=40)
+    assert "…" not in narrow
+    for whole in ("cost/week: 2,537,901 ± 290", "architecture_projects", "P3 resolution: 96.1%"):
+        assert whole in narrow
+
+
 def run_in_pty(args: list[str], cwd: Path) -> str:
     """The command in an 80x24 pseudo-terminal, as a user at a standard terminal sees it."""
     # the deskmix under test (its source folder first), whatever console script is installed

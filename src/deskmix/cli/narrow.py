@@ -7,7 +7,8 @@ it is printed, for the console's width (an 80-column terminal included):
   keeps its whole width;
 - a column marked ``wrap`` (labels, reasons) wraps between words, never inside one;
 - when the whole table still does not fit, its columns are split over several tables one
-  under the other, each repeating the ``key`` columns that name the rows (a vertical layout).
+  under the other, each repeating the ``key`` columns that name the rows;
+- on a terminal too narrow even for that, each row becomes a block of "header: value" lines.
 
 Rich alone would cut a cell with "…" ("2,537,…", "recom…") or fold a name ("accounts_acce" /
 "ss") once a table is wider than the terminal.
@@ -96,31 +97,36 @@ class NarrowTable:
         return len(self.columns[0].cells) if self.columns else 0
 
     def _table(
-        self,
-        columns: list[NarrowColumn],
-        widths: list[int] | None,
-        title: str | None,
-        caption: str | None,
+        self, columns: list[NarrowColumn], widths: list[int], title: str | None, caption: str | None
     ) -> Table:
-        """``widths`` None: the last resort for a terminal too narrow even for one part, every
-        cell wraps between words (a figure and its interval on two lines, each whole)."""
         options = {"title_justify": "left", "caption_justify": "left", **self.options}
         table = Table(title=title, caption=caption, **options)
-        for i, column in enumerate(columns):
-            if widths is None:
-                longest = max([1, *(cell_len(w) for c in column.cells for w in _words(c))])
-                table.add_column(column.header, justify=column.justify, min_width=longest)
-                continue
+        for column, width in zip(columns, widths, strict=True):
             table.add_column(
-                column.header,
+                Text(column.header, no_wrap=False),  # a header wraps between words even so
                 justify=column.justify,
-                width=widths[i],
+                width=width,
                 no_wrap=not column.wrap,
                 overflow="fold",
             )
         for row in range(self.row_count):
             table.add_row(*(c.cells[row] for c in columns))
         return table
+
+    def vertical(self) -> Iterator[Text]:
+        """The last resort for a terminal too narrow even for one column beside the row's name:
+        one block per row, a line per column ("header: value"), wrapping between words."""
+        if self.title:
+            yield Text(self.title, style="italic")
+        for row in range(self.row_count):
+            for i, column in enumerate(self.columns):
+                cell = _plain(column.cells[row])
+                if i == 0:
+                    yield Text(cell, style="bold")
+                else:
+                    yield Text(f"  {column.header}: " + cell.replace("\n", "\n    "))
+        if self.caption:
+            yield Text(self.caption)
 
     def _width(self, console: Console, options: ConsoleOptions, columns: list[NarrowColumn]) -> int:
         table = self._table(columns, [c.need() for c in columns], None, None)
@@ -164,16 +170,17 @@ class NarrowTable:
             room -= extra
         return widths
 
-    def tables(self, console: Console, options: ConsoleOptions) -> Iterator[Table]:
+    def tables(self, console: Console, options: ConsoleOptions) -> Iterator[Table | Text]:
         parts = self.parts(console, options)
+        if any(self._width(console, options, part) > options.max_width for part in parts):
+            yield from self.vertical()
+            return
         for i, columns in enumerate(parts):
             title = self.title
             if title and i:
                 title = f"{title} (continued)" if len(title) <= 40 else "(continued)"
             caption = self.caption if i == len(parts) - 1 else None
-            fits = self._width(console, options, columns) <= options.max_width
-            widths = self._widths(console, options, columns) if fits else None
-            yield self._table(columns, widths, title, caption)
+            yield self._table(columns, self._widths(console, options, columns), title, caption)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield from self.tables(console, options)

@@ -34,7 +34,7 @@ def results_table(
             title=title + " (mean ± 95% CI)",
             caption="\n".join(thin_notes(results, [kpi for _, kpi, _ in rows])) or None,
         )
-        table.add_column("scenario", "left", key=True)
+        table.add_column("scenario", "left", key=True, wrap=True)
         for label, _, _ in rows:
             table.add_column(label)
         for name, result in results:
@@ -192,5 +192,5 @@ def simulate_command(
     if report is not None:
         from deskmix.reports.simulation import write_simulation_report
 
-        path = write_simulation_report(report, base, results, project_kpis)
+        path = write_simulation_report(report, base, results, project_kpis, sla_label(sla))
         console.print(f"Report written to {path.resolve()}")
