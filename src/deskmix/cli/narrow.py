@@ -161,13 +161,16 @@ class NarrowTable:
     def _widths(
         self, console: Console, options: ConsoleOptions, columns: list[NarrowColumn]
     ) -> list[int]:
-        """Each column's need, then the room left given to the columns that would wrap."""
+        """Each column's need; the room left goes first to the columns that would wrap their
+        cells, then to headers that would wrap."""
         widths = [c.need() for c in columns]
         room = options.max_width - self._width(console, options, columns)
-        for i, column in enumerate(columns):
-            extra = min(max(room, 0), column.natural() - widths[i])
-            widths[i] += extra
-            room -= extra
+        for wrapping in (True, False):
+            for i, column in enumerate(columns):
+                if column.wrap == wrapping or not wrapping:
+                    extra = min(max(room, 0), column.natural() - widths[i])
+                    widths[i] += extra
+                    room -= extra
         return widths
 
     def tables(self, console: Console, options: ConsoleOptions) -> Iterator[Table | Text]:
