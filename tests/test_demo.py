@@ -75,7 +75,7 @@ def test_demo_builds_a_fresh_store_a_workload_and_a_report(tmp_path: Path) -> No
     assert page.problems == [] and page.references == []
     assert "Calibration summary" in page.headings
     assert "Key figures (mean ± 95% CI)" in page.headings  # the sample team, simulated
-    assert "SLA attainment by priority" in page.headings
+    assert "SLA attainment by priority (deskmix's default ITIL-style targets)" in page.headings
     assert "The sample team, simulated" in done.stdout
     # the back-test: the sample's own team rebuilt from its history, with verdicts
     assert "Back-test: the sample's history shows 16 people" in done.stdout

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 if TYPE_CHECKING:
     from deskmix.calibrate import CalibrationResult
@@ -23,9 +22,11 @@ from deskmix.cli.common import (
     store_for,
     user_errors,
 )
+from deskmix.cli.narrow import NarrowTable
 from deskmix.cli.output import CsvDir, JsonFlag, XlsxFile, emit
 
 NUMERIC = {"tickets", "share", "per_week", "escalation_rate", "fcr_rate"}
+WRAPPED = {"generalist_handling", "specialist_handling"}  # "KS 0.06, pooled" may wrap
 
 
 def print_result(result: CalibrationResult, out: Path, charts: list[Path]) -> None:
@@ -39,7 +40,7 @@ def print_result(result: CalibrationResult, out: Path, charts: list[Path]) -> No
         if workload.period_start and workload.period_end and workload.weeks
         else "no period (no opening times)"
     )
-    table = Table(
+    table = NarrowTable(
         title=f"{workload.name}: {workload.tickets:,} tickets, "
         f"{workload.tickets_per_week:,.1f} per week, {period}",
         caption="Gen/spec: % of tickets per tier. Hours: handling mean/p90, the chosen family "
@@ -53,8 +54,8 @@ def print_result(result: CalibrationResult, out: Path, charts: list[Path]) -> No
         table.add_column(
             header,
             justify="right" if key in NUMERIC else "left",
-            overflow="fold",
-            min_width=len(header),
+            key=key == "domain",
+            wrap=key in WRAPPED,
         )
     for row in result.summary_rows():
         table.add_row(*(format_cell(key, row[key]) for key, _ in SUMMARY_COLUMNS))

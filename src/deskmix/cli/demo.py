@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 
 def _run(out: Path, db: str | None) -> DemoOutcome:
+    from deskmix.plan.request import DEFAULT_SLA_NAME
     from deskmix.sample.demo import run_demo
 
     console.print(
@@ -51,7 +52,7 @@ def _run(out: Path, db: str | None) -> DemoOutcome:
             highlight=False,
         )
     print_result(demo.result, demo.workload_path, [])
-    console.print(results_table(demo.simulation, "The sample team, simulated"))
+    console.print(results_table(demo.simulation, "The sample team, simulated", DEFAULT_SLA_NAME))
     if demo.validation is not None:
         print_verdicts(demo.validation)
     if demo.plan is not None:
@@ -61,7 +62,13 @@ def _run(out: Path, db: str | None) -> DemoOutcome:
             ("  fresh seed", plan.verification),
             *demo.plan.compared,
         ]
-        console.print(designs_table(rows, f"Plan: the cheapest team ({len(plan.log)} designs)"))
+        console.print(
+            designs_table(
+                rows,
+                f"Plan: the cheapest team ({len(plan.log)} designs)",
+                f"SLA targets: {demo.plan.sla_name}",
+            )
+        )
         console.print(f"Recommended: {plan.recommended.label()}", highlight=False)
         for reason in plan.reasons[:4]:
             console.print(f"- {reason}", highlight=False)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
+from deskmix.cli.narrow import NarrowTable
 from deskmix.errors import ConfigError
 from deskmix.importers import IMPORTERS, ImporterSpec, read_source
 
@@ -77,10 +77,10 @@ def print_summary(batch: ImportBatch, outcome: ImportOutcome) -> None:
     for note in batch.notes:
         console.print(f"  note: {note}")
     if batch.unmapped:
-        table = Table(title="Labels no mapping rule covers (left empty, not dropped)")
-        table.add_column("mapped to")
-        table.add_column("label")
-        table.add_column("tickets", justify="right")
+        table = NarrowTable(title="Labels no mapping rule covers (left empty, not dropped)")
+        table.add_column("mapped to", "left", key=True)
+        table.add_column("label", "left", wrap=True)
+        table.add_column("tickets")
         for kind, counts in batch.unmapped.items():
             top = sorted(counts.items(), key=lambda kv: -kv[1])
             for label, count in top[:8]:

@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
+from deskmix.cli.narrow import NarrowTable
 from deskmix.errors import InputError
 
 if TYPE_CHECKING:
@@ -35,10 +36,14 @@ app = typer.Typer(
 )
 
 
-def _table(title: str, rows: list[dict[str, object]], caption: str | None = None) -> Table:
-    table = Table(title=title, caption=caption, header_style="bold", title_justify="left")
-    for key in rows[0] if rows else ["(none)"]:
-        table.add_column(key, overflow="fold")
+def _table(title: str, rows: list[dict[str, object]], caption: str | None = None) -> NarrowTable:
+    """The first column names the rows; a column of long text wraps between words, the others
+    (names, numbers) are kept whole."""
+    table = NarrowTable(title=title, caption=caption, header_style="bold")
+    keys = list(rows[0]) if rows else ["(none)"]
+    for i, key in enumerate(keys):
+        long = any(len(str(row.get(key, ""))) > 24 for row in rows)
+        table.add_column(key, "left", key=i == 0, wrap=long)
     for row in rows:
         table.add_row(
             *(
@@ -76,10 +81,10 @@ def print_assessment(result: Assessment) -> None:
     )
     for reason in result.reasons:
         console.print(f"  - {escape(reason)}", highlight=False)
-    levels = Table(title="Profile (T-shape)", header_style="bold", title_justify="left")
-    levels.add_column("domain")
-    levels.add_column("level", justify="right")
-    levels.add_column("")
+    levels = NarrowTable(title="Profile (T-shape)", header_style="bold")
+    levels.add_column("domain", "left", key=True)
+    levels.add_column("level")
+    levels.add_column("", "left")
     for domain, level in profile.levels.items():
         mark = " <- top" if domain == profile.top_domain else ""
         levels.add_row(domain, str(level), "#" * level + mark)
@@ -88,9 +93,11 @@ def print_assessment(result: Assessment) -> None:
         f"Breadth {profile.breadth} (domains at level {profile.working_level}+), "
         f"depth {profile.depth} ({profile.top_domain})."
     )
-    roles = Table(title="Roles (fit 0..1)", header_style="bold", title_justify="left")
-    for column in ("role", "seniority", "fit", "fits", "gaps"):
-        roles.add_column(column)
+    roles = NarrowTable(title="Roles (fit 0..1)", header_style="bold")
+    roles.add_column("role", "left", key=True, wrap=True)
+    for column in ("seniority", "fit", "fits"):
+        roles.add_column(column, "left")
+    roles.add_column("gaps", "left", wrap=True)  # wraps between gaps, each whole
     for fit in result.fits:
         roles.add_row(
             fit.role.name,
@@ -495,15 +502,23 @@ def matrix_command(
     combined = review.matrix.combined
     order = combined.sum(axis=1).sort_values(ascending=False).index[:people]
     columns = [a.area for a in sorted(review.areas, key=lambda a: -a.demand)][:8]
-    table = Table(
+    # Areas head their columns by name when the terminal is wide enough, else by letter with a
+    # legend under the table: no area or person's name is cut.
+    names = [str(area) for area in columns]
+    widest = max([len("person"), *(len(str(p)) for p in order)])
+    letters = widest + 4 + sum(len(n) + 3 for n in names) > console.width
+    heads = [chr(ord("A") + i) for i in range(len(names))] if letters else names
+    table = NarrowTable(
         title=f"Skills matrix: {len(combined)} people x {len(combined.columns)} "
         f"areas ({settings.by}); levels 0..5, top {len(order)} people",
+        caption="; ".join(f"{h} {n}" for h, n in zip(heads, names, strict=True))
+        if letters
+        else None,
         header_style="bold",
-        title_justify="left",
     )
-    table.add_column("person", overflow="fold")
-    for area in columns:
-        table.add_column(str(area), justify="right", overflow="fold")
+    table.add_column("person", "left", key=True)
+    for head in heads:
+        table.add_column(head)
     for person in order:
         table.add_row(escape(str(person)), *(str(combined.at[person, a] or ".") for a in columns))
     console.print(table)

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
+from deskmix.cli.narrow import NarrowTable
 from deskmix.cli.output import CsvDir, XlsxFile, emit
 from deskmix.errors import ConfigError, DeskmixError
 
@@ -43,29 +43,52 @@ def _sla_cell(evaluation: Evaluation) -> str:
     return "no: " + ", ".join(f"{c.priority} {c.kind}" for c in missed)
 
 
-def designs_table(rows: list[tuple[str, Evaluation]], title: str, caption: str = "") -> Table:
+def designs_table(
+    rows: list[tuple[str, Evaluation]],
+    title: str,
+    caption: str = "",
+    legend: list[str] | None = None,
+) -> NarrowTable:
+    """Designs down, cost and SLA attainment across; ``caption`` names the SLA targets,
+    ``legend`` spells out the designs the rows name briefly. A share per priority from too few
+    tickets shows its mean alone, marked, with a note (``sim.table.thin_notes``)."""
     from deskmix.plan.design import fte  # FTE: available hours over a full-time year
+    from deskmix.sim.table import THIN_MARK, thin_notes, thin_tickets
 
-    table = Table(title=title + " (mean ± 95% CI)", caption=caption or None)
-    for column in ("design", "people", "FTE", "cost/week", "meets SLAs"):
-        table.add_column(column, justify="left" if column == "design" else "right")
     priorities = sorted({c.priority for _, e in rows for c in e.checks})
+    names = [f"sla_resolution/{p}" for p in priorities]
+    notes = thin_notes([(n, e.result) for n, e in rows], names)
+    table = NarrowTable(
+        title=title + " (mean ± 95% CI)",
+        caption="\n".join([*([caption] if caption else []), *(legend or []), *notes]) or None,
+    )
+    table.add_column("design", "left", key=True, wrap=True)
+    for column in ("people", "FTE", "cost/week"):
+        table.add_column(column)
+    table.add_column("meets SLAs", wrap=True)
     for p in priorities:
-        table.add_column(f"{p} resolution", justify="right")
+        table.add_column(f"{p} resolution")
     for name, e in rows:
         cells = [name, str(len(e.team.agents)), f"{fte(e.team):.1f}", _money(e.cost), _sla_cell(e)]
-        for p in priorities:
-            estimate = e.result.summary.get(f"sla_resolution/{p}")
-            cells.append(_percent(estimate) if estimate else "-")
+        for kpi in names:
+            estimate = e.result.summary.get(kpi)
+            if estimate is None:
+                cells.append("-")
+            elif thin_tickets(e.result, kpi) is not None:
+                cells.append(f"{100 * estimate.mean:.1f}% {THIN_MARK}")
+            else:
+                cells.append(_percent(estimate))
         table.add_row(*cells)
     return table
 
 
-def extremes_table(plan: PlanResult) -> Table:
+def extremes_table(plan: PlanResult) -> NarrowTable:
     """The analytic bracket of the chosen MSP option beside what the search found."""
-    table = Table(title="Analytic bounds (the recommended MSP choice)")
-    for column in ("design", "people", "people cost/week", "how"):
-        table.add_column(column, justify="left" if column in ("design", "how") else "right")
+    table = NarrowTable(title="Analytic bounds (the recommended MSP choice)")
+    table.add_column("design", "left", key=True, wrap=True)
+    table.add_column("people")
+    table.add_column("people cost/week")
+    table.add_column("how", "left", wrap=True)
     extremes = plan.chosen.extremes
     if extremes is not None:
         for extreme in (extremes.pooled, extremes.unpooled):
@@ -88,12 +111,12 @@ def extremes_table(plan: PlanResult) -> Table:
     return table
 
 
-def frontier_table(plan: PlanResult) -> Table:
+def frontier_table(plan: PlanResult) -> NarrowTable:
     """Budget mode: the Pareto-optimal designs simulated within the budget, cheapest first."""
-    table = Table(title="Cost-service frontier (Pareto-optimal designs within the budget)")
-    columns = ("design", "cost/week", "cost/year", "worst target: CI low - share", "meets SLAs")
-    for column in columns:
-        table.add_column(column, justify="left" if column == "design" else "right")
+    table = NarrowTable(title="Cost-service frontier (Pareto-optimal designs within the budget)")
+    table.add_column("design", "left", key=True, wrap=True)
+    for column in ("cost/week", "cost/year", "worst target: CI low - share", "meets SLAs"):
+        table.add_column(column)
     for point in plan.frontier:
         if not point.pareto:
             continue
@@ -248,16 +271,20 @@ def plan_command(
         return
     under = f"SLA targets: {inputs.sla_name}; routing policy: {inputs.run.policy}"
     rows: list[tuple[str, Evaluation]] = [
-        (f"recommended: {plan.recommended.label()}", plan.evaluation),
+        ("recommended", plan.evaluation),
         ("  same, fresh seed", plan.verification),
     ]
-    rows += [(f"runner-up: {d.label()}", e) for d, e in plan.runners_up]
+    legend = [f"recommended: {plan.recommended.label()}"]
+    for i, (d, e) in enumerate(plan.runners_up, start=1):  # named briefly, spelt out below
+        rows.append((f"runner-up {i}", e))
+        legend.append(f"runner-up {i}: {d.label()}")
     rows += compared
     console.print(
         designs_table(
             rows,
             f"Plan for {loaded.name}: {len(plan.log)} designs simulated on {plan.backend}",
             under,
+            legend,
         )
     )
     if plan.budget_per_week is not None:
@@ -401,10 +428,11 @@ def history_from_store(
         store.dispose()
 
 
-def history_table(history: HistoryBeside) -> Table:
-    table = Table(title="The team the history shows beside the recommendation")
-    for column in ("group", "history (typical week)", "recommended"):
-        table.add_column(column, justify="left" if column == "group" else "right")
+def history_table(history: HistoryBeside) -> NarrowTable:
+    table = NarrowTable(title="The team the history shows beside the recommendation")
+    table.add_column("group", "left", key=True, wrap=True)
+    table.add_column("history (typical week)")
+    table.add_column("recommended")
     for row in history.rows():
         table.add_row(*(str(v) for v in row.values()))
     return table

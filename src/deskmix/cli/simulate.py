@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from deskmix.cli.common import console, err_console, progress_bar, user_errors
+from deskmix.cli.narrow import NarrowTable
 from deskmix.cli.output import CsvDir, JsonFlag, XlsxFile, emit
 from deskmix.routing.policies import POLICIES
 
@@ -19,26 +19,45 @@ if TYPE_CHECKING:
 # The simulator (NumPy, SciPy) is imported when a simulation runs, not whenever deskmix starts.
 
 
-def results_table(results: list[tuple[str, SimulationResult]], title: str) -> Table:
-    """KPIs down, scenarios across; with many scenarios, one row per scenario instead."""
-    from deskmix.sim.table import compact_rows, format_cell, kpi_rows
+def results_table(
+    results: list[tuple[str, SimulationResult]], title: str, sla_name: str = ""
+) -> NarrowTable:
+    """KPIs down, scenarios across; with many scenarios, one row per scenario instead. The
+    title names the SLA targets the attainment is judged by; a share from too few tickets
+    shows its mean alone, marked, with a note under the table (``sim.table.thin_notes``)."""
+    from deskmix.sim.table import compact_rows, format_cell, kpi_rows, thin_notes
 
+    if sla_name:
+        title = f"{title}; SLA targets: {sla_name}"
     if len(results) > 3:
-        table = Table(title=title + " (mean ± 95% CI)")
-        table.add_column("scenario")
         rows = compact_rows(results)
+        table = NarrowTable(
+            title=title + " (mean ± 95% CI)",
+            caption="\n".join(thin_notes(results, [kpi for _, kpi, _ in rows])) or None,
+        )
+        table.add_column("scenario", "left", key=True, wrap=True)
         for label, _, _ in rows:
-            table.add_column(label, justify="right")
+            table.add_column(label)
         for name, result in results:
             table.add_row(name, *(format_cell(result, kpi, fmt) for _, kpi, fmt in rows))
         return table
-    table = Table(title=title)
-    table.add_column("KPI (mean ± 95% CI)")
+    rows = kpi_rows(results)
+    table = NarrowTable(
+        title=title, caption="\n".join(thin_notes(results, [kpi for _, kpi, _ in rows])) or None
+    )
+    table.add_column("KPI (mean ± 95% CI)", "left", key=True, wrap=True)
     for name, _ in results:
-        table.add_column(name, justify="right")
-    for label, kpi, fmt in kpi_rows(results):
+        table.add_column(name)  # a long scenario name wraps in the header, the cells never
+    for label, kpi, fmt in rows:
         table.add_row(label, *(format_cell(r, kpi, fmt) for _, r in results))
     return table
+
+
+def sla_label(sla: Path | None) -> str:
+    """The SLA targets' name on a table: the file given, else deskmix's defaults."""
+    from deskmix.plan.request import DEFAULT_SLA_NAME
+
+    return str(sla) if sla is not None else DEFAULT_SLA_NAME
 
 
 def quick_scenarios(
@@ -168,7 +187,7 @@ def simulate_command(
         f"{base.team.name} under {results[0][1].policy}: {reps} replications of "
         f"{weeks:g} weeks (seed {seed})"
     )
-    console.print(results_table(results, title))
+    console.print(results_table(results, title, sla_label(sla)))
     decisions = results[0][1].decisions[:5]
     if decisions:
         console.print("First routing decisions of the baseline:")
@@ -192,5 +211,5 @@ def simulate_command(
     if report is not None:
         from deskmix.reports.simulation import write_simulation_report
 
-        path = write_simulation_report(report, base, results, project_kpis)
+        path = write_simulation_report(report, base, results, project_kpis, sla_label(sla))
         console.print(f"Report written to {path.resolve()}")

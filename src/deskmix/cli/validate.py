@@ -41,9 +41,14 @@ def mark(within: bool | None) -> str:
     return "-" if within is None else ("ok" if within else "MISS")
 
 
-def desk_table(test: BackTestOut) -> Table:
+def desk_table(test: BackTestOut, sla_name: str = "") -> Table:
     """The whole desk: every figure, both sides, the verdict (fits 80 columns)."""
-    table = Table(title=f"{test.label}: the desk (simulated mean ± 95% CI)", title_justify="left")
+    table = Table(
+        title=f"{test.label}: the desk (simulated mean ± 95% CI)",
+        title_justify="left",
+        caption=f"SLA attainment by SLA targets: {sla_name}" if sla_name else None,
+        caption_justify="left",
+    )
     table.add_column("figure", no_wrap=True)
     table.add_column("history", justify="right", no_wrap=True)
     table.add_column("simulated", justify="right", no_wrap=True)
@@ -65,11 +70,13 @@ def desk_table(test: BackTestOut) -> Table:
     return table
 
 
-def scopes_table(test: BackTestOut) -> Table:
+def scopes_table(test: BackTestOut, sla_name: str = "") -> Table:
     """Per priority and domain: volume, median resolution and SLA, history / simulated."""
     table = Table(
         title=f"{test.label}: per priority and domain (history / simulated)",
         title_justify="left",
+        caption=f"SLA: attainment by SLA targets: {sla_name}" if sla_name else None,
+        caption_justify="left",
     )
     for column in ("scope", "tickets/wk", "median h", "SLA", "ok"):
         table.add_column(column, justify="left" if column == "scope" else "right", no_wrap=True)
@@ -92,7 +99,7 @@ def scopes_table(test: BackTestOut) -> Table:
     return table
 
 
-def print_result(result: ValidationResult) -> None:
+def print_result(result: ValidationResult, sla_name: str = "") -> None:
     team = result.team
     console.print(
         f"The history's team: {team.people} people seen over {team.weeks} weeks, "
@@ -113,8 +120,8 @@ def print_result(result: ValidationResult) -> None:
             f"{test.policy_reason}.",
             highlight=False,
         )
-        console.print(desk_table(test))
-        console.print(scopes_table(test))
+        console.print(desk_table(test, sla_name))
+        console.print(scopes_table(test, sla_name))
         console.print(f"Verdict: {test.verdict}.", highlight=False)
         if test.largest:
             console.print("Largest discrepancies:")
@@ -194,7 +201,9 @@ def validate_command(
     finally:
         store.dispose()
     if not as_json:
-        print_result(result)
+        from deskmix.cli.simulate import sla_label
+
+        print_result(result, sla_label(sla))
     emit(result, as_json, csv_dir, xlsx)
     if report is not None:
         from deskmix.reports.validation import write_validation_report

@@ -79,6 +79,7 @@ class DemoPlan:
     compared: list[tuple[str, Evaluation]]
     path: Path
     projects: ProjectPlan | None = None
+    sla_name: str = ""  # the SLA targets the plan is judged by, named on its tables
 
 
 def demo_request(workload: Workload, today: Team) -> PlanRequest:
@@ -114,4 +115,4 @@ def plan_sample(
         projects=outcome.projects,
     )
     path = report.write(out / PLAN_FILE)
-    return DemoPlan(plan, outcome.compared, path, outcome.projects)
+    return DemoPlan(plan, outcome.compared, path, outcome.projects, outcome.inputs.sla_name)

@@ -15,7 +15,7 @@ from deskmix.plan.projects import ProjectPlan
 from deskmix.plan.search import PlanResult
 from deskmix.reports.document import Report
 from deskmix.sim.charts import sla_comparison
-from deskmix.sim.table import format_cell, kpi_rows
+from deskmix.sim.table import format_cell, kpi_rows, thin_notes
 
 HOW_TO_READ = """\
 The planner searched integer designs (generalists, specialists per domain, specialists
@@ -43,6 +43,13 @@ def comparison_rows(named: list[tuple[str, Evaluation]]) -> list[dict[str, objec
     for label, kpi, fmt in kpi_rows(results):
         rows.append({"KPI": label.strip(), **{n: format_cell(r, kpi, fmt) for n, r in results}})
     return rows
+
+
+def comparison_notes(named: list[tuple[str, Evaluation]]) -> str | None:
+    """Under the comparison: which shares are from too few tickets for an interval."""
+    results = [(n, e.result) for n, e in named]
+    notes = thin_notes(results, [kpi for _, kpi, _ in kpi_rows(results)])
+    return "\n".join(notes) or None
 
 
 def plan_report(
@@ -82,7 +89,11 @@ def plan_report(
     named = [("recommended", plan.evaluation), ("verification (fresh seed)", plan.verification)]
     named += [(f"runner-up {i + 1}: {d.label()}", e) for i, (d, e) in enumerate(plan.runners_up)]
     named += compared
-    report.add_table("Recommended, runners-up and your designs", comparison_rows(named))
+    report.add_table(
+        "Recommended, runners-up and your designs",
+        comparison_rows(named),
+        note=comparison_notes(named),
+    )
     under = f" ({sla_name})" if sla_name else ""
     report.add_figure(
         f"SLA attainment by priority{under}", sla_comparison([(n, e.result) for n, e in named])
@@ -96,11 +107,11 @@ def plan_report(
     if plan.frontier:
         add_frontier(report, plan)
     if stresses:
+        stressed = [("as planned", plan.evaluation), *((s.name, s.evaluation) for s in stresses)]
         report.add_table(
             "Sensitivity of the recommended design",
-            comparison_rows(
-                [("as planned", plan.evaluation), *((s.name, s.evaluation) for s in stresses)]
-            ),
+            comparison_rows(stressed),
+            note=comparison_notes(stressed),
         )
     report.add_table(
         "Analytic bounds per pool (the chosen MSP option)",

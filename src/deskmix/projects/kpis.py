@@ -11,6 +11,7 @@ so leave and sickness are the ones its tickets saw.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -154,7 +155,8 @@ def _pm(e: Estimate, digits: int = 0) -> str:
 
 
 def project_table(report: ProjectReport, currency: str = "EUR") -> str:
-    """The report as lines of at most 80 characters."""
+    """The report as lines of at most 80 characters (the notes below the table may wrap): a
+    project's name longer than its column gets a line of its own above its figures, whole."""
     head = (
         f"{'project':<20} {'due':<10} {'effort':>6} {'delivered':>11} {'on time':>7} "
         f"{'days late':>11} {'h short':>7}"
@@ -171,8 +173,12 @@ def project_table(report: ProjectReport, currency: str = "EUR") -> str:
     ]
     for r in report.rows:
         late = "never" if r.never else _pm(r.days_late, 1)
+        name = r.name
+        if len(name) > 20:
+            lines.append(name)
+            name = ""
         lines.append(
-            f"{r.name[:20]:<20} {r.due:<10} {r.effort_hours:>6.0f} {_pm(r.hours_in_run):>11} "
+            f"{name:<20} {r.due:<10} {r.effort_hours:>6.0f} {_pm(r.hours_in_run):>11} "
             f"{100 * r.on_time.mean:>6.0f}% {late:>11} {_pm(r.short_at_due):>7}"
         )
     lines.append(
@@ -185,7 +191,15 @@ def project_table(report: ProjectReport, currency: str = "EUR") -> str:
             f"MSP project hours bought {_pm(report.msp_hours)}, costing "
             f"{currency} {_pm(report.msp_cost)}"
         )
-    return "\n".join(line[:80] for line in lines)
+    return "\n".join(
+        part
+        for line in lines
+        for part in (
+            textwrap.wrap(line, 80, break_long_words=False, break_on_hyphens=False)
+            if len(line) > 80
+            else [line]
+        )
+    )
 
 
 def add_project_section(

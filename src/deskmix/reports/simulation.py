@@ -8,7 +8,7 @@ from deskmix.projects.kpis import ProjectReport, add_project_section
 from deskmix.reports.document import Report
 from deskmix.sim.charts import agent_utilisation, backlog_over_time, sla_comparison
 from deskmix.sim.runner import SimulationResult
-from deskmix.sim.table import format_cell, kpi_rows
+from deskmix.sim.table import format_cell, kpi_rows, thin_notes
 from deskmix.sim.whatif import Setup
 
 HOW_TO_READ = """\
@@ -31,25 +31,30 @@ def run_description(base: Setup, baseline: SimulationResult) -> str:
     )
 
 
-def simulation_report(base: Setup, results: list[tuple[str, SimulationResult]]) -> Report:
+def simulation_report(
+    base: Setup, results: list[tuple[str, SimulationResult]], sla_name: str = ""
+) -> Report:
     baseline = results[0][1]
     report = Report(
         f"Simulation: {base.team.name}",
         meta={
             "Policy": baseline.policy,
+            **({"SLA targets": sla_name} if sla_name else {}),
             "Workload": base.workload.name,
             "Run": run_description(base, baseline),
             "Team": f"{len(base.team.agents)} people, {len(base.team.msp)} MSP contracts",
         },
     )
     report.add_text("How to read this", HOW_TO_READ)
-    return add_simulation_sections(report, base, results)
+    return add_simulation_sections(report, base, results, sla_name)
 
 
 def add_simulation_sections(
-    report: Report, base: Setup, results: list[tuple[str, SimulationResult]]
+    report: Report, base: Setup, results: list[tuple[str, SimulationResult]], sla_name: str = ""
 ) -> Report:
-    """The KPI table, the charts, the team and sample routing decisions, appended to ``report``."""
+    """The KPI table, the charts, the team and sample routing decisions, appended to ``report``;
+    ``sla_name`` names the SLA targets the attainment is judged by."""
+    judged = f"; SLA targets: {sla_name}" if sla_name else ""
     baseline = results[0][1]
     rows = []
     for label, kpi, fmt in kpi_rows(results):
@@ -60,9 +65,12 @@ def add_simulation_sections(
     report.add_table(
         "Key figures (mean ± 95% CI)",
         rows,
-        intro=f"{base.team.name} under {baseline.policy}: {run_description(base, baseline)}.",
+        intro=f"{base.team.name} under {baseline.policy}: {run_description(base, baseline)}"
+        f"{judged}.",
+        note="\n".join(thin_notes(results, [kpi for _, kpi, _ in kpi_rows(results)])) or None,
     )
-    report.add_figure("SLA attainment by priority", sla_comparison(results))
+    under = f" ({sla_name})" if sla_name else ""
+    report.add_figure(f"SLA attainment by priority{under}", sla_comparison(results))
     report.add_figure("Backlog over time", backlog_over_time(results))
     report.add_figure("Utilisation per person (baseline)", agent_utilisation(baseline))
     report.add_table(
@@ -98,8 +106,9 @@ def write_simulation_report(
     base: Setup,
     results: list[tuple[str, SimulationResult]],
     projects: ProjectReport | None = None,
+    sla_name: str = "",
 ) -> Path:
-    report = simulation_report(base, results)
+    report = simulation_report(base, results, sla_name)
     if projects is not None:
         add_project_section(report, projects)
     return report.write(path)

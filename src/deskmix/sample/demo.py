@@ -20,6 +20,7 @@ from deskmix.errors import InputError
 from deskmix.importers import read_source
 from deskmix.importers.writer import ImportOutcome, write_import
 from deskmix.plan.demo import DemoPlan, plan_sample
+from deskmix.plan.request import DEFAULT_SLA_NAME
 from deskmix.reports.calibration import calibration_report
 from deskmix.reports.simulation import add_simulation_sections
 from deskmix.reports.validation import add_validation_sections
@@ -171,7 +172,7 @@ def run_demo(
         source=f"the embedded sample desk ({batch.path.name}, generated with seed {spec.seed}; "
         "see docs/sample.md)",
     )
-    add_simulation_sections(report, base, simulation)
+    add_simulation_sections(report, base, simulation, DEFAULT_SLA_NAME)
     add_validation_sections(report, validation)
     if plan is not None:
         report.add_list(

@@ -74,9 +74,56 @@ def kpi_rows(results: list[tuple[str, SimulationResult]]) -> list[Row]:
     return [row for row in rows if row[1] in names]
 
 
+MIN_TICKETS = 10
+"""A share per priority from fewer tickets than this a replication (on average) gets no
+interval: "P1: 3 tickets, interval not meaningful" rather than "36.7% ± 79.9"."""
+WIDEST_POINTS = 25.0
+"""Nor does a share whose 95% interval is wider than ± this many percentage points."""
+THIN_MARK = "*"
+RULE = (
+    f"fewer than {MIN_TICKETS} tickets a replication, or a 95% interval wider than "
+    f"±{WIDEST_POINTS:g} points"
+)
+
+
+def thin_tickets(result: SimulationResult, name: str) -> float | None:
+    """The mean tickets a replication behind a per-priority share (``sla_resolution/P1``)
+    whose interval is not meaningful by the rule above; ``None`` when it is (or for any other
+    KPI)."""
+    kpi, _, scope = name.partition("/")
+    if kpi not in ("sla_response", "sla_resolution") or not scope.startswith("P"):
+        return None
+    estimate, count = result.summary.get(name), result.summary.get(f"tickets/{scope}")
+    if estimate is None or count is None or math.isnan(estimate.mean):
+        return None
+    wide = not math.isnan(estimate.half_width) and 100 * estimate.half_width > WIDEST_POINTS
+    return count.mean if count.mean < MIN_TICKETS or wide else None
+
+
 def format_cell(result: SimulationResult, name: str, fmt: Callable[[Estimate], str]) -> str:
     estimate = result.summary.get(name)
-    return "-" if estimate is None else fmt(estimate)
+    if estimate is None:
+        return "-"
+    if thin_tickets(result, name) is not None:  # the mean alone, marked; see thin_notes
+        return f"{100 * estimate.mean:.1f}% {THIN_MARK}"
+    return fmt(estimate)
+
+
+def thin_notes(results: list[tuple[str, SimulationResult]], names: list[str]) -> list[str]:
+    """One line per priority whose share is marked: "* P1: 3 tickets a replication (mean),
+    interval not meaningful", with the rule."""
+    notes = []
+    for name in names:
+        counts = [c for _, r in results if (c := thin_tickets(r, name)) is not None]
+        if not counts:
+            continue
+        low, high = f"{min(counts):.1f}", f"{max(counts):.1f}"
+        many = low if low == high else f"{low}-{high}"
+        notes.append(
+            f"{THIN_MARK} {name.partition('/')[2]}: {many} tickets a replication (mean), interval "
+            f"not meaningful ({RULE})"
+        )
+    return list(dict.fromkeys(notes))
 
 
 COMPACT = (

@@ -27,7 +27,7 @@ from deskmix.plan.evaluate import Evaluation
 from deskmix.plan.frontier import frontier_chart
 from deskmix.plan.output import team_yaml
 from deskmix.plan.path_chart import search_path_chart
-from deskmix.plan.report import comparison_rows, plan_report
+from deskmix.plan.report import comparison_notes, comparison_rows, plan_report
 from deskmix.plan.request import (
     MAX_BUDGET,
     MAX_DESIGNS,
@@ -192,6 +192,7 @@ def _result_context(outcome: PlanOutcome) -> dict[str, Any]:
         "people": [len(e.team.agents) for _, e in named],
         "feasible": [e.feasible for _, e in named],
         "rows": comparison_rows(named),
+        "notes": comparison_notes(named),
         "reasons": plan.reasons + compared_notes(plan, outcome.compared),
         "verified": plan.verified,
         "simulated": len(plan.log),

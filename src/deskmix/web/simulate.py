@@ -20,7 +20,7 @@ from deskmix.routing.policies import POLICIES
 from deskmix.sim.charts import backlog_over_time, sla_comparison
 from deskmix.sim.model import SimSettings
 from deskmix.sim.runner import SimulationResult
-from deskmix.sim.table import format_cell, kpi_rows
+from deskmix.sim.table import format_cell, kpi_rows, thin_notes
 from deskmix.sim.whatif import Absence, Scenario, Setup, compare
 from deskmix.teamfiles import SLA_CHOICES, sla_preset
 from deskmix.web import forms
@@ -130,6 +130,7 @@ def _result_context(run: Run, results: list[tuple[str, SimulationResult]]) -> di
             (label, [format_cell(r, kpi, fmt) for _, r in results])
             for label, kpi, fmt in kpi_rows(results)
         ],
+        "notes": thin_notes(results, [kpi for _, kpi, _ in kpi_rows(results)]),
         "title": f"{run.base.team.name} under {baseline.policy}",
         "run": run_description(run.base, baseline),
         "sla_chart": figure_div(sla_comparison(results)),
