@@ -189,7 +189,9 @@ def main() -> None:
     parser.add_argument("--handwritten-only", action="store_true")
     args = parser.parse_args()
     handwritten()
-    if args.handwritten_only or not (args.data / KAGGLE).exists():
+    if args.handwritten_only:
+        return
+    if not (args.data / KAGGLE).exists():
         print(f"(public data sets not found under {args.data}: skipped)")
         return
     print(

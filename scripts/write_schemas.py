@@ -23,6 +23,7 @@ def models() -> dict[str, type[BaseModel]]:
     from deskmix.plan.horizon import YearPlan
     from deskmix.plan.output import PlanOutput
     from deskmix.sim.output import SimulationOutput
+    from deskmix.triage.output import TriageAnswer, TriageScores
     from deskmix.validate import ValidationResult
 
     return {
@@ -33,6 +34,8 @@ def models() -> dict[str, type[BaseModel]]:
         "year-plan": YearPlan,
         "skills": SkillsOutput,
         "comparison": ComparisonOutput,
+        "triage-answer": TriageAnswer,
+        "triage-scores": TriageScores,
     }
 
 

@@ -19,7 +19,13 @@ runner = CliRunner()
 
 
 def lines(output: str) -> list[dict[str, object]]:
-    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    """The JSON lines of ``predict``, each checked against its documented schema."""
+    from deskmix.triage.output import TriageAnswer
+
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    for record in records:
+        TriageAnswer.model_validate(record)
+    return records
 
 
 @pytest.fixture(scope="module")
@@ -253,6 +259,10 @@ def test_predict_writes_csv_or_json_and_reads_a_named_text_column(
     assert {"domain_confidence", "priority", "priority_why", "queue"} <= set(rows[0])
     as_json = tmp_path / "answers.json"
     runner.invoke(app, [*args, "--text-column", "NOTES", "-o", str(as_json)])
+    from deskmix.triage.output import TriageAnswer
+
+    for record in json.loads(as_json.read_text("utf-8")):
+        TriageAnswer.model_validate(record)  # the documented schema
     assert [r["domain"]["label"] for r in json.loads(as_json.read_text("utf-8"))] == [
         "network",
         "end_user",
@@ -273,6 +283,9 @@ def test_score_a_model_on_labelled_tickets(tmp_path: Path) -> None:
     data = Path(__file__).parent / "data" / "handwritten_tickets.csv"
     result = runner.invoke(app, ["triage", "score", str(data), "--json"])
     assert result.exit_code == 0, result.output
+    from deskmix.triage.output import TriageScores
+
+    TriageScores.model_validate_json(result.stdout)  # the documented schema
     heads = {h["head"]: h for h in json.loads(result.stdout)["heads"]}
     assert set(heads) == {"domain", "tier", "impact", "urgency", "priority"}
     assert heads["domain"]["n"] == 130 and heads["domain"]["accuracy"] > 0.8

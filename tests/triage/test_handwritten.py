@@ -23,7 +23,7 @@ from deskmix.triage.seed import written_frame
 from deskmix.triage.train import keep_what_history_lacks, train_model
 
 DATA = Path(__file__).parent / "data"
-FLOORS = {"domain": 0.88, "tier": 0.84, "impact": 0.74, "urgency": 0.76, "priority": 0.63}
+FLOORS = {"domain": 0.92, "tier": 0.85, "impact": 0.80, "urgency": 0.82, "priority": 0.67}
 
 
 def handwritten() -> pd.DataFrame:
@@ -47,7 +47,7 @@ def test_each_head_is_right_often_enough(scores: dict[str, HeadScore], head: str
 
 
 def test_no_priority_answers_for_most_tickets(scores: dict[str, HeadScore]) -> None:
-    assert scores["priority"].most_predicted_share <= 0.5
+    assert scores["priority"].most_predicted_share <= 0.4
     assert len(set(scores["priority"].scores.labels)) == 5
 
 
