@@ -8,7 +8,6 @@ from pathlib import Path
 from deskmix.triage.default_model import default_model_dir
 from deskmix.triage.model import TargetPrediction, TriageModel
 from deskmix.triage.persist import load_model
-from deskmix.triage.targets import HUMAN_QUEUE
 from deskmix.triage.text import require_text
 
 
@@ -32,8 +31,3 @@ class TriageService:
     ) -> list[dict[str, TargetPrediction]]:
         cleaned = [require_text(t, row=i + 1) for i, t in enumerate(texts)]
         return self.model().predict(cleaned, threshold=threshold, targets=targets or None)
-
-
-def queue_for(answer: dict[str, TargetPrediction]) -> str:
-    """'auto' when every target is confident, else the queue where a person triages."""
-    return HUMAN_QUEUE if any(a.abstain for a in answer.values()) else "auto"

@@ -23,6 +23,12 @@ from deskmix.triage.targets import HUMAN_QUEUE
 FORMATS = (".csv", ".json", ".jsonl")
 
 
+def queue_for(answer: Mapping[str, TargetPrediction]) -> str:
+    """'auto' when every target is confident, else the queue where a person triages: the one
+    rule the CLI, the API and the dashboard share."""
+    return HUMAN_QUEUE if any(a.abstain for a in answer.values()) else "auto"
+
+
 def answer_records(
     tickets: Sequence[Mapping[str, Any]], answers: Sequence[Mapping[str, TargetPrediction]]
 ) -> list[dict[str, Any]]:
@@ -31,9 +37,9 @@ def answer_records(
         record: dict[str, Any] = {"id": ticket["id"]} if ticket.get("id") is not None else {}
         record["text"] = ticket["shown"]  # cleaned, the title once (not the model's doubling)
         record.update({name: a.as_json() for name, a in answer.items()})
-        abstained = any(a.abstain for a in answer.values())
-        record["abstain"] = abstained
-        record["queue"] = HUMAN_QUEUE if abstained else "auto"
+        queue = queue_for(answer)
+        record["abstain"] = queue == HUMAN_QUEUE
+        record["queue"] = queue
         out.append(record)
     return out
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from deskmix.errors import DeskmixError, InputError
+from deskmix.triage.answers import queue_for
 from deskmix.triage.targets import HUMAN_QUEUE
 from deskmix.triage.text import readable_text, require_text, ticket_text
 from deskmix.web import forms
@@ -52,7 +53,7 @@ async def triage_submit(request: Request) -> HTMLResponse:
         answer = model.predict([text], threshold=threshold)[0]
     except DeskmixError as exc:
         return user_error(request, str(exc), "triage.html", "triage", context)
-    abstained = any(a.abstain for a in answer.values())
+    queue = queue_for(answer)
     context["result"] = {
         "answers": [
             {
@@ -62,8 +63,8 @@ async def triage_submit(request: Request) -> HTMLResponse:
             }
             for target, prediction in answer.items()
         ],
-        "abstained": abstained,
-        "queue": HUMAN_QUEUE if abstained else "auto",
+        "abstained": queue == HUMAN_QUEUE,
+        "queue": queue,
     }
     if is_htmx(request):
         return fragment(request, "_triage_result.html", context)

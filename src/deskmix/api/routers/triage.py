@@ -14,7 +14,8 @@ from deskmix.api.auth import read_access
 from deskmix.api.errors import responses
 from deskmix.api.routers.live import triage_of
 from deskmix.api.schemas import RequiredTicketWords, TargetAnswer
-from deskmix.api.triage_service import TriageService, queue_for
+from deskmix.api.triage_service import TriageService
+from deskmix.triage.answers import queue_for
 
 router = APIRouter(tags=["triage"])
 
