@@ -68,6 +68,15 @@ TargetOpt = Annotated[
     str, typer.Option("--target", help="domain, tier, priority (impact+urgency) or all.")
 ]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Text encoding of FILE.")]
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Model folder (default: the shipped default model).",
+        show_default=False,
+    ),
+]
 MatrixOpt = Annotated[
     Path | None,
     typer.Option(
@@ -337,15 +346,7 @@ def predict_command(
             show_default=False,
         ),
     ] = None,
-    model: Annotated[
-        Path | None,
-        typer.Option(
-            "--model",
-            "-m",
-            help="Model folder (default: the shipped default model).",
-            show_default=False,
-        ),
-    ] = None,
+    model: ModelOpt = None,
     threshold: Annotated[
         float,
         typer.Option(
@@ -414,12 +415,7 @@ def score_command(
     source_system: SourceSystem = None,
     import_id: ImportId = None,
     encoding: EncodingOpt = "utf-8",
-    model: Annotated[
-        Path | None,
-        typer.Option(
-            "--model", "-m", help="Model folder (default: the shipped model).", show_default=False
-        ),
-    ] = None,
+    model: ModelOpt = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the scores as JSON instead of a table.")
     ] = False,

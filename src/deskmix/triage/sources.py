@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -115,16 +116,22 @@ def from_file(
 LABELLED_TEXT = ("text", "title")
 
 
+def _csv_rows(content: str) -> tuple[Any, str]:
+    """A ``csv.DictReader`` over ``content`` with the delimiter its header uses most (comma,
+    semicolon, tab or pipe, as spreadsheets export), and the header line for messages."""
+    import csv
+    import io
+
+    header = content.split("\n", 1)[0]
+    return csv.DictReader(io.StringIO(content), delimiter=max(",;\t|", key=header.count)), header
+
+
 def labelled_csv(path: Path, encoding: str = "utf-8") -> pd.DataFrame:
     """A spreadsheet of labelled tickets in deskmix's own column names, read without a mapping:
     ``text`` or ``title`` (with ``description``) and any of the label columns (the shape of
     tests/triage/data and docs/triage-labels.md)."""
-    import csv
-    import io
-
     content = read_text_file(path, encoding)
-    header = content.split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(content), delimiter=max(",;\t|", key=header.count))
+    reader, header = _csv_rows(content)
     names = [(n or "").strip().lower() for n in reader.fieldnames or []]
     if not any(n in names for n in LABELLED_TEXT) or not any(n in names for n in LEARNT_TARGETS):
         raise InputError(
@@ -170,15 +177,10 @@ def tickets_from_csv(
     delimited, as detected from the header (read as plain lines, a CSV's header would become
     a ticket). ``text_column`` names the text column instead (any name; no body is added).
     """
-    import csv
-    import io
-
     from deskmix.errors import InputError
     from deskmix.triage.text import readable_text, require_text, ticket_text
 
-    header = content.split("\n", 1)[0]
-    delimiter = max(",;\t|", key=header.count)
-    reader = csv.DictReader(io.StringIO(content), delimiter=delimiter)
+    reader, header = _csv_rows(content)
     columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
     wanted = (text_column.strip().lower(),) if text_column else TITLE_COLUMNS
     title = next((columns[c] for c in wanted if c in columns), None)
