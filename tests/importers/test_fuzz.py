@@ -5,8 +5,8 @@ or delete columns; huge, negative and wrong-typed values; BOM, CRLF, embedded ne
 other delimiters and encodings; deep nesting) and imports the result into a real SQLite
 store. Required: no exception but ``InputError``, the store unchanged after a refusal, and no
 stored value the source did not contain. The CI profile runs ``FUZZ_EXAMPLES`` examples per
-export (two exports each for ServiceNow, Jira, Freshservice and GLPI);
-``benchmarks/fuzz_imports.py`` runs thousands.
+importer, shared among its exports (two each for ServiceNow, Jira, Freshservice and GLPI);
+``benchmarks/fuzz_imports.py`` runs ten thousand per importer.
 """
 
 from __future__ import annotations
@@ -22,7 +22,13 @@ from hypothesis import strategies as st
 from deskmix.store import Store, open_store
 from tests.importers.fuzzing import SEEDS, Seed, mutate, operations, run_case
 
-FUZZ_EXAMPLES = int(os.environ.get("DESKMIX_FUZZ_EXAMPLES", "100"))
+FUZZ_EXAMPLES = int(os.environ.get("DESKMIX_FUZZ_EXAMPLES", "300"))
+
+
+def examples_for(seed: Seed) -> int:
+    """This export's share of its importer's examples."""
+    exports = sum(1 for other in SEEDS if other.source == seed.source)
+    return -(-FUZZ_EXAMPLES // exports)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +55,7 @@ def test_mutated_exports_are_read_or_refused_cleanly(
     seed: Seed, stores: dict[str, Store], fuzz_dir: Path
 ) -> None:
     @settings(
-        max_examples=FUZZ_EXAMPLES,
+        max_examples=examples_for(seed),
         # CI runs a fixed set (a red CI must mean a regression, not a new random find);
         # locally and in benchmarks/fuzz_imports.py every run explores new cases
         derandomize=os.environ.get("CI") == "true",

@@ -7,6 +7,8 @@ left empty on the ticket and counted in the import report, never dropped or gues
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from importlib import resources
 from pathlib import Path
@@ -202,8 +204,15 @@ def default_mapping_text(source: str) -> str:
     return resource.read_text(encoding="utf-8") if resource.is_file() else ""
 
 
-def default_mapping_data(source: str) -> dict[str, Any]:
+@functools.cache
+def _shipped_mapping_data(source: str) -> dict[str, Any]:
     return _read_yaml(default_mapping_text(source), f"built-in mapping {source}")
+
+
+def default_mapping_data(source: str) -> dict[str, Any]:
+    """The shipped mapping as data: parsed once per process, a fresh copy for each caller
+    (callers lay a user's file over it)."""
+    return copy.deepcopy(_shipped_mapping_data(source))
 
 
 def load_mapping(
