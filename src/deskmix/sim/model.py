@@ -244,12 +244,18 @@ def business_calendar(sla: SlaPolicy) -> WeekCalendar:
 def compile_model(
     workload: Workload, team: Team, sla: SlaPolicy, settings: SimSettings
 ) -> CompiledModel:
-    """Check the three inputs fit together and turn them into arrays."""
+    """Check the three inputs fit together and turn them into arrays.
+
+    People marked ``left`` or ``absent`` in the team file are not simulated: they take no
+    tickets now, the same picture the skills review and the planner's staff who stay use."""
     domains = sorted({s.domain for s in workload.arrivals})
     if not domains:
         raise ConfigError("the workload has no arrival streams")
+    away = [a.name for a in team.agents if a.status != "active"]
+    team = team.present()
     if not team.agents and not team.msp:
-        raise ConfigError(f"team '{team.name}' has neither agents nor MSP contracts")
+        why = f" (everyone is marked left or absent: {', '.join(away)})" if away else ""
+        raise ConfigError(f"team '{team.name}' has neither agents nor MSP contracts{why}")
     index = {d: i for i, d in enumerate(domains)}
     shapes = {d: np.array(workload.weekly_shape(d)) for d in domains}
     rates = []
