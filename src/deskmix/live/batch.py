@@ -42,6 +42,7 @@ from deskmix.live.state import LiveTicketView, clock_hours
 from deskmix.live.tables import AGENTS, DESK, QUEUES, TICKETS
 from deskmix.live.team import LiveTeam
 from deskmix.routing.base import AgentView, Decision, QueueSpec, Stage
+from deskmix.routing.dispatch import apply, pull, queue_order
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -68,7 +69,9 @@ CHANGING = (
 )
 _NOT_WAITING, _WAITING_STORED, _WAITING_JOINED = 0, 1, 2
 
-SortKey = tuple[int, datetime, int, int]
+SortKey = tuple[int, datetime, tuple[int, int]]
+"""A queued ticket's ``queue_order``: priority, opened, then (0, id) for a stored ticket and
+(1, creation order) for one new in this batch (it gets a larger id when inserted)."""
 
 
 @dataclass(slots=True, eq=False)
@@ -129,11 +132,12 @@ class Record:
 
     @property
     def order(self) -> SortKey:
-        """Queue order as the store sorts it: priority, opened, id. A new ticket sorts after
-        stored ones opened at the same instant, as the id it will get is larger."""
+        """Queue order (``dispatch.queue_order``) as the store sorts it: priority, opened, id.
+        A new ticket sorts after stored ones opened at the same instant, as the id it will get
+        is larger."""
         if self.id is not None:
-            return (self.priority, self.opened_at, 0, self.id)
-        return (self.priority, self.opened_at, 1, self.seq)
+            return queue_order(self.priority, self.opened_at, (0, self.id))
+        return queue_order(self.priority, self.opened_at, (1, self.seq))
 
     def now_state(self, team: LiveTeam) -> TicketState:
         position = team.position_of(self.agent_id)
@@ -247,6 +251,7 @@ class Batch:
         chunk: int,
         heads: Iterable[Mapping[str, Any]] | None = None,
         memory: int = 0,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.reader = reader
         """Where the rare reads during a batch go (the committed state equals the state under
@@ -287,7 +292,13 @@ class Batch:
         self.changes = 0
         """Bumped by every change: a refusal after a change would be a bug, not a refusal."""
         self._admitting: dict[int, list[str]] = {}
-        self._last_now = datetime.now(UTC)
+        self._wall = clock or (lambda: datetime.now(UTC))
+        """Where operations read the time: the wall clock, or a script's (``routing/check``)."""
+        self._last_now = self._wall()
+        self.now = self._last_now
+        """The time of the operation being applied."""
+        self.handed: list[TicketState] = []
+        """Tickets agents took from queues during the operation being applied."""
         self._heap_count = 0
         if heads is not None:
             self._preload(heads)
@@ -320,7 +331,7 @@ class Batch:
 
     def clock(self) -> datetime:
         """Now, never before the previous operation's now: times follow the order of changes."""
-        now = datetime.now(UTC)
+        now = self._wall()
         if now < self._last_now:
             now = self._last_now
         self._last_now = now
@@ -367,7 +378,7 @@ class Batch:
         """The next chunk of the queue's stored waiting tickets, in queue order."""
         query = select(TICKETS).where(TICKETS.c.state == QUEUED, TICKETS.c.queue == name)
         if line.last is not None:
-            priority, opened, _, last_id = line.last
+            priority, opened, (_, last_id) = line.last
             query = query.where(
                 or_(
                     TICKETS.c.priority > priority,
@@ -480,66 +491,74 @@ class Batch:
             self._admitting[position] = names
         return names
 
-    def _pull(self, position: int, now: datetime) -> TicketState | None:
-        """The freed agent takes the best waiting ticket among the queues it may serve:
-        highest priority, then the oldest (as in the simulator)."""
-        best: Record | None = None
-        for name in self._admitting_names(position):
-            if self.line(name).length == 0:
-                continue
-            head = self._head(name)
-            if head is not None and (best is None or head.order < best.order):
-                best = head
-        if best is None:
+    # -- the dispatch protocol (``routing/dispatch.py``); a queue's handle is its name ------
+    def free_agents(self) -> list[AgentView]:
+        return self.free_views()
+
+    def lines_of(self, agent: int) -> list[str]:
+        return self._admitting_names(agent)
+
+    def head(self, line: str) -> SortKey | None:
+        if self.line(line).length == 0:  # nothing waits: no read
             return None
-        agent = self.team.agents[position]
+        head = self._head(line)
+        return head.order if head is not None else None
+
+    def start(self, agent: int, ticket: Record, limit: float | None) -> None:
+        ticket.state = ASSIGNED
+        ticket.agent_id = self.team.agent_ids[agent]
+        ticket.assigned_at = self.now
+        ticket.work_limit_hours = limit
+        self._touch(ticket)
+        self._occupy(agent, ticket, self.now)
+
+    def take(self, agent: int, line: str) -> None:
+        best = self._head(line)
+        assert best is not None  # ``pull`` takes only from a queue whose head it saw
         self._leave_queue(best)
-        best.state = ASSIGNED
-        best.agent_id = self.team.agent_ids[position]
-        best.assigned_at = now
         best.reason = (
-            f"{agent.name} became free and took it from the {best.queue} queue "
-            "(highest priority, then oldest)"
+            f"{self.team.agents[agent].name} became free and took it from the {best.queue} "
+            "queue (highest priority, then oldest)"
         )
-        self._touch(best)
-        self._occupy(position, best, now)
-        return best.now_state(self.team)
+        self.start(agent, best, best.work_limit_hours)
+        self.handed.append(best.now_state(self.team))
 
-    def _after_queueing(self, spec: QueueSpec, now: datetime) -> list[TicketState]:
-        """Work conservation: a free agent able to serve the queue takes its head at once."""
-        for agent in self.free_views():
-            if spec.admits(agent):
-                taken = self._pull(agent.index, now)
-                return [taken] if taken is not None else []
-        return []
+    def hand_to_msp(self, ticket: Record, contract: MspContract) -> None:
+        ticket.state = MSP
+        ticket.agent_id = None
+        ticket.msp = contract.name
 
-    def _apply(self, record: Record, decision: Decision, now: datetime) -> list[TicketState]:
-        """Send the ticket where the decision says; returns tickets agents took meanwhile."""
+    def join(self, ticket: Record, spec: QueueSpec, limit: float | None) -> None:
+        ticket.state = QUEUED
+        ticket.agent_id = None
+        ticket.queue = spec.name
+        ticket.queued_at = self.now
+        ticket.work_limit_hours = limit
+        self._ensure_queue(spec)
+        self._join_queue(ticket, spec.name)
+
+    def _pull(self, position: int) -> TicketState | None:
+        """The freed agent takes the best waiting ticket among the queues it may serve
+        (``dispatch.pull``); returns it as taken."""
+        taken = len(self.handed)
+        pull(self, position)
+        return self.handed[taken] if len(self.handed) > taken else None
+
+    def _apply(self, record: Record, decision: Decision) -> None:
+        """Send the ticket where the decision says (``dispatch.apply``); tickets agents take
+        meanwhile (a queued ticket offered to a free agent) go to ``handed``."""
         record.reason = decision.reason
         record.work_limit_hours = decision.work_limit_hours
         record.msp = None
         record.queued_at = None
-        handed: list[TicketState] = []
         self._touch(record)
-        if decision.agent is not None:
-            record.state = ASSIGNED
-            record.agent_id = self.team.agent_ids[decision.agent.index]
-            record.assigned_at = now
-            self._occupy(decision.agent.index, record, now)
-        elif decision.msp is not None:
-            record.state = MSP
-            record.agent_id = None
-            record.msp = decision.msp.name
-        else:
-            assert decision.queue is not None
-            record.state = QUEUED
-            record.agent_id = None
-            record.queue = decision.queue.name
-            record.queued_at = now
-            self._ensure_queue(decision.queue)
-            self._join_queue(record, decision.queue.name)
-            handed = self._after_queueing(decision.queue, now)
-        return handed
+        apply(self, record, decision)
+
+    def _begin(self) -> datetime:
+        """An operation begins: its time, and nothing handed yet."""
+        self.now = self.clock()
+        self.handed = []
+        return self.now
 
     def _known(self, key: str) -> Record:
         record = self.tickets.get(key)
@@ -555,7 +574,7 @@ class Batch:
             )
         if key not in self.absent:  # every key is read with the batch; this is a bug guard
             raise RuntimeError(f"ticket '{key}' was not looked up before routing")
-        now = self.clock()
+        now = self._begin()
         opened = utc(ticket.opened_at) or now
         stage = Stage.DIRECT if ticket.direct else Stage.NEW
         view = LiveTicketView(
@@ -583,27 +602,25 @@ class Batch:
         )
         self.created.append(record)
         self.tickets[key] = record
-        handed = self._apply(record, decision, now)
+        self._apply(record, decision)
         # Queued, it may have been taken at once by a free agent (work conservation).
-        return Change(record.now_state(self.team), self.team.policy_name, handed)
+        return Change(record.now_state(self.team), self.team.policy_name, self.handed)
 
     def complete(self, key: str) -> Change:
         record = self._known(key)
         if record.state == DONE:
             raise ConflictError(f"ticket '{key}' is already completed")
-        now = self.clock()
+        now = self._begin()
         was = record.state
         if was == QUEUED:
             self._leave_queue(record)
         record.state = DONE
         record.done_at = now
         self._touch(record)
-        handed: list[TicketState] = []
         holder = self._holder(record) if was == ASSIGNED else None
         if holder is not None and self._release(holder):
-            taken = self._pull(holder, now)
-            handed = [taken] if taken is not None else []
-        return Change(record.now_state(self.team), self.team.policy_name, handed)
+            self._pull(holder)
+        return Change(record.now_state(self.team), self.team.policy_name, self.handed)
 
     def escalate(self, key: str, hours_worked: float | None) -> Change:
         record = self._known(key)
@@ -612,7 +629,7 @@ class Batch:
                 f"ticket '{key}' is {record.state}, not with an agent; only assigned tickets "
                 "are escalated"
             )
-        now = self.clock()
+        now = self._begin()
         team = self.team
         position = team.position_of(record.agent_id)
         worked = hours_worked
@@ -635,13 +652,11 @@ class Batch:
         holder = self._holder(record)
         record.stage = Stage.ESCALATED.value
         record.generalist_hours = spent
-        handed = self._apply(record, decision, now)
+        self._apply(record, decision)
         # Then the agent is freed and takes waiting work.
         if holder is not None and self._release(holder):
-            taken = self._pull(holder, now)
-            if taken is not None:
-                handed.append(taken)
-        return Change(record.now_state(team), team.policy_name, handed)
+            self._pull(holder)
+        return Change(record.now_state(team), team.policy_name, self.handed)
 
     def assign(self, key: str, agent_name: str) -> Change:
         record = self._known(key)
@@ -659,7 +674,7 @@ class Batch:
         busy = self.holding[position]
         if busy is not None:
             raise ConflictError(f"{agent_name} is busy with ticket '{busy}'")
-        now = self.clock()
+        now = self._begin()
         previous = self._holder(record) if record.state == ASSIGNED else None
         previous_on_shift = self._release(previous) if previous is not None else False
         if record.state == QUEUED:
@@ -672,18 +687,16 @@ class Batch:
         record.reason = f"assigned to {agent_name} by hand"
         self._touch(record)
         self._occupy(position, record, now)
-        handed: list[TicketState] = []
         if previous_on_shift and previous is not None:
-            taken = self._pull(previous, now)
-            handed = [taken] if taken is not None else []
-        return Change(record.now_state(team), team.policy_name, handed)
+            self._pull(previous)
+        return Change(record.now_state(team), team.policy_name, self.handed)
 
     def set_on_shift(self, agent_name: str, on_shift: bool) -> tuple[AgentStatus, Change | None]:
         team = self.team
         position = team.positions.get(agent_name)
         if position is None:
             raise NotFoundError(f"no agent named '{agent_name}' in team '{team.name}'")
-        now = self.clock()
+        self._begin()
         self.on_shift[position] = on_shift
         if on_shift and self.holding[position] is None:
             self.free.add(position)
@@ -692,7 +705,7 @@ class Batch:
         self._agent_changed(position)
         change: Change | None = None
         if on_shift and self.holding[position] is None:
-            taken = self._pull(position, now)
+            taken = self._pull(position)
             if taken is not None:
                 change = Change(taken, team.policy_name, [taken])
         agent = team.agents[position]
