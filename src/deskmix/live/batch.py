@@ -27,7 +27,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, u
 
 from deskmix.domain.team import AgentKind, MspContract
 from deskmix.domain.ticket import Tier
-from deskmix.live.errors import ConflictError, NotFoundError
+from deskmix.errors import ConflictError, NotFoundError
 from deskmix.live.results import (
     ASSIGNED,
     DONE,

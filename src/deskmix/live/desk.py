@@ -35,9 +35,8 @@ from sqlalchemy.engine import Row
 
 from deskmix.domain.team import AgentKind, Team
 from deskmix.domain.ticket import Tier
-from deskmix.errors import DeskmixError
+from deskmix.errors import ConflictError, DeskmixError, NotFoundError
 from deskmix.live.batch import AgentRow, Batch
-from deskmix.live.errors import ConflictError, NotFoundError
 from deskmix.live.results import (
     DONE,
     OPEN_STATES,
