@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from deskmix.domain.team import MspContract
 from deskmix.errors import DeskmixError
-from deskmix.live.batch import Batch, Record
+from deskmix.live.batch import Batch
+from deskmix.live.record import Record
 from deskmix.live.results import NewTicket
 from deskmix.live.team import LiveTeam
 from deskmix.routing.base import AgentView, Policy, QueueSpec
@@ -113,8 +115,16 @@ class _RecordingBatch(Batch):
         super().join(ticket, spec, limit)
 
 
-def _no_store() -> object:
-    raise RuntimeError("the check's live desk started empty; it has nothing to read")
+class _NoStore:
+    """The check's live desk starts empty, so it never reads a store (``QueueReads``)."""
+
+    def oldest_queued(self, queue: str, leaving: Sequence[int]) -> datetime | None:
+        raise RuntimeError("the check's live desk started empty; it has nothing to read")
+
+    def queued_after(
+        self, queue: str, after: tuple[int, datetime, int] | None, limit: int
+    ) -> list[dict[str, Any]]:
+        raise RuntimeError("the check's live desk started empty; it has nothing to read")
 
 
 class LiveSide:
@@ -140,7 +150,7 @@ class LiveSide:
         )
         self.at = day_time(0.0)
         self.batch = _RecordingBatch(
-            _no_store,  # type: ignore[arg-type]  # never called: nothing is stored
+            _NoStore(),
             team,
             {},
             0,

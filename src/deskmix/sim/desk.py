@@ -5,9 +5,8 @@
 loop (``engine._simulate``) only pops events and hands each to the desk, so the same desk can
 be driven by a script instead (``routing/check.py`` does, to hold the live desk to it).
 
-Written for speed as much as for reading: the reference loop calls these methods for every
-ticket and event, so state is kept in plain lists indexed by agent, and the only calls per
-step are the dispatch rules and the policy.
+Written for speed as much as for reading: the loop calls these methods for every ticket and
+event, so state is kept in plain lists indexed by agent.
 """
 
 from __future__ import annotations

@@ -271,7 +271,7 @@ async def route(
 def live_ticket(
     ticket_id: TicketId, desk: Desk = Depends(desk_of), _read: Any = Depends(read_access)
 ) -> LiveTicketOut:
-    return LiveTicketOut.of(desk.ticket(ticket_id))
+    return desk.ticket(ticket_id)
 
 
 @router.post(
