@@ -116,8 +116,8 @@ class Record:
 
     def now_state(self, team: LiveTeam) -> TicketState:
         position = team.position_of(self.agent_id)
-        # Built without validation: every value is already of its field's type.
-        return TicketState.model_construct(
+        # Validated construction is pydantic's fastest (compiled), faster than model_construct.
+        return TicketState(
             key=self.key,
             domain=self.domain,
             tier=self.tier,
