@@ -29,6 +29,7 @@ from uuid import uuid4
 from deskmix.domain.team import Team
 from deskmix.errors import ConflictError, DeskmixError, NotFoundError
 from deskmix.live.batch import Batch, WritePlan
+from deskmix.live.record import SHARED
 from deskmix.live.results import (
     DONE,
     OPEN_STATES,
@@ -237,24 +238,7 @@ class Desk:
                     agent = team.agents[position].name
                 else:
                     agent = live_repository.agent_name(connection, row.agent_id)
-        return TicketState(
-            key=row.key,
-            domain=row.domain,
-            tier=row.tier,
-            priority=row.priority,
-            stage=row.stage,
-            state=row.state,
-            agent=agent,
-            queue=row.queue,
-            msp=row.msp,
-            reason=row.reason,
-            work_limit_hours=row.work_limit_hours,
-            generalist_hours=row.generalist_hours,
-            opened_at=row.opened_at,
-            queued_at=row.queued_at,
-            assigned_at=row.assigned_at,
-            done_at=row.done_at,
-        )
+        return TicketState(agent=agent, **{name: getattr(row, name) for name in SHARED})
 
     def snapshot(self) -> Snapshot:
         """Agents, queues and ticket counts now (read without taking the desk lock)."""

@@ -44,6 +44,9 @@ CHANGING = (
 NOT_WAITING, WAITING_STORED, WAITING_JOINED = 0, 1, 2
 """How a ticket is counted in its queue: not, as read from the store, or as queued now."""
 
+SHARED = tuple(name for name in TicketState.model_fields if name != "agent")
+"""The fields a ticket's answer (``TicketState``) shares with its record and stored row."""
+
 SortKey = tuple[int, datetime, tuple[int, int]]
 """A queued ticket's ``queue_order``: priority, opened, then (0, id) for a stored ticket and
 (1, creation order) for one new in this batch (it gets a larger id when inserted)."""
@@ -115,26 +118,13 @@ class Record:
         return queue_order(self.priority, self.opened_at, (1, self.seq))
 
     def now_state(self, team: LiveTeam) -> TicketState:
+        """The ticket as the desk answers it: every field of ``TicketState`` is the record's
+        own but ``agent``, the holder's name."""
         position = team.position_of(self.agent_id)
+        values = {name: getattr(self, name) for name in SHARED}
+        values["agent"] = team.agents[position].name if position is not None else None
         # Validated construction is pydantic's fastest (compiled), faster than model_construct.
-        return TicketState(
-            key=self.key,
-            domain=self.domain,
-            tier=self.tier,
-            priority=self.priority,
-            stage=self.stage,
-            state=self.state,
-            agent=team.agents[position].name if position is not None else None,
-            queue=self.queue,
-            msp=self.msp,
-            reason=self.reason,
-            work_limit_hours=self.work_limit_hours,
-            generalist_hours=self.generalist_hours,
-            opened_at=self.opened_at,
-            queued_at=self.queued_at,
-            assigned_at=self.assigned_at,
-            done_at=self.done_at,
-        )
+        return TicketState(**values)
 
     def _stored(self) -> dict[str, Any]:
         """The changing columns as stored: enums as their plain string values."""
