@@ -261,7 +261,7 @@ class SimDesk:
 
     # -- the dispatch protocol ------------------------------------------------------------
     def free_agents(self) -> list[AgentView]:
-        return self.state._free_list
+        return self.state.free_agents()
 
     def lines_of(self, agent: int) -> list[WaitingLine]:
         return self.agent_lines[agent]
