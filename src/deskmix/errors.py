@@ -81,3 +81,12 @@ class UnsteadyPeriodError(InputError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
+
+
+class NotFoundError(DeskmixError):
+    """No such ticket, agent, token or job. Not bad input: the API answers 404."""
+
+
+class ConflictError(DeskmixError):
+    """The request is well formed but the current state does not allow it (a ticket already
+    completed, an agent busy, a team load while tickets are open). The API answers 409."""

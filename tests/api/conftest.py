@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from deskmix.api.app import create_app
 from deskmix.api.settings import ServerSettings
 from deskmix.api.tokens import create_token
-from deskmix.live.tables import TICKETS
 from deskmix.store import Store
+from deskmix.store.live_repository import TICKETS
 from deskmix.store.models import ImportRecord, JobRow, TicketRow
 from tests.live_server import LiveServer, serve_in_thread
 

@@ -23,8 +23,8 @@ from deskmix.domain.ticket import Tier
 from deskmix.errors import DeskmixError
 from deskmix.live import ConflictError, Desk, NotFoundError
 from deskmix.live.results import Change, NewTicket
-from deskmix.live.tables import AGENTS, QUEUES, TICKETS
 from deskmix.store import Store, open_store
+from deskmix.store.live_repository import AGENTS, QUEUES, TICKETS
 from tests.live.test_desk import TEAM
 
 DOMAINS = ["end_user", "network", "security"]

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from deskmix.api.app import create_app
 from deskmix.api.settings import ServerSettings
 from deskmix.api.tokens import create_token
-from deskmix.live.tables import AGENTS, TICKETS
 from deskmix.store import Store
+from deskmix.store.live_repository import AGENTS, TICKETS
 from tests.live.test_desk import TEAM
 from tests.live_server import LiveServer, serve_in_thread
 

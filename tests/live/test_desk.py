@@ -16,11 +16,11 @@ from deskmix.domain.ticket import Tier
 from deskmix.errors import ConfigError
 from deskmix.live import ConflictError, Desk, NotFoundError
 from deskmix.live.results import NewTicket
-from deskmix.live.tables import AGENTS, QUEUES, TICKETS
 from deskmix.live.team import build_live_team
 from deskmix.routing.base import QueueSpec
 from deskmix.routing.policies import make_policy
 from deskmix.store import Store, open_store
+from deskmix.store.live_repository import AGENTS, QUEUES, TICKETS
 from deskmix.teamfiles import parse_team
 
 TEAM = parse_team(

@@ -14,7 +14,7 @@ from deskmix.errors import ConfigError
 from deskmix.routing import POLICIES, Stage, make_policy
 from deskmix.routing.base import AgentView
 from deskmix.sim import SimSettings, compile_model, run_replication
-from deskmix.sim.engine import SimState, SimTicket
+from deskmix.sim.desk import SimState, SimTicket
 from deskmix.teamfiles import parse_team
 from tests.sim.test_whatif import workload
 

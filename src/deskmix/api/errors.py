@@ -20,8 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DataError as SqlDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from deskmix.errors import DeskmixError
-from deskmix.live.errors import ConflictError, NotFoundError
+from deskmix.errors import ConflictError, DeskmixError, NotFoundError
 
 log = logging.getLogger("deskmix.api")
 

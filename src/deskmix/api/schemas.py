@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -82,56 +81,17 @@ class TargetAnswer(BaseModel):
         )
 
 
-class LiveTicketOut(BaseModel):
-    """A live ticket: where it is now (state, agent, queue or MSP) and the reason."""
-
-    id: str = Field(description="The ticket's id (yours, or the one deskmix gave it)")
-    domain: str
-    tier: str
-    priority: int = Field(description="1 (P1) .. 5 (P5)")
-    stage: str = Field(description="new, direct (straight to specialists) or escalated")
-    state: str = Field(description="assigned, queued, msp or done")
-    agent: str | None
-    queue: str | None
-    msp: str | None
-    reason: str = Field(description="Why it went there, in one sentence")
-    work_limit_hours: float | None = Field(
-        description="Work this long at most before escalating (generalist-first's limit)"
-    )
-    generalist_hours: float
-    opened_at: datetime
-    queued_at: datetime | None
-    assigned_at: datetime | None
-    done_at: datetime | None
-
-    @classmethod
-    def of(cls, t: TicketState) -> LiveTicketOut:
-        return cls(
-            id=t.key,
-            domain=t.domain,
-            tier=t.tier,
-            priority=t.priority,
-            stage=t.stage,
-            state=t.state,
-            agent=t.agent,
-            queue=t.queue,
-            msp=t.msp,
-            reason=t.reason,
-            work_limit_hours=t.work_limit_hours,
-            generalist_hours=t.generalist_hours,
-            opened_at=t.opened_at,
-            queued_at=t.queued_at,
-            assigned_at=t.assigned_at,
-            done_at=t.done_at,
-        )
+LiveTicketOut = TicketState
+"""A live ticket as the API answers it: the live desk's own model (``live.results``), whose
+fields and descriptions are the response schema."""
 
 
 class ChangeOut(BaseModel):
     """What a routing request did: the ticket, and tickets freed agents took from queues."""
 
-    ticket: LiveTicketOut
+    ticket: TicketState
     policy: str
-    handed: list[LiveTicketOut] = Field(
+    handed: list[TicketState] = Field(
         description="Tickets agents took from queues because of this request"
     )
     triage: dict[str, TargetAnswer] | None = Field(
@@ -141,8 +101,8 @@ class ChangeOut(BaseModel):
     @classmethod
     def of(cls, change: Change, triage: dict[str, TargetAnswer] | None = None) -> ChangeOut:
         return cls(
-            ticket=LiveTicketOut.of(change.ticket),
+            ticket=change.ticket,
             policy=change.policy,
-            handed=[LiveTicketOut.of(t) for t in change.handed],
+            handed=change.handed,
             triage=triage,
         )

@@ -16,8 +16,7 @@ from typing import Any, cast
 
 from sqlalchemy import Row, Table, insert, select, update
 
-from deskmix.errors import InputError
-from deskmix.live.errors import NotFoundError
+from deskmix.errors import InputError, NotFoundError
 from deskmix.store import Store
 from deskmix.store.models import ApiToken
 

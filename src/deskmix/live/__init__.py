@@ -5,7 +5,7 @@ load) runs in one transaction that first locks the desk row, so concurrent reque
 server processes never hand one agent two tickets nor lose an update.
 """
 
+from deskmix.errors import ConflictError, NotFoundError
 from deskmix.live.desk import Desk
-from deskmix.live.errors import ConflictError, NotFoundError
 
 __all__ = ["ConflictError", "Desk", "NotFoundError"]

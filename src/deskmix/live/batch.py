@@ -1,5 +1,11 @@
-"""One batch of live-routing changes: read once under the desk lock, decided in memory, written
-back with a few bulk statements, committed once.
+"""The live desk's state machine: one batch of live-routing changes, read once under the desk
+lock, decided in memory, written back with a few bulk statements, committed once.
+
+Pure: no SQL and no SQLAlchemy here. The batch starts from rows the store read
+(``store/live_repository.py``), asks the store for more only through ``QueueReads``, carries
+out the policy's decisions with the dispatch rules the simulator shares
+(``routing/dispatch.py``: a ``Batch`` is a ``DispatchDesk``), and ends in a ``WritePlan`` the
+store applies. ``routing/check.py`` runs it in memory against the simulator's desk.
 
 Why batches: with one locked transaction per request, the lock is held for about five
 database round trips per change, which capped the desk near a hundred routes a second. A
@@ -13,21 +19,36 @@ freed agent may serve, in chunks, only for queues that hold tickets.
 
 An operation that is refused (unknown ticket, already completed, agent busy...) raises its
 ``DeskmixError`` before it changes anything, so the rest of the batch goes ahead without it.
+
+Over 400 lines because it is one state machine: the desk's memory (who holds what, each
+queue's counts and heads), the dispatch protocol over it, the five operations and the write
+plan all change or read the same fields under the same invariants (one ticket per agent, a
+queue's stored count equal to its waiting tickets); split apart, each part would reach into
+the others' fields. What is separable is elsewhere: a ticket and a queue in memory
+(``live/record.py``), the rules (``routing/dispatch.py``), the SQL (``store/live_*.py``).
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from typing import Any, Protocol
 
 from deskmix.domain.team import AgentKind, MspContract
 from deskmix.domain.ticket import Tier
-from deskmix.live.errors import ConflictError, NotFoundError
+from deskmix.errors import ConflictError, NotFoundError
+from deskmix.live.record import (
+    CHANGING,
+    NOT_WAITING,
+    WAITING_JOINED,
+    WAITING_STORED,
+    Line,
+    Record,
+    SortKey,
+    utc,
+)
 from deskmix.live.results import (
     ASSIGNED,
     DONE,
@@ -39,158 +60,29 @@ from deskmix.live.results import (
     TicketState,
 )
 from deskmix.live.state import LiveTicketView, clock_hours
-from deskmix.live.tables import AGENTS, DESK, QUEUES, TICKETS
 from deskmix.live.team import LiveTeam
 from deskmix.routing.base import AgentView, Decision, QueueSpec, Stage
+from deskmix.routing.dispatch import apply, pull
 
 
-def utc(value: datetime | None) -> datetime | None:
-    """A stored time as an aware UTC datetime (raw driver rows bypass the column type)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+class QueueReads(Protocol):
+    """The store's reads a batch may need after its first (``store.live_repository``)."""
+
+    def oldest_queued(self, queue: str, leaving: Sequence[int]) -> datetime | None:
+        """When the longest-waiting stored ticket of the queue was queued, ``leaving``
+        (ids of tickets that left it in this batch) aside."""
+        ...
+
+    def queued_after(
+        self, queue: str, after: tuple[int, datetime, int] | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """The queue's next ``limit`` stored waiting tickets in queue order after the one at
+        (priority, opened, id) ``after`` (None: from the head), as rows."""
+        ...
 
 
-# Ticket columns an operation may change; every changed ticket writes all of them, so one
-# statement (executemany) writes them all.
-CHANGING = (
-    "stage",
-    "state",
-    "agent_id",
-    "queue",
-    "msp",
-    "reason",
-    "work_limit_hours",
-    "generalist_hours",
-    "queued_at",
-    "assigned_at",
-    "done_at",
-)
-_NOT_WAITING, _WAITING_STORED, _WAITING_JOINED = 0, 1, 2
-
-SortKey = tuple[int, datetime, int, int]
-
-
-@dataclass(slots=True, eq=False)
-class Record:
-    """A live ticket in the batch's memory; ``id`` stays None until a new one is inserted."""
-
-    key: str
-    domain: str
-    tier: str
-    priority: int
-    stage: str
-    state: str
-    agent_id: int | None
-    queue: str | None
-    msp: str | None
-    reason: str
-    work_limit_hours: float | None
-    generalist_hours: float
-    opened_at: datetime
-    queued_at: datetime | None
-    assigned_at: datetime | None
-    done_at: datetime | None
-    id: int | None = None
-    seq: int = 0
-    """Creation order within the batch: new tickets get their ids in this order."""
-    stored_state: str | None = None
-    stored_agent: int | None = None
-    waiting: int = _NOT_WAITING
-    """How the ticket is counted in its queue: not, as read from the store, or as queued now."""
-    dirty: bool = False
-
-    @classmethod
-    def stored(cls, row: Mapping[str, Any]) -> Record:
-        opened = utc(row["opened_at"])
-        assert opened is not None
-        return cls(
-            key=row["key"],
-            domain=row["domain"],
-            tier=row["tier"],
-            priority=row["priority"],
-            stage=row["stage"],
-            state=row["state"],
-            agent_id=row["agent_id"],
-            queue=row["queue"],
-            msp=row["msp"],
-            reason=row["reason"],
-            work_limit_hours=row["work_limit_hours"],
-            generalist_hours=row["generalist_hours"],
-            opened_at=opened,
-            queued_at=utc(row["queued_at"]),
-            assigned_at=utc(row["assigned_at"]),
-            done_at=utc(row["done_at"]),
-            id=row["id"],
-            stored_state=row["state"],
-            stored_agent=row["agent_id"],
-            waiting=_WAITING_STORED if row["state"] == QUEUED else _NOT_WAITING,
-        )
-
-    @property
-    def order(self) -> SortKey:
-        """Queue order as the store sorts it: priority, opened, id. A new ticket sorts after
-        stored ones opened at the same instant, as the id it will get is larger."""
-        if self.id is not None:
-            return (self.priority, self.opened_at, 0, self.id)
-        return (self.priority, self.opened_at, 1, self.seq)
-
-    def now_state(self, team: LiveTeam) -> TicketState:
-        position = team.position_of(self.agent_id)
-        return TicketState(
-            key=self.key,
-            domain=self.domain,
-            tier=self.tier,
-            priority=self.priority,
-            stage=self.stage,
-            state=self.state,
-            agent=team.agents[position].name if position is not None else None,
-            queue=self.queue,
-            msp=self.msp,
-            reason=self.reason,
-            work_limit_hours=self.work_limit_hours,
-            generalist_hours=self.generalist_hours,
-            opened_at=self.opened_at,
-            queued_at=self.queued_at,
-            assigned_at=self.assigned_at,
-            done_at=self.done_at,
-        )
-
-    def params(self) -> dict[str, Any]:
-        values = {f"b_{name}": getattr(self, name) for name in CHANGING}
-        values["b_id"] = self.id
-        return values
-
-    def row(self) -> dict[str, Any]:
-        values = {name: getattr(self, name) for name in CHANGING}
-        values.update(
-            key=self.key,
-            domain=self.domain,
-            tier=self.tier,
-            priority=self.priority,
-            opened_at=self.opened_at,
-        )
-        return values
-
-
-@dataclass(eq=False)
-class Line:
-    """One queue as the batch knows it: how many wait, the oldest, and the head candidates."""
-
-    waiting_stored: int
-    """Tickets waiting in the store when the batch began that have not left since."""
-    oldest_stored: datetime | None
-    oldest_stale: bool = False
-    left: list[int] = field(default_factory=list)  # ids of stored waiting tickets that left
-    joined: list[Record] = field(default_factory=list)  # queued during the batch
-    joined_waiting: int = 0
-    heap: list[tuple[SortKey, int, Record]] = field(default_factory=list)
-    complete: bool = False  # every stored waiting ticket has been read into the heap
-    last: SortKey | None = None  # order of the last stored ticket read (where to go on)
-
-    @property
-    def length(self) -> int:
-        return self.waiting_stored + self.joined_waiting
+AgentRow = tuple[int, bool, int | None, datetime | None, str | None]
+"""position, on shift, ticket id, busy since, ticket key: an agent as the batch reads it."""
 
 
 class BatchState:
@@ -227,16 +119,12 @@ class BatchState:
         return 0.0 if oldest is None else max(0.0, self.now - clock_hours(oldest))
 
 
-AgentRow = tuple[int, bool, int | None, datetime | None, str | None]
-"""position, on shift, ticket id, busy since, ticket key: an agent as the batch reads it."""
-
-
 class Batch:
     """The live desk inside one locked transaction, changed in memory, written by ``write``."""
 
     def __init__(
         self,
-        reader: Callable[[], Connection],
+        reads: QueueReads,
         team: LiveTeam,
         specs: dict[str, QueueSpec],
         queue_count: int,
@@ -247,8 +135,9 @@ class Batch:
         chunk: int,
         heads: Iterable[Mapping[str, Any]] | None = None,
         memory: int = 0,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
-        self.reader = reader
+        self.reads = reads
         """Where the rare reads during a batch go (the committed state equals the state under
         the lock: every live change takes the lock, and the batch writes only at the end)."""
         self.team = team
@@ -287,7 +176,13 @@ class Batch:
         self.changes = 0
         """Bumped by every change: a refusal after a change would be a bug, not a refusal."""
         self._admitting: dict[int, list[str]] = {}
-        self._last_now = datetime.now(UTC)
+        self._wall = clock or (lambda: datetime.now(UTC))
+        """Where operations read the time: the wall clock, or a script's (``routing/check``)."""
+        self._last_now = self._wall()
+        self.now = self._last_now
+        """The time of the operation being applied."""
+        self.handed: list[TicketState] = []
+        """Tickets agents took from queues during the operation being applied."""
         self._heap_count = 0
         if heads is not None:
             self._preload(heads)
@@ -320,7 +215,7 @@ class Batch:
 
     def clock(self) -> datetime:
         """Now, never before the previous operation's now: times follow the order of changes."""
-        now = datetime.now(UTC)
+        now = self._wall()
         if now < self._last_now:
             now = self._last_now
         self._last_now = now
@@ -348,15 +243,10 @@ class Batch:
         line = self.line(name)
         if line.waiting_stored > 0:
             if line.oldest_stale:
-                query = select(func.min(TICKETS.c.queued_at)).where(
-                    TICKETS.c.state == QUEUED, TICKETS.c.queue == name
-                )
-                if line.left:
-                    query = query.where(TICKETS.c.id.not_in(line.left))
-                line.oldest_stored = self.reader().execute(query).scalar_one_or_none()
+                line.oldest_stored = utc(self.reads.oldest_queued(name, line.left))
                 line.oldest_stale = False
             return line.oldest_stored
-        joined = [r.queued_at for r in line.joined if r.waiting == _WAITING_JOINED]
+        joined = [r.queued_at for r in line.joined if r.waiting == WAITING_JOINED]
         return min((t for t in joined if t is not None), default=None)
 
     def _push(self, line: Line, record: Record) -> None:
@@ -365,25 +255,13 @@ class Batch:
 
     def _read_more(self, line: Line, name: str) -> None:
         """The next chunk of the queue's stored waiting tickets, in queue order."""
-        query = select(TICKETS).where(TICKETS.c.state == QUEUED, TICKETS.c.queue == name)
+        after = None
         if line.last is not None:
-            priority, opened, _, last_id = line.last
-            query = query.where(
-                or_(
-                    TICKETS.c.priority > priority,
-                    and_(
-                        TICKETS.c.priority == priority,
-                        or_(
-                            TICKETS.c.opened_at > opened,
-                            and_(TICKETS.c.opened_at == opened, TICKETS.c.id > last_id),
-                        ),
-                    ),
-                )
-            )
-        query = query.order_by(TICKETS.c.priority, TICKETS.c.opened_at, TICKETS.c.id)
-        rows = self.reader().execute(query.limit(self.chunk)).mappings().all()
+            priority, opened, (_, last_id) = line.last
+            after = (priority, opened, last_id)
+        rows = self.reads.queued_after(name, after, self.chunk)
         for row in rows:
-            stored = Record.stored(dict(row))
+            stored = Record.stored(row)
             record = self._register(stored)
             if record.state == QUEUED and record.queue == name:
                 self._push(line, record)
@@ -444,7 +322,7 @@ class Batch:
 
     def _join_queue(self, record: Record, name: str) -> None:
         line = self.line(name)
-        record.waiting = _WAITING_JOINED
+        record.waiting = WAITING_JOINED
         line.joined.append(record)
         line.joined_waiting += 1
         self._push(line, record)
@@ -452,16 +330,16 @@ class Batch:
     def _leave_queue(self, record: Record) -> None:
         assert record.queue is not None
         line = self.line(record.queue)
-        if record.waiting == _WAITING_STORED:
+        if record.waiting == WAITING_STORED:
             line.waiting_stored -= 1
             assert record.id is not None
             line.left.append(record.id)
             oldest = line.oldest_stored
             if oldest is not None and record.queued_at is not None and record.queued_at <= oldest:
                 line.oldest_stale = True
-        elif record.waiting == _WAITING_JOINED:
+        elif record.waiting == WAITING_JOINED:
             line.joined_waiting -= 1
-        record.waiting = _NOT_WAITING
+        record.waiting = NOT_WAITING
 
     def _ensure_queue(self, spec: QueueSpec) -> None:
         """Remember a queue's spec the first time a policy uses it (stored by ``write``)."""
@@ -480,66 +358,74 @@ class Batch:
             self._admitting[position] = names
         return names
 
-    def _pull(self, position: int, now: datetime) -> TicketState | None:
-        """The freed agent takes the best waiting ticket among the queues it may serve:
-        highest priority, then the oldest (as in the simulator)."""
-        best: Record | None = None
-        for name in self._admitting_names(position):
-            if self.line(name).length == 0:
-                continue
-            head = self._head(name)
-            if head is not None and (best is None or head.order < best.order):
-                best = head
-        if best is None:
+    # -- the dispatch protocol (``routing/dispatch.py``); a queue's handle is its name ------
+    def free_agents(self) -> list[AgentView]:
+        return self.free_views()
+
+    def lines_of(self, agent: int) -> list[str]:
+        return self._admitting_names(agent)
+
+    def head(self, line: str) -> SortKey | None:
+        if self.line(line).length == 0:  # nothing waits: no read
             return None
-        agent = self.team.agents[position]
+        head = self._head(line)
+        return head.order if head is not None else None
+
+    def start(self, agent: int, ticket: Record, limit: float | None) -> None:
+        ticket.state = ASSIGNED
+        ticket.agent_id = self.team.agent_ids[agent]
+        ticket.assigned_at = self.now
+        ticket.work_limit_hours = limit
+        self._touch(ticket)
+        self._occupy(agent, ticket, self.now)
+
+    def take(self, agent: int, line: str) -> None:
+        best = self._head(line)
+        assert best is not None  # ``pull`` takes only from a queue whose head it saw
         self._leave_queue(best)
-        best.state = ASSIGNED
-        best.agent_id = self.team.agent_ids[position]
-        best.assigned_at = now
         best.reason = (
-            f"{agent.name} became free and took it from the {best.queue} queue "
-            "(highest priority, then oldest)"
+            f"{self.team.agents[agent].name} became free and took it from the {best.queue} "
+            "queue (highest priority, then oldest)"
         )
-        self._touch(best)
-        self._occupy(position, best, now)
-        return best.now_state(self.team)
+        self.start(agent, best, best.work_limit_hours)
+        self.handed.append(best.now_state(self.team))
 
-    def _after_queueing(self, spec: QueueSpec, now: datetime) -> list[TicketState]:
-        """Work conservation: a free agent able to serve the queue takes its head at once."""
-        for agent in self.free_views():
-            if spec.admits(agent):
-                taken = self._pull(agent.index, now)
-                return [taken] if taken is not None else []
-        return []
+    def hand_to_msp(self, ticket: Record, contract: MspContract) -> None:
+        ticket.state = MSP
+        ticket.agent_id = None
+        ticket.msp = contract.name
 
-    def _apply(self, record: Record, decision: Decision, now: datetime) -> list[TicketState]:
-        """Send the ticket where the decision says; returns tickets agents took meanwhile."""
+    def join(self, ticket: Record, spec: QueueSpec, limit: float | None) -> None:
+        ticket.state = QUEUED
+        ticket.agent_id = None
+        ticket.queue = spec.name
+        ticket.queued_at = self.now
+        ticket.work_limit_hours = limit
+        self._ensure_queue(spec)
+        self._join_queue(ticket, spec.name)
+
+    def _pull(self, position: int) -> TicketState | None:
+        """The freed agent takes the best waiting ticket among the queues it may serve
+        (``dispatch.pull``); returns it as taken."""
+        taken = len(self.handed)
+        pull(self, position)
+        return self.handed[taken] if len(self.handed) > taken else None
+
+    def _apply(self, record: Record, decision: Decision) -> None:
+        """Send the ticket where the decision says (``dispatch.apply``); tickets agents take
+        meanwhile (a queued ticket offered to a free agent) go to ``handed``."""
         record.reason = decision.reason
         record.work_limit_hours = decision.work_limit_hours
         record.msp = None
         record.queued_at = None
-        handed: list[TicketState] = []
         self._touch(record)
-        if decision.agent is not None:
-            record.state = ASSIGNED
-            record.agent_id = self.team.agent_ids[decision.agent.index]
-            record.assigned_at = now
-            self._occupy(decision.agent.index, record, now)
-        elif decision.msp is not None:
-            record.state = MSP
-            record.agent_id = None
-            record.msp = decision.msp.name
-        else:
-            assert decision.queue is not None
-            record.state = QUEUED
-            record.agent_id = None
-            record.queue = decision.queue.name
-            record.queued_at = now
-            self._ensure_queue(decision.queue)
-            self._join_queue(record, decision.queue.name)
-            handed = self._after_queueing(decision.queue, now)
-        return handed
+        apply(self, record, decision)
+
+    def _begin(self) -> datetime:
+        """An operation begins: its time, and nothing handed yet."""
+        self.now = self.clock()
+        self.handed = []
+        return self.now
 
     def _known(self, key: str) -> Record:
         record = self.tickets.get(key)
@@ -555,7 +441,7 @@ class Batch:
             )
         if key not in self.absent:  # every key is read with the batch; this is a bug guard
             raise RuntimeError(f"ticket '{key}' was not looked up before routing")
-        now = self.clock()
+        now = self._begin()
         opened = utc(ticket.opened_at) or now
         stage = Stage.DIRECT if ticket.direct else Stage.NEW
         view = LiveTicketView(
@@ -565,10 +451,10 @@ class Batch:
         record = Record(
             key=key,
             domain=ticket.domain,
-            tier=ticket.tier.value,
+            tier=ticket.tier,
             priority=ticket.priority,
-            stage=stage.value,
-            state="",
+            stage=stage,
+            state=QUEUED,  # until the decision is applied
             agent_id=None,
             queue=None,
             msp=None,
@@ -583,27 +469,25 @@ class Batch:
         )
         self.created.append(record)
         self.tickets[key] = record
-        handed = self._apply(record, decision, now)
+        self._apply(record, decision)
         # Queued, it may have been taken at once by a free agent (work conservation).
-        return Change(record.now_state(self.team), self.team.policy_name, handed)
+        return Change(record.now_state(self.team), self.team.policy_name, self.handed)
 
     def complete(self, key: str) -> Change:
         record = self._known(key)
         if record.state == DONE:
             raise ConflictError(f"ticket '{key}' is already completed")
-        now = self.clock()
+        now = self._begin()
         was = record.state
         if was == QUEUED:
             self._leave_queue(record)
         record.state = DONE
         record.done_at = now
         self._touch(record)
-        handed: list[TicketState] = []
         holder = self._holder(record) if was == ASSIGNED else None
         if holder is not None and self._release(holder):
-            taken = self._pull(holder, now)
-            handed = [taken] if taken is not None else []
-        return Change(record.now_state(self.team), self.team.policy_name, handed)
+            self._pull(holder)
+        return Change(record.now_state(self.team), self.team.policy_name, self.handed)
 
     def escalate(self, key: str, hours_worked: float | None) -> Change:
         record = self._known(key)
@@ -612,7 +496,7 @@ class Batch:
                 f"ticket '{key}' is {record.state}, not with an agent; only assigned tickets "
                 "are escalated"
             )
-        now = self.clock()
+        now = self._begin()
         team = self.team
         position = team.position_of(record.agent_id)
         worked = hours_worked
@@ -624,7 +508,7 @@ class Batch:
         view = LiveTicketView(
             key,
             record.domain,
-            Tier(record.tier),
+            record.tier,
             record.priority,
             Stage.ESCALATED,
             clock_hours(record.opened_at),
@@ -633,15 +517,13 @@ class Batch:
         # Decided while the agent still holds it, so it is not handed the same ticket back.
         decision = team.policy.decide(view, self.state(now))
         holder = self._holder(record)
-        record.stage = Stage.ESCALATED.value
+        record.stage = Stage.ESCALATED
         record.generalist_hours = spent
-        handed = self._apply(record, decision, now)
+        self._apply(record, decision)
         # Then the agent is freed and takes waiting work.
         if holder is not None and self._release(holder):
-            taken = self._pull(holder, now)
-            if taken is not None:
-                handed.append(taken)
-        return Change(record.now_state(team), team.policy_name, handed)
+            self._pull(holder)
+        return Change(record.now_state(team), team.policy_name, self.handed)
 
     def assign(self, key: str, agent_name: str) -> Change:
         record = self._known(key)
@@ -659,7 +541,7 @@ class Batch:
         busy = self.holding[position]
         if busy is not None:
             raise ConflictError(f"{agent_name} is busy with ticket '{busy}'")
-        now = self.clock()
+        now = self._begin()
         previous = self._holder(record) if record.state == ASSIGNED else None
         previous_on_shift = self._release(previous) if previous is not None else False
         if record.state == QUEUED:
@@ -672,18 +554,16 @@ class Batch:
         record.reason = f"assigned to {agent_name} by hand"
         self._touch(record)
         self._occupy(position, record, now)
-        handed: list[TicketState] = []
         if previous_on_shift and previous is not None:
-            taken = self._pull(previous, now)
-            handed = [taken] if taken is not None else []
-        return Change(record.now_state(team), team.policy_name, handed)
+            self._pull(previous)
+        return Change(record.now_state(team), team.policy_name, self.handed)
 
     def set_on_shift(self, agent_name: str, on_shift: bool) -> tuple[AgentStatus, Change | None]:
         team = self.team
         position = team.positions.get(agent_name)
         if position is None:
             raise NotFoundError(f"no agent named '{agent_name}' in team '{team.name}'")
-        now = self.clock()
+        self._begin()
         self.on_shift[position] = on_shift
         if on_shift and self.holding[position] is None:
             self.free.add(position)
@@ -692,7 +572,7 @@ class Batch:
         self._agent_changed(position)
         change: Change | None = None
         if on_shift and self.holding[position] is None:
-            taken = self._pull(position, now)
+            taken = self._pull(position)
             if taken is not None:
                 change = Change(taken, team.policy_name, [taken])
         agent = team.agents[position]
@@ -766,7 +646,9 @@ class Batch:
 
 @dataclass
 class WritePlan:
-    """A batch's writes, in the order they must be applied (see ``Batch.plan``)."""
+    """A batch's writes, in the order they must be applied (see ``Batch.plan``); the store
+    applies them (``store.live_repository.write``, or as SQL text on PostgreSQL:
+    ``store.live_postgres.statements``)."""
 
     leaving: list[dict[str, Any]]  # stored tickets no longer with an agent (or never were)
     moving: list[int]  # stored tickets moving between agents: unlinked first
@@ -778,119 +660,4 @@ class WritePlan:
     queue_count: int
     queue_lengths: list[dict[str, Any]]  # queues whose length the batch changed
     policy_memory: int | None = None  # the policy's memory, when the batch changed it
-
-    def write(self, connection: Connection) -> None:
-        """Apply the plan with SQLAlchemy (one statement per group, executemany)."""
-        full = (
-            update(TICKETS)
-            .where(TICKETS.c.id == bindparam("b_id", type_=TICKETS.c.id.type))
-            .values({n: bindparam(f"b_{n}", type_=TICKETS.c[n].type) for n in CHANGING})
-        )
-        by_id = update(AGENTS).where(AGENTS.c.id == bindparam("b_id", type_=AGENTS.c.id.type))
-        if self.leaving:
-            connection.execute(full, self.leaving)
-        if self.moving:
-            connection.execute(
-                update(TICKETS)
-                .where(TICKETS.c.id == bindparam("b_id", type_=TICKETS.c.id.type))
-                .values(agent_id=None),
-                [{"b_id": i} for i in self.moving],
-            )
-        if self.created:
-            connection.execute(insert(TICKETS), self.created)
-        if self.taking:
-            connection.execute(full, self.taking)
-        if self.vacate:
-            connection.execute(by_id.values(ticket_id=None), [{"b_id": i} for i in self.vacate])
-        if self.agents:
-            ticket = (
-                select(TICKETS.c.id)
-                .where(TICKETS.c.key == bindparam("b_key", type_=TICKETS.c.key.type))
-                .scalar_subquery()
-            )
-            connection.execute(
-                by_id.values(
-                    on_shift=bindparam("b_on_shift", type_=AGENTS.c.on_shift.type),
-                    ticket_id=ticket,
-                    busy_since=bindparam("b_since", type_=AGENTS.c.busy_since.type),
-                ),
-                [
-                    {
-                        "b_id": a["id"],
-                        "b_on_shift": a["on_shift"],
-                        "b_key": a["key"],
-                        "b_since": a["since"],
-                    }
-                    for a in self.agents
-                ],
-            )
-        if self.specs:
-            connection.execute(insert(QUEUES), self.specs)
-            connection.execute(update(DESK).where(DESK.c.id == 1).values(queues=self.queue_count))
-        if self.queue_lengths:  # after the specs: a queue may be new in this batch
-            connection.execute(
-                update(QUEUES)
-                .where(QUEUES.c.name == bindparam("b_name", type_=QUEUES.c.name.type))
-                .values(waiting=bindparam("b_waiting", type_=QUEUES.c.waiting.type)),
-                [{"b_name": q["name"], "b_waiting": q["waiting"]} for q in self.queue_lengths],
-            )
-        if self.policy_memory is not None:
-            connection.execute(
-                update(DESK).where(DESK.c.id == 1).values(policy_memory=self.policy_memory)
-            )
-
-    def postgresql(self, bind: Callable[[str, dict[str, Any]], str]) -> list[str]:
-        """The plan as SQL text for PostgreSQL, values bound by the driver (``bind`` is
-        psycopg's client-side ``mogrify``), to be sent with the commit in one round trip."""
-        sets = ", ".join(f"{n} = %(b_{n})s" for n in CHANGING)
-        full = f"UPDATE live_tickets SET {sets} WHERE id = %(b_id)s"
-        out = [bind(full, p) for p in self.leaving]
-        out += [
-            bind("UPDATE live_tickets SET agent_id = NULL WHERE id = %(i)s", {"i": i})
-            for i in self.moving
-        ]
-        if self.created:
-            names = list(self.created[0])
-            row = "(" + ", ".join(f"%({n})s" for n in names) + ")"
-            out.append(
-                f"INSERT INTO live_tickets ({', '.join(names)}) VALUES "
-                + ", ".join(bind(row, r) for r in self.created)
-            )
-        out += [bind(full, p) for p in self.taking]
-        out += [
-            bind("UPDATE live_agents SET ticket_id = NULL WHERE id = %(i)s", {"i": i})
-            for i in self.vacate
-        ]
-        out += [
-            bind(
-                "UPDATE live_agents SET on_shift = %(on_shift)s, busy_since = %(since)s, "
-                "ticket_id = (SELECT id FROM live_tickets WHERE key = %(key)s) "
-                "WHERE id = %(id)s",
-                a,
-            )
-            for a in self.agents
-        ]
-        if self.specs:
-            out += [
-                bind(
-                    "INSERT INTO live_queues (name, kinds, domain, tier) "
-                    "VALUES (%(name)s, %(kinds)s, %(domain)s, %(tier)s)",
-                    s,
-                )
-                for s in self.specs
-            ]
-            out.append(
-                bind("UPDATE live_desk SET queues = %(n)s WHERE id = 1", {"n": self.queue_count})
-            )
-        out += [
-            bind("UPDATE live_queues SET waiting = %(waiting)s WHERE name = %(name)s", q)
-            for q in self.queue_lengths
-        ]
-        if self.policy_memory is not None:
-            out.append(
-                bind(
-                    "UPDATE live_desk SET policy_memory = %(m)s WHERE id = 1",
-                    {"m": self.policy_memory},
-                )
-            )
-        return out
+    columns: tuple[str, ...] = CHANGING  # ticket columns a change writes, bound as b_<name>

@@ -1,17 +1,10 @@
-"""Errors of live routing that are not bad input: something unknown, or a state that forbids it.
-
-They are ``DeskmixError`` subclasses so the CLI prints them on one line; the API answers 404 and
-409 for them instead of the 422 it gives to bad input.
+"""Errors of live routing: the generic ``NotFoundError`` and ``ConflictError`` live in
+``deskmix.errors`` (tokens and jobs raise them too) and are re-exported here, so code that
+imported them from ``deskmix.live.errors`` keeps working.
 """
 
 from __future__ import annotations
 
-from deskmix.errors import DeskmixError
+from deskmix.errors import ConflictError, NotFoundError
 
-
-class NotFoundError(DeskmixError):
-    """No such ticket, agent or job."""
-
-
-class ConflictError(DeskmixError):
-    """The request is well formed but the desk's current state does not allow it."""
+__all__ = ["ConflictError", "NotFoundError"]

@@ -1,13 +1,40 @@
-"""What live routing answers: where a ticket is and why, what a request changed, the desk now."""
+"""What live routing answers: where a ticket is and why, what a request changed, the desk now.
+
+``TicketState`` is the one model of a live ticket's answer: the desk returns it, and the API
+returns it as it is (its JSON schema is the API's ``LiveTicketOut``), so its fields are listed
+once, with their descriptions. Its states are ``TicketStatus``, whose values are the strings
+the store keeps.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from deskmix.domain.ticket import Tier
+from deskmix.routing.base import Stage
 
-ASSIGNED, QUEUED, MSP, DONE = "assigned", "queued", "msp", "done"
+
+class TicketStatus(StrEnum):
+    """Where a live ticket is; the values are what ``live_tickets.state`` stores."""
+
+    ASSIGNED = "assigned"
+    """An agent works on it (or holds it while off shift)."""
+    QUEUED = "queued"
+    MSP = "msp"
+    """Handed to an MSP contract."""
+    DONE = "done"
+
+
+ASSIGNED, QUEUED, MSP, DONE = (
+    TicketStatus.ASSIGNED,
+    TicketStatus.QUEUED,
+    TicketStatus.MSP,
+    TicketStatus.DONE,
+)
 OPEN_STATES = (ASSIGNED, QUEUED, MSP)
 
 
@@ -25,21 +52,26 @@ class NewTicket:
     specialist work: the same stage the simulator gives such tickets."""
 
 
-@dataclass(frozen=True)
-class TicketState:
-    """Where a live ticket is and why."""
+class TicketState(BaseModel):
+    """A live ticket: where it is now (state, agent, queue or MSP) and the reason."""
 
-    key: str
+    model_config = ConfigDict(frozen=True, serialize_by_alias=True)
+
+    key: str = Field(
+        serialization_alias="id", description="The ticket's id (yours, or the one deskmix gave it)"
+    )
     domain: str
-    tier: str
-    priority: int
-    stage: str
-    state: str
+    tier: Tier
+    priority: int = Field(description="1 (P1) .. 5 (P5)")
+    stage: Stage = Field(description="new, direct (straight to specialists) or escalated")
+    state: TicketStatus
     agent: str | None
     queue: str | None
     msp: str | None
-    reason: str
-    work_limit_hours: float | None
+    reason: str = Field(description="Why it went there, in one sentence")
+    work_limit_hours: float | None = Field(
+        description="Work this long at most before escalating (generalist-first's limit)"
+    )
     generalist_hours: float
     opened_at: datetime
     queued_at: datetime | None

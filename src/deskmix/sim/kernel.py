@@ -7,6 +7,13 @@ microseconds a ticket; here a decision is a walk down a ranking, which is what l
 try many designs. State lives in arrays indexed by ticket and agent (column constants below)
 and both heaps are binary heaps over preallocated arrays: compiled code is fastest with plain
 arrays, and a ticket is in at most one queue at a time, so no queue outgrows the ticket count.
+
+Over 400 lines because it is one compiled loop with its own heaps: Numba compiles the module's
+functions together and inlines them, and the routing is written out inside the loop (a call
+passing its arrays costs more than the routing itself), so the loop cannot be cut into
+modules without losing the speed it exists for. It is the compiled twin of the dispatch rules
+(``routing/dispatch.py``) and of ``sim/desk.py``, held to them bit for bit by
+``tests/sim/test_compiled_loop.py``.
 """
 
 from __future__ import annotations

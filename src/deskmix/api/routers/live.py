@@ -18,6 +18,7 @@ from deskmix.api.auth import read_access, require
 from deskmix.api.errors import responses
 from deskmix.api.schemas import ChangeOut, LiveTicketOut, TargetAnswer, TicketWords
 from deskmix.api.triage_service import TriageService
+from deskmix.domain.priority import Priority
 from deskmix.domain.ticket import Tier
 from deskmix.errors import InputError
 from deskmix.live import Desk
@@ -154,6 +155,11 @@ class ShiftOut(BaseModel):
 T = TypeVar("T")
 
 
+def priority_number(priority: Priority) -> int:
+    """P1 -> 1 .. P5 -> 5: the number a live ticket and a policy work with."""
+    return list(Priority).index(priority) + 1
+
+
 async def desk_of(request: Request) -> Desk:
     desk: Desk = request.app.state.live_desk
     return desk
@@ -226,7 +232,7 @@ def _triaged(
     shown = {name: TargetAnswer.of(p) for name, p in answer.items()}
     domain = body.domain or answer[DOMAIN].best_guess
     tier = body.tier or Tier(answer[TIER].best_guess)
-    priority = body.priority or int(answer[PRIORITY].best_guess.lstrip("Pp"))
+    priority = body.priority or priority_number(Priority(answer[PRIORITY].best_guess))
     return domain, tier, priority, shown
 
 
@@ -265,7 +271,7 @@ async def route(
 def live_ticket(
     ticket_id: TicketId, desk: Desk = Depends(desk_of), _read: Any = Depends(read_access)
 ) -> LiveTicketOut:
-    return LiveTicketOut.of(desk.ticket(ticket_id))
+    return desk.ticket(ticket_id)
 
 
 @router.post(

@@ -13,8 +13,7 @@ from deskmix.api.auth import read_access
 from deskmix.api.errors import responses
 from deskmix.domain.priority import Priority
 from deskmix.domain.ticket import Tier
-from deskmix.errors import InputError
-from deskmix.live.errors import NotFoundError
+from deskmix.errors import InputError, NotFoundError
 from deskmix.store import Store
 from deskmix.store.models import TicketRow
 
