@@ -23,7 +23,7 @@ from deskmix.cli.common import (
 from deskmix.cli.output import CsvDir, XlsxFile, emit
 
 if TYPE_CHECKING:
-    from deskmix.validate.usecase import BackTestOut, FigureOut, ValidationResult
+    from deskmix.validate.output import BackTestOut, FigureOut, ValidationResult
 
 # The simulator (NumPy, SciPy) is imported when the back-test runs, not whenever deskmix starts.
 
