@@ -22,8 +22,7 @@ from deskmix.errors import InputError
 from deskmix.sample import sample_team_text
 from deskmix.store import Store
 from deskmix.teamfiles import parse_team
-from deskmix.triage.default_model import load_default_model
-from deskmix.triage.model import TriageModel
+from deskmix.triage.model import ModelHolder, TriageModel
 
 RESULTS_KEPT = 8  # recent runs kept, so "download report" does not run the same inputs again
 T = TypeVar("T")
@@ -59,7 +58,7 @@ class Dashboard:
     store: Store
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _workload: tuple[tuple[int, ...], Workload] | None = None
-    _triage: TriageModel | None = None
+    _triage: ModelHolder = field(default_factory=ModelHolder)
     _results: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
 
     def fingerprint(self) -> tuple[int, ...]:
@@ -76,10 +75,7 @@ class Dashboard:
 
     def triage_model(self) -> TriageModel:
         """The shipped default model, for an app without the API's triage service."""
-        with self._lock:
-            if self._triage is None:
-                self._triage = load_default_model()
-            return self._triage
+        return self._triage.model()
 
     def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The result of ``compute`` for ``key`` on the store as it is now, kept for a while.
