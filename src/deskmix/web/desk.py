@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 
 from fastapi import Request
 
-from deskmix.calibrate import calibrate_store
+from deskmix.calibrate.use_case import CalibrateRequest, calibrate_desk
 from deskmix.domain.team import Team
 from deskmix.domain.workload import Workload
 from deskmix.errors import InputError
@@ -70,7 +70,8 @@ class Dashboard:
         key = self.fingerprint()
         with self._lock:
             if self._workload is None or self._workload[0] != key:
-                self._workload = (key, calibrate_store(self.store, name=WORKLOAD_NAME).workload)
+                fitted = calibrate_desk(CalibrateRequest(name=WORKLOAD_NAME), self.store)
+                self._workload = (key, fitted.workload)
             return self._workload[1]
 
     def triage_model(self) -> TriageModel:
