@@ -21,11 +21,13 @@ from deskmix.cli.common import (
     user_errors,
 )
 from deskmix.cli.output import CsvDir, XlsxFile, emit
+from deskmix.validate.use_case import HOLDOUT, MAX_HOLDOUT, MAX_REPLICATIONS, REPLICATIONS
 
 if TYPE_CHECKING:
     from deskmix.validate.output import BackTestOut, FigureOut, ValidationResult
 
-# The simulator (NumPy, SciPy) is imported when the back-test runs, not whenever deskmix starts.
+# The back-test (pandas, NumPy, SciPy) loads with this command, for its defaults; never with
+# `deskmix --help`.
 
 
 def number(value: float | None, figure: str) -> str:
@@ -142,15 +144,19 @@ def validate_command(
         Path | None, typer.Option("--sla", help="SLA targets YAML; default ITIL-style targets.")
     ] = None,
     replications: Annotated[
-        int, typer.Option("--replications", "--reps", min=2, max=200, help="Replications.")
-    ] = 10,
+        int,
+        typer.Option("--replications", "--reps", min=2, max=MAX_REPLICATIONS, help="Replications."),
+    ] = REPLICATIONS,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Same seed, same numbers.")] = 0,
     holdout: Annotated[
         float,
         typer.Option(
-            "--holdout", min=0.0, max=0.9, help="Share of the period held out (by time); 0: none."
+            "--holdout",
+            min=0.0,
+            max=MAX_HOLDOUT,
+            help="Share of the period held out (by time); 0: none.",
         ),
-    ] = 0.3,
+    ] = HOLDOUT,
     timezone: Annotated[
         str, typer.Option("--timezone", help="The desk's time zone, for shifts and weeks.")
     ] = "UTC",

@@ -49,6 +49,9 @@ QUICK = RunSize(reps=5, weeks=4, max_reps=30, max_weeks=26)
 """The dashboard's simulate page: an answer in a second or two, in one process."""
 
 DEFAULT_POLICY = "generalist_first"
+MAX_WORKLOAD_CHARS = 20_000_000
+"""The longest workload YAML a server accepts as text (a calibrated desk of many domains is a
+few megabytes): the simulate and plan requests' limit, and the dashboard's per file."""
 
 
 def quick_scenarios(

@@ -48,6 +48,15 @@ Progress = Callable[[str, int, int | None], None]
 """Called with (phase, done, total or None)."""
 
 MAX_REPLICATIONS = 200
+REPLICATIONS = 10
+"""``deskmix validate``'s replications (and the request's default)."""
+SERVER_REPLICATIONS, SERVER_MAX_REPLICATIONS = 5, 30
+"""``GET /api/validate``: a request simulates the whole history twice in the server's
+thread pool, so fewer runs, capped lower."""
+QUICK_REPLICATIONS, QUICK_MAX_REPLICATIONS = 3, 30
+"""The dashboard's back-test: an answer while the user waits."""
+HOLDOUT, MAX_HOLDOUT = 0.3, 0.9
+"""The share of the period held out by default, and the most an interface offers."""
 
 
 class ValidationRequest(BaseModel):
@@ -58,10 +67,10 @@ class ValidationRequest(BaseModel):
     source: str | None = Field(default=None, description="Only tickets of this source system")
     import_id: int | None = Field(default=None, ge=1, description="Only tickets of this import")
     sla: SlaPolicy = Field(default_factory=SlaPolicy.default, description="SLA targets")
-    replications: int = Field(default=10, ge=2, le=MAX_REPLICATIONS)
+    replications: int = Field(default=REPLICATIONS, ge=2, le=MAX_REPLICATIONS)
     seed: int = Field(default=0, ge=0)
     holdout: float = Field(
-        default=0.3, ge=0, lt=1, description="Share of the period (by time) held out; 0: none"
+        default=HOLDOUT, ge=0, lt=1, description="Share of the period (by time) held out; 0: none"
     )
     timezone: str = "UTC"
     workers: int | None = Field(default=None, ge=1, description="Processes; default: one")
@@ -353,7 +362,14 @@ def run_validation(
 
 
 __all__ = [
+    "HOLDOUT",
+    "MAX_HOLDOUT",
     "MAX_REPLICATIONS",
+    "QUICK_MAX_REPLICATIONS",
+    "QUICK_REPLICATIONS",
+    "REPLICATIONS",
+    "SERVER_MAX_REPLICATIONS",
+    "SERVER_REPLICATIONS",
     "Progress",
     "ValidationRequest",
     "ValidationResult",
