@@ -52,3 +52,16 @@ def test_a_window_keeps_only_the_tickets_opened_in_it(sample_store: Store) -> No
 def test_an_unknown_source_is_a_store_error(sample_store: Store) -> None:
     with pytest.raises(StoreError):
         calibrate_desk(CalibrateRequest(source="nosuch"), sample_store)
+
+
+def test_the_overview_mix_rows_add_up_to_the_history(sample_store: Store) -> None:
+    from deskmix.calibrate.history import desk_history
+    from deskmix.calibrate.use_case import mix_rows
+    from deskmix.domain.sla import SlaPolicy
+
+    history = desk_history(sample_store, SlaPolicy.default())
+    rows = mix_rows(history)
+    assert all(sum(counts) == total for _, counts, total in rows)
+    totals = [total for _, _, total in rows]
+    assert totals == sorted(totals, reverse=True)
+    assert sum(totals) == history.tickets

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from deskmix.calibrate.history import DeskHistory
     from deskmix.calibrate.result import CalibrationResult
     from deskmix.store import Store
 
@@ -77,3 +78,12 @@ def calibrate_desk(
         window=window,
         accept_unsteady=request.accept_unsteady,
     )
+
+
+def mix_rows(history: DeskHistory) -> list[tuple[str, list[int], int]]:
+    """The history's tickets per domain and tier as table rows: the domain, its count per
+    tier (in ``history.mix.columns``' order) and its total, busiest domain first."""
+    return [
+        (str(domain), [int(v) for v in row], int(row.sum()))
+        for domain, row in history.mix.iterrows()
+    ]
