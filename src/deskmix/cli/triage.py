@@ -1,7 +1,9 @@
 """``deskmix triage``: train, predict and evaluate the domain/tier/priority models from the shell.
 
 Only translation lives here (options to calls, results to JSON lines and tables); the work is
-in ``deskmix.triage``.
+in ``deskmix.triage``. This module holds the group and ``labels``, ``train`` and ``evaluate``;
+``predict`` and ``score`` are ``cli/triage_predict.py`` (answers come from the triage use case,
+``triage.use_case``), the shared options ``cli/triage_options.py``.
 """
 
 from __future__ import annotations
