@@ -86,6 +86,7 @@ def scopes_table(test: BackTestOut, sla_name: str = "") -> Table:
     for f in test.figures:
         if f.scope != "all":
             by_scope.setdefault(f.scope, {})[f.figure] = f
+    verdicts = test.within_by_scope()
     for scope, figures in by_scope.items():
         cells = []
         for name in ("tickets per week", "resolution median (h)", "SLA attainment"):
@@ -95,8 +96,8 @@ def scopes_table(test: BackTestOut, sla_name: str = "") -> Table:
                 if found is None
                 else f"{number(found.history, name)} / {number(found.simulated, name)}"
             )
-        judged = [f for f in figures.values() if f.within is not None]
-        ok = f"{sum(1 for f in judged if f.within)}/{len(judged)}" if judged else "-"
+        within, judged = verdicts.get(scope, (0, 0))
+        ok = f"{within}/{judged}" if judged else "-"
         table.add_row(scope.removeprefix("domain:"), *cells, ok)
     return table
 

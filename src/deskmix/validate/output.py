@@ -96,6 +96,17 @@ class BackTestOut(_Model):
     def verdict(self) -> str:
         return f"{self.within} of {self.judged} figures within tolerance"
 
+    def within_by_scope(self) -> dict[str, tuple[int, int]]:
+        """Per scope but 'all' (a domain, a priority): figures within tolerance, figures judged
+        (a figure from too few tickets is not judged)."""
+        counts: dict[str, tuple[int, int]] = {}
+        for f in self.figures:
+            if f.scope == "all" or f.within is None:
+                continue
+            within, judged = counts.get(f.scope, (0, 0))
+            counts[f.scope] = (within + int(f.within), judged + 1)
+        return counts
+
 
 class ValidationResult(_Model):
     source: str
