@@ -65,3 +65,13 @@ def test_the_overview_mix_rows_add_up_to_the_history(sample_store: Store) -> Non
     totals = [total for _, _, total in rows]
     assert totals == sorted(totals, reverse=True)
     assert sum(totals) == history.tickets
+
+
+def test_the_stored_weekly_history_counts_the_full_weeks(sample_store: Store) -> None:
+    from deskmix.calibrate.use_case import stored_weekly_history
+
+    history = stored_weekly_history(sample_store)
+    assert history is not None and history.weeks >= 4
+    counted = float(history.total().sum())
+    assert 0.8 * sample_store.counts()["tickets"] < counted <= sample_store.counts()["tickets"]
+    assert stored_weekly_history(sample_store, "nosuch") is None

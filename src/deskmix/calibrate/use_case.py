@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from deskmix.calibrate.forecast import WeeklyHistory
     from deskmix.calibrate.history import DeskHistory
     from deskmix.calibrate.result import CalibrationResult
     from deskmix.store import Store
@@ -87,3 +88,13 @@ def mix_rows(history: DeskHistory) -> list[tuple[str, list[int], int]]:
         (str(domain), [int(v) for v in row], int(row.sum()))
         for domain, row in history.mix.iterrows()
     ]
+
+
+def stored_weekly_history(store: Store, source: str | None = None) -> WeeklyHistory | None:
+    """The stored tickets (of one source) as weekly counts per domain, what the 12-month
+    plan's forecast reads; None when the store holds none."""
+    from deskmix.calibrate.forecast import weekly_history
+    from deskmix.calibrate.loading import Selection, load_frames
+
+    tickets, _ = load_frames(store, Selection(source_system=source))
+    return None if tickets.empty else weekly_history(tickets)
