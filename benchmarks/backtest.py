@@ -61,7 +61,7 @@ from deskmix.sim.engine import run_replication
 from deskmix.sim.model import SimSettings, compile_model
 from deskmix.store import Store, open_store
 from deskmix.teamfiles import load_sla
-from deskmix.validate.usecase import (
+from deskmix.validate.use_case import (
     ValidationRequest,
     ValidationResult,
     choose_policy,

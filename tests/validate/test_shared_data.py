@@ -16,7 +16,7 @@ import pytest
 from deskmix.importers import IMPORTERS
 from deskmix.importers.writer import write_import
 from deskmix.store import Store
-from deskmix.validate.usecase import ValidationRequest, run_validation
+from deskmix.validate.use_case import ValidationRequest, run_validation
 
 pytestmark = pytest.mark.shared_data
 

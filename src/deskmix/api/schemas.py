@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from deskmix.live.results import Change, TicketState
 from deskmix.triage.model import TargetPrediction
 from deskmix.triage.text import ticket_text
+from deskmix.triage.use_case import MAX_TEXT_CHARS
 
 
 class TicketWords(BaseModel):
@@ -23,7 +24,7 @@ class TicketWords(BaseModel):
     text: str | None = Field(
         default=None,
         min_length=1,
-        max_length=20_000,
+        max_length=MAX_TEXT_CHARS,
         description="Title and description as one text",
     )
     title: str | None = Field(
@@ -33,7 +34,10 @@ class TicketWords(BaseModel):
         description="Short description, subject or summary (instead of text)",
     )
     description: str | None = Field(
-        default=None, min_length=1, max_length=20_000, description="The body (instead of text)"
+        default=None,
+        min_length=1,
+        max_length=MAX_TEXT_CHARS,
+        description="The body (instead of text)",
     )
 
     @model_validator(mode="after")

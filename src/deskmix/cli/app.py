@@ -57,7 +57,7 @@ COMMANDS = (
     ),
     LazyCommand(
         "assess",
-        "people:assess_command",
+        "assess:assess_command",
         "IT support pro or hidden specialist? A self-assessment with roles and a path.",
     ),
     LazyCommand(

@@ -98,12 +98,21 @@ def run_calibrate(
     csv_dir: Path | None = None,
     xlsx: Path | None = None,
 ) -> CalibrationResult:
-    from deskmix.calibrate import calibrate_store
     from deskmix.calibrate.charts import write_charts
     from deskmix.calibrate.io import save_workload
-    from deskmix.calibrate.steady import Window
+    from deskmix.calibrate.use_case import CalibrateRequest, calibrate_desk
 
-    window = Window(start, end) if start is not None or end is not None else None
+    request = CalibrateRequest(
+        source=source,
+        import_id=import_id,
+        name=name,
+        timezone=timezone,
+        statuses=statuses,
+        work_hours=work_hours,
+        start=start,
+        end=end,
+        accept_unsteady=accept_unsteady,
+    )
     store = store_for(db, create=False)
     try:
         with progress_bar() as progress:
@@ -112,18 +121,7 @@ def run_calibrate(
             def report(phase: str, done: int, total: int | None) -> None:
                 progress.update(task, description=phase, completed=done, total=total)
 
-            result = calibrate_store(
-                store,
-                name=name or f"{source or 'all sources'} (calibrated)",
-                source_system=source,
-                import_id=import_id,
-                timezone=timezone,
-                statuses_file=statuses,
-                work_hours=work_hours,
-                progress=report,
-                window=window,
-                accept_unsteady=accept_unsteady,
-            )
+            result = calibrate_desk(request, store, report)
     finally:
         store.dispose()
     save_workload(result.workload, out)

@@ -9,7 +9,7 @@ import typer
 
 from deskmix.cli.calibrate import print_result
 from deskmix.cli.common import console, progress_bar, user_errors
-from deskmix.cli.plan import designs_table
+from deskmix.cli.plan_tables import designs_table
 from deskmix.cli.simulate import results_table
 from deskmix.sample import DB_FILE
 

@@ -42,17 +42,16 @@ def _day(text: str | None) -> date | None:
 
 
 def _history(db: str, source: str | None) -> WeeklyHistory:
-    from deskmix.calibrate.forecast import weekly_history
-    from deskmix.calibrate.loading import Selection, load_frames
+    from deskmix.calibrate.use_case import stored_weekly_history
 
     store = store_for(db, create=False)
     try:
-        tickets, _ = load_frames(store, Selection(source_system=source))
+        history = stored_weekly_history(store, source)
     finally:
         store.dispose()
-    if tickets.empty:
+    if history is None:
         raise ConfigError(f"--history-db {db}: no stored tickets to forecast from")
-    return weekly_history(tickets)
+    return history
 
 
 def _actions(quarter: QuarterPlan) -> tuple[str, str]:

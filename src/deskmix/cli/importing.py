@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,12 +12,14 @@ from rich.markup import escape
 
 from deskmix.cli.common import DbOption, console, progress_bar, store_for, user_errors
 from deskmix.cli.narrow import NarrowTable
-from deskmix.errors import ConfigError
-from deskmix.importers import IMPORTERS, ImporterSpec, read_source
+from deskmix.importers import IMPORTERS, ImporterSpec
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from deskmix.importers.base import ImportBatch
     from deskmix.importers.writer import ImportOutcome
+    from deskmix.store import Store
 
 app = typer.Typer(
     help="Import ticket history. Each import is one transaction: all of the file, or nothing.",
@@ -94,6 +98,25 @@ def print_summary(batch: ImportBatch, outcome: ImportOutcome) -> None:
         )
 
 
+class _Bar:
+    """The import's progress on a Rich bar: a spinner while reading, then rows written."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.task = progress.add_task("reading", total=None)
+
+    def reading(self, file: Path) -> None:
+        self.progress.update(self.task, description=f"reading {file.name}")
+
+    def writing(self, file: Path, total: int) -> None:
+        self.progress.update(
+            self.task, description=f"writing {file.name}", total=total, completed=0
+        )
+
+    def advance(self, rows: int) -> None:
+        self.progress.advance(self.task, rows)
+
+
 def run_import(
     spec: ImporterSpec,
     file: Path,
@@ -103,35 +126,30 @@ def run_import(
     replace: bool = False,
     delimiter: str | None = None,
 ) -> ImportOutcome:
-    if spec.needs_mapping and mapping is None:
-        raise ConfigError(
-            f"the {spec.name} source needs --mapping FILE naming your columns; start from "
-            f"'deskmix mapping show {spec.name}' (see examples/mappings/README.md)"
-        )
     from deskmix.importers.readers import parse_delimiter
-    from deskmix.importers.writer import write_import
+    from deskmix.importers.use_case import ImportRequest, import_file
 
-    chosen = parse_delimiter(delimiter) if delimiter is not None else None
-    with progress_bar() as progress:
-        task = progress.add_task(f"reading {file.name}", total=None)
-        batch = read_source(
-            spec.name, file, mapping_file=mapping, encoding=encoding, delimiter=chosen
-        )
-        progress.update(
-            task,
-            description=f"writing {file.name}",
-            total=batch.ticket_count + batch.event_count,
-            completed=0,
-        )
+    request = ImportRequest(
+        source=spec.name,
+        file=file,
+        mapping=mapping,
+        encoding=encoding,
+        delimiter=parse_delimiter(delimiter) if delimiter is not None else None,
+        replace=replace,
+    )
+
+    @contextmanager
+    def opened() -> Iterator[Store]:
         store = store_for(db)
         try:
-            outcome = write_import(
-                store, batch, lambda n: progress.advance(task, n), replace=replace
-            )
+            yield store
         finally:
             store.dispose()
-    print_summary(batch, outcome)
-    return outcome
+
+    with progress_bar() as progress:
+        result = import_file(request, opened, _Bar(progress))
+    print_summary(result.batch, result.outcome)
+    return result.outcome
 
 
 def _make_command(spec: ImporterSpec) -> None:

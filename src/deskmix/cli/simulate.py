@@ -11,10 +11,10 @@ from deskmix.cli.common import console, err_console, progress_bar, user_errors
 from deskmix.cli.narrow import NarrowTable
 from deskmix.cli.output import CsvDir, JsonFlag, XlsxFile, emit
 from deskmix.routing.policies import POLICIES
+from deskmix.sim.use_case import DEFAULT_POLICY, FULL
 
 if TYPE_CHECKING:
     from deskmix.sim.runner import SimulationResult
-    from deskmix.sim.whatif import Scenario
 
 # The simulator (NumPy, SciPy) is imported when a simulation runs, not whenever deskmix starts.
 
@@ -60,24 +60,6 @@ def sla_label(sla: Path | None) -> str:
     return str(sla) if sla is not None else DEFAULT_SLA_NAME
 
 
-def quick_scenarios(
-    load: float | None, absent: list[str], absent_count: int | None, policies: list[str]
-) -> list[Scenario]:
-    """The flags' what-ifs, each compared on its own against the baseline."""
-    from deskmix.sim.whatif import Absence, Scenario
-
-    scenarios: list[Scenario] = []
-    if load is not None:
-        scenarios.append(Scenario(name=f"load x{load:g}", load=load))
-    for name in absent:
-        scenarios.append(Scenario(name=f"{name} out", absent=[Absence(agent=name)]))
-    if absent_count:
-        scenarios.append(Scenario(name=f"{absent_count} out", absent=[Absence(count=absent_count)]))
-    for policy in policies:
-        scenarios.append(Scenario(name=policy, policy=policy))
-    return scenarios
-
-
 @user_errors
 def simulate_command(
     team: Annotated[Path, typer.Option("--team", help="Team YAML (see examples/teams).")],
@@ -86,16 +68,20 @@ def simulate_command(
     ],
     policy: Annotated[
         str, typer.Option("--policy", help=f"Routing policy: {', '.join(POLICIES)}.")
-    ] = "generalist_first",
+    ] = DEFAULT_POLICY,
     sla: Annotated[
         Path | None, typer.Option("--sla", help="SLA targets YAML; default ITIL-style targets.")
     ] = None,
-    reps: Annotated[int, typer.Option("--reps", min=2, help="Replications.")] = 30,
-    weeks: Annotated[float, typer.Option("--weeks", min=1, help="Measured weeks per run.")] = 13,
+    reps: Annotated[
+        int, typer.Option("--reps", min=FULL.min_reps, help="Replications.")
+    ] = FULL.reps,
+    weeks: Annotated[
+        float, typer.Option("--weeks", min=1, help="Measured weeks per run.")
+    ] = FULL.weeks,
     warmup_weeks: Annotated[
         float,
         typer.Option("--warmup-weeks", min=0, help="Weeks simulated before measuring starts."),
-    ] = 1,
+    ] = FULL.warmup_weeks,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same numbers.")] = 0,
     workers: Annotated[
         int | None, typer.Option("--workers", help="Processes (default: all cores).")
@@ -136,8 +122,8 @@ def simulate_command(
     --csv/--xlsx write the KPIs per scenario with intervals. Example: deskmix simulate --team
     examples/teams/company-300.yaml --workload workload.yaml --what-if examples/what-if.yaml"""
     from deskmix.calibrate.io import load_workload
-    from deskmix.sim.model import SimSettings
-    from deskmix.sim.whatif import ScenarioFile, Setup, compare
+    from deskmix.sim.use_case import SimulateRequest, quick_scenarios, simulate_desk
+    from deskmix.sim.whatif import ScenarioFile
     from deskmix.teamfiles import load_sla, load_team
     from deskmix.yamlfiles import load_model
 
@@ -147,35 +133,29 @@ def simulate_command(
         from deskmix.projects.portfolio import load_portfolio
 
         portfolio = load_portfolio(projects, {s.domain for s in loaded.arrivals})
-    reserved = portfolio.share_out_of_tickets if portfolio is not None else 0.0
-    base = Setup(
-        workload=loaded,
-        team=load_team(team),
-        sla=load_sla(sla),
-        settings=SimSettings(weeks=weeks, warmup_weeks=warmup_weeks, reserved_share=reserved),
-        policy=policy,
-        policy_settings={},
-    )
+    people, targets = load_team(team), load_sla(sla)
     scenarios = quick_scenarios(load, absent or [], absent_count, compare_policy or [])
     if what_if is not None:
         scenarios += load_model(what_if, ScenarioFile, "what-if").scenarios
+    request = SimulateRequest(
+        workload=loaded,
+        team=people,
+        sla=targets,
+        sla_name=sla_label(sla),
+        policy=policy,
+        scenarios=scenarios,
+        reps=reps,
+        weeks=weeks,
+        warmup_weeks=warmup_weeks,
+        seed=seed,
+        workers=workers,
+        portfolio=portfolio,
+    )
     with progress_bar() as bar:
         task = bar.add_task("simulating", total=reps * (1 + len(scenarios)))
-        results = compare(
-            base,
-            scenarios,
-            reps=reps,
-            seed=seed,
-            workers=workers,
-            progress=lambda n: bar.advance(task, n),
-        )
-    from deskmix.plan.request import DEFAULT_SLA_NAME
-    from deskmix.sim.output import simulation_output
-
-    # The SLA set named as "deskmix plan" names it (compare tells SLA sets apart by it).
-    sla_name = str(sla) if sla is not None else DEFAULT_SLA_NAME
-    output = simulation_output(base, results, sla_name)
-    emit(output, as_json, csv_dir, xlsx)
+        outcome = simulate_desk(request, progress=lambda n: bar.advance(task, n))
+    base, results = outcome.setup, outcome.runs
+    emit(outcome.output(), as_json, csv_dir, xlsx)
     if as_json:  # stdout holds only the JSON
         if report is not None:
             from deskmix.reports.simulation import write_simulation_report
@@ -193,20 +173,10 @@ def simulate_command(
         console.print("First routing decisions of the baseline:")
         for when, ticket, why in decisions:
             console.print(f"  {ticket} at hour {when:.1f}: {why}", highlight=False)
-    project_kpis = None
-    if portfolio is not None:
-        from deskmix.projects.kpis import project_report, project_table
+    project_kpis = outcome.projects
+    if project_kpis is not None:
+        from deskmix.projects.kpis import project_table
 
-        project_kpis = project_report(
-            base.workload,
-            base.team,
-            base.sla,
-            base.settings,
-            portfolio,
-            seed=seed,
-            reps=reps,
-            runs=results[0][1].runs,
-        )
         console.print(project_table(project_kpis), highlight=False, soft_wrap=True)
     if report is not None:
         from deskmix.reports.simulation import write_simulation_report

@@ -21,11 +21,13 @@ from deskmix.cli.common import (
     user_errors,
 )
 from deskmix.cli.output import CsvDir, XlsxFile, emit
+from deskmix.validate.use_case import HOLDOUT, MAX_HOLDOUT, MAX_REPLICATIONS, REPLICATIONS
 
 if TYPE_CHECKING:
-    from deskmix.validate.usecase import BackTestOut, FigureOut, ValidationResult
+    from deskmix.validate.output import BackTestOut, FigureOut, ValidationResult
 
-# The simulator (NumPy, SciPy) is imported when the back-test runs, not whenever deskmix starts.
+# The back-test (pandas, NumPy, SciPy) loads with this command, for its defaults; never with
+# `deskmix --help`.
 
 
 def number(value: float | None, figure: str) -> str:
@@ -84,6 +86,7 @@ def scopes_table(test: BackTestOut, sla_name: str = "") -> Table:
     for f in test.figures:
         if f.scope != "all":
             by_scope.setdefault(f.scope, {})[f.figure] = f
+    verdicts = test.within_by_scope()
     for scope, figures in by_scope.items():
         cells = []
         for name in ("tickets per week", "resolution median (h)", "SLA attainment"):
@@ -93,8 +96,8 @@ def scopes_table(test: BackTestOut, sla_name: str = "") -> Table:
                 if found is None
                 else f"{number(found.history, name)} / {number(found.simulated, name)}"
             )
-        judged = [f for f in figures.values() if f.within is not None]
-        ok = f"{sum(1 for f in judged if f.within)}/{len(judged)}" if judged else "-"
+        within, judged = verdicts.get(scope, (0, 0))
+        ok = f"{within}/{judged}" if judged else "-"
         table.add_row(scope.removeprefix("domain:"), *cells, ok)
     return table
 
@@ -142,15 +145,19 @@ def validate_command(
         Path | None, typer.Option("--sla", help="SLA targets YAML; default ITIL-style targets.")
     ] = None,
     replications: Annotated[
-        int, typer.Option("--replications", "--reps", min=2, max=200, help="Replications.")
-    ] = 10,
+        int,
+        typer.Option("--replications", "--reps", min=2, max=MAX_REPLICATIONS, help="Replications."),
+    ] = REPLICATIONS,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Same seed, same numbers.")] = 0,
     holdout: Annotated[
         float,
         typer.Option(
-            "--holdout", min=0.0, max=0.9, help="Share of the period held out (by time); 0: none."
+            "--holdout",
+            min=0.0,
+            max=MAX_HOLDOUT,
+            help="Share of the period held out (by time); 0: none.",
         ),
-    ] = 0.3,
+    ] = HOLDOUT,
     timezone: Annotated[
         str, typer.Option("--timezone", help="The desk's time zone, for shifts and weeks.")
     ] = "UTC",

@@ -60,6 +60,27 @@ class SkillsReview:
     presence: Presence = field(default_factory=lambda: Presence(None, None, frozenset()))
     merges: dict[str, list[str]] = field(default_factory=dict)
 
+    def levels(self) -> dict[str, dict[str, int]]:
+        """person -> area -> combined level 0..5 (declared and evidence)."""
+        return {
+            str(person): {str(a): int(v) for a, v in row.items()}
+            for person, row in self.matrix.combined.iterrows()
+        }
+
+    def top_people(self, count: int) -> list[str]:
+        """The ``count`` people with the most skill summed over areas, most first."""
+        totals = self.matrix.combined.sum(axis=1).sort_values(ascending=False)
+        return [str(p) for p in totals.index[:count]]
+
+    def generalists_tested(self) -> int:
+        """How many people the hidden-specialist test looked at (the generalists)."""
+        if self.history is None:
+            return 0
+        from deskmix.people.hidden import tiers_for
+
+        kinds = self.declared.kinds if self.declared else None
+        return int((tiers_for(self.history, kinds)["tier"] == "generalist").sum())
+
 
 def review_skills(
     settings: ReviewSettings,

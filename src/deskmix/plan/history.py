@@ -16,7 +16,7 @@ from deskmix.domain.workload import Workload
 from deskmix.store import Store
 from deskmix.validate.figures import effort_hours_per_week
 from deskmix.validate.history_team import FIRST_LINE
-from deskmix.validate.usecase import history_team
+from deskmix.validate.use_case import history_team
 
 OVERLOAD = 1.0
 """Effort above this share of the observed on-shift hours draws the warning."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from deskmix.reports.document import Report
-from deskmix.validate.usecase import BackTestOut, FigureOut, ValidationResult
+from deskmix.validate.output import BackTestOut, FigureOut, ValidationResult
 
 HOW_TO_READ = """\
 The back-test rebuilds the team that actually worked the stored tickets (who, which line,

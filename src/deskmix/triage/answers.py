@@ -1,9 +1,10 @@
 """Triage answers as records a person or a spreadsheet reads: JSON lines, JSON or CSV.
 
-One record per ticket: its id and text, per target the label, confidence, abstain flag and the
-words that moved it, and the queue (``human`` when any target abstained). The CSV flattens each
-target into ``<target>``, ``<target>_confidence``, ``<target>_abstain``, ``<target>_best_guess``
-and ``<target>_why`` columns, so a desk can sort and filter it in Excel.
+One record per ticket (``triage.use_case.TriagedTicket.record``): its id and text, per target
+the label, confidence, abstain flag and the words that moved it, and the queue (``human`` when
+any target abstained). The CSV flattens each target into ``<target>``,
+``<target>_confidence``, ``<target>_abstain``, ``<target>_best_guess`` and ``<target>_why``
+columns, so a desk can sort and filter it in Excel.
 """
 
 from __future__ import annotations
@@ -27,21 +28,6 @@ def queue_for(answer: Mapping[str, TargetPrediction]) -> str:
     """'auto' when every target is confident, else the queue where a person triages: the one
     rule the CLI, the API and the dashboard share."""
     return HUMAN_QUEUE if any(a.abstain for a in answer.values()) else "auto"
-
-
-def answer_records(
-    tickets: Sequence[Mapping[str, Any]], answers: Sequence[Mapping[str, TargetPrediction]]
-) -> list[dict[str, Any]]:
-    out = []
-    for ticket, answer in zip(tickets, answers, strict=True):
-        record: dict[str, Any] = {"id": ticket["id"]} if ticket.get("id") is not None else {}
-        record["text"] = ticket["shown"]  # cleaned, the title once (not the model's doubling)
-        record.update({name: a.as_json() for name, a in answer.items()})
-        queue = queue_for(answer)
-        record["abstain"] = queue == HUMAN_QUEUE
-        record["queue"] = queue
-        out.append(record)
-    return out
 
 
 def _flat(record: Mapping[str, Any]) -> dict[str, Any]:

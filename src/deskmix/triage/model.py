@@ -6,9 +6,11 @@ and composes priority from impact and urgency, so the router gets one answer per
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -240,3 +242,28 @@ class TriageModel:
             why = list(dict.fromkeys(i.explanation + u.explanation))[:EXPLAIN_WORDS]
             out.append(_answer(best, probs[best], threshold, why, dict(sorted(probs.items()))))
         return out
+
+
+class ModelHolder:
+    """One triage model, loaded on first use and shared by every request of a server.
+
+    Loading takes about a second, so a server (the API's triage and routing, the dashboard's
+    triage page) holds one and loads it lazily; thread-safe, so concurrent first requests
+    load it once. ``folder`` None: the shipped default model.
+    """
+
+    def __init__(self, folder: str | Path | None = None) -> None:
+        from deskmix.triage.default_model import default_model_dir
+
+        self.folder = Path(folder) if folder else default_model_dir()
+        self._model: TriageModel | None = None
+        self._lock = threading.Lock()
+
+    def model(self) -> TriageModel:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    from deskmix.triage.persist import load_model
+
+                    self._model = load_model(self.folder)
+        return self._model

@@ -15,15 +15,14 @@ from typing import Any, TypeVar, cast
 
 from fastapi import Request
 
-from deskmix.calibrate import calibrate_store
+from deskmix.calibrate.use_case import CalibrateRequest, calibrate_desk
 from deskmix.domain.team import Team
 from deskmix.domain.workload import Workload
 from deskmix.errors import InputError
 from deskmix.sample import sample_team_text
 from deskmix.store import Store
 from deskmix.teamfiles import parse_team
-from deskmix.triage.default_model import load_default_model
-from deskmix.triage.model import TriageModel
+from deskmix.triage.model import ModelHolder, TriageModel
 
 RESULTS_KEPT = 8  # recent runs kept, so "download report" does not run the same inputs again
 T = TypeVar("T")
@@ -59,7 +58,7 @@ class Dashboard:
     store: Store
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _workload: tuple[tuple[int, ...], Workload] | None = None
-    _triage: TriageModel | None = None
+    _triage: ModelHolder = field(default_factory=ModelHolder)
     _results: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
 
     def fingerprint(self) -> tuple[int, ...]:
@@ -71,15 +70,13 @@ class Dashboard:
         key = self.fingerprint()
         with self._lock:
             if self._workload is None or self._workload[0] != key:
-                self._workload = (key, calibrate_store(self.store, name=WORKLOAD_NAME).workload)
+                fitted = calibrate_desk(CalibrateRequest(name=WORKLOAD_NAME), self.store)
+                self._workload = (key, fitted.workload)
             return self._workload[1]
 
     def triage_model(self) -> TriageModel:
         """The shipped default model, for an app without the API's triage service."""
-        with self._lock:
-            if self._triage is None:
-                self._triage = load_default_model()
-            return self._triage
+        return self._triage.model()
 
     def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The result of ``compute`` for ``key`` on the store as it is now, kept for a while.

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from deskmix.calibrate.history import desk_history
+from deskmix.calibrate.use_case import mix_rows
 from deskmix.errors import DeskmixError
 from deskmix.teamfiles import SLA_CHOICES, sla_preset
 from deskmix.web import charts, forms
@@ -25,6 +26,7 @@ def overview(request: Request) -> HTMLResponse:
         return user_error(request, str(exc), "overview.html", "overview", {"history": None})
     context: dict[str, object] = {
         "history": history,
+        "mix_rows": mix_rows(history),
         "sla_choice": choice,
         "sla_choices": SLA_CHOICES,
         "error": None,

@@ -19,10 +19,18 @@ from fastapi.responses import HTMLResponse
 
 from deskmix.errors import DeskmixError
 from deskmix.people.answers import parse_answers
-from deskmix.people.assessment import Assessment, assess
-from deskmix.people.catalogue import AssessmentData, load_assessment_data
-from deskmix.people.matrix import CoverageRule
-from deskmix.people.review import ReviewSettings, SkillsReview, review_skills
+from deskmix.people.assessment import Assessment
+from deskmix.people.catalogue import AssessmentData
+from deskmix.people.review import SkillsReview
+from deskmix.people.use_case import (
+    COVER_LEVEL,
+    MIN_PEOPLE,
+    AssessRequest,
+    SkillsRequest,
+    assess_person,
+    assessment_data,
+    review_desk_skills,
+)
 from deskmix.reports.people import (
     assessment_report,
     bus_factor_bars,
@@ -45,7 +53,12 @@ DECLARED_CHOICES = {
     "sample": "the sample desk's team file (declared levels and titles)",
     "none": "none: evidence from resolved tickets only",
 }
-REVIEW_DEFAULTS: dict[str, Any] = {"level": 3, "min_people": 1, "declared": "sample"}
+REVIEW_DEFAULTS: dict[str, Any] = {
+    "level": COVER_LEVEL,
+    "min_people": MIN_PEOPLE,
+    "declared": "sample",
+}
+MAX_MIN_PEOPLE = 10  # the form's choice; a desk needing more per area asks the API
 
 
 @contextmanager
@@ -60,12 +73,12 @@ def _declared_file(choice: str) -> Iterator[Path | None]:
 
 def _review(request: Request) -> tuple[SkillsReview, dict[str, Any]]:
     query = request.query_params
-    level = forms.integer(query, "level", 3, 1, 5)
-    min_people = forms.integer(query, "min_people", 1, 1, 10)
+    level = forms.integer(query, "level", COVER_LEVEL, 1, 5)
+    min_people = forms.integer(query, "min_people", MIN_PEOPLE, 1, MAX_MIN_PEOPLE)
     choice = forms.choice(query, "declared", DECLARED_CHOICES, "sample")
-    settings = ReviewSettings(coverage=CoverageRule(level=level, min_people=min_people))
     with _declared_file(choice) as declared:
-        review = review_skills(settings, store=dashboard_of(request).store, declared_file=declared)
+        wanted = SkillsRequest(level=level, min_people=min_people, declared_file=declared)
+        review = review_desk_skills(wanted, dashboard_of(request).store)
     return review, {"level": level, "min_people": min_people, "declared": choice}
 
 
@@ -122,14 +135,14 @@ def read_answers(form: forms.Form, data: AssessmentData) -> dict[str, Any]:
 
 
 def _assess(form: forms.Form) -> Assessment:
-    data = load_assessment_data(None)
+    data = assessment_data()
     answers = parse_answers(read_answers(form, data), data, origin=None)
     target = forms.text(form, "target") or None  # a role id or title; else the answers' goal
-    return assess(answers, data, target)
+    return assess_person(AssessRequest(answers, target, "goal", data))
 
 
 def _form_context() -> dict[str, Any]:
-    data = load_assessment_data(None)
+    data = assessment_data()
     return {"data": data, "domains": data.taxonomy.names}
 
 

@@ -41,6 +41,7 @@ from deskmix.plan.request import (
 from deskmix.plan.use_case import PlanOutcome, plan_desk
 from deskmix.routing.policies import POLICIES
 from deskmix.sim.charts import sla_comparison
+from deskmix.sim.use_case import MAX_WORKLOAD_CHARS
 from deskmix.teamfiles import SLA_CHOICES
 from deskmix.web import charts, forms
 from deskmix.web.desk import Dashboard, dashboard_of, frozen_values, sample_team
@@ -54,7 +55,7 @@ FORM_SLA = "form"  # the SLA text area, not a preset
 SLA_OPTIONS = {FORM_SLA: "as written below (the demo's weekday targets)", **SLA_CHOICES}
 TEXTS = ("costs", "sla_text", "msp", "existing_team", "compare", "projects", "workload")
 """Text areas, each with a file input ``<name>_file`` that fills it."""
-MAX_TEXT = 20_000_000  # characters of one text area or file: the API's workload limit
+MAX_TEXT = MAX_WORKLOAD_CHARS  # characters of one text area or file: the API's workload limit
 
 
 def defaults() -> dict[str, Any]:

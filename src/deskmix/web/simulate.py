@@ -1,9 +1,9 @@
 """The simulate page: a team and what-ifs run on the stored workload, KPIs with intervals.
 
-The form's fields become exactly what ``deskmix simulate`` builds from its flags (a ``Setup``
-and ``Scenario`` list for ``deskmix.sim.whatif.compare``). Runs are kept small (few
-replications and weeks by default, one process) so a page answers in a second or two; the
-same seed gives the same numbers, which is why the report download simply runs them again.
+The form's fields become exactly what ``deskmix simulate`` builds from its flags (a
+``SimulateRequest`` for ``deskmix.sim.use_case.simulate_desk``). Runs are kept small (the use
+case's ``QUICK`` size, one process) so a page answers in a second or two; the same seed gives
+the same numbers, which is why the report download simply runs them again.
 """
 
 from __future__ import annotations
@@ -18,10 +18,16 @@ from deskmix.errors import DeskmixError
 from deskmix.reports.simulation import run_description, simulation_report
 from deskmix.routing.policies import POLICIES
 from deskmix.sim.charts import backlog_over_time, sla_comparison
-from deskmix.sim.model import SimSettings
 from deskmix.sim.runner import SimulationResult
 from deskmix.sim.table import format_cell, kpi_rows, thin_notes
-from deskmix.sim.whatif import Absence, Scenario, Setup, compare
+from deskmix.sim.use_case import (
+    DEFAULT_POLICY,
+    QUICK,
+    SimulateRequest,
+    SimulateResult,
+    quick_scenarios,
+    simulate_desk,
+)
 from deskmix.teamfiles import SLA_CHOICES, sla_preset
 from deskmix.web import forms
 from deskmix.web.desk import (
@@ -39,24 +45,21 @@ router = APIRouter()
 DEFAULTS: dict[str, Any] = {
     "team": "sample",
     "team_yaml": "",
-    "policy": "generalist_first",
+    "policy": DEFAULT_POLICY,
     "sla": "default",
-    "reps": 5,
-    "weeks": 4,
+    "reps": QUICK.reps,
+    "weeks": QUICK.weeks,
     "seed": 0,
     "load": "",
     "absent": "",
     "compare_policy": [],
 }
-MAX_REPS, MAX_WEEKS = 30, 26
+MAX_REPS, MAX_WEEKS = QUICK.max_reps, int(QUICK.max_weeks)
 
 
 @dataclass(frozen=True)
 class Run:
-    base: Setup
-    scenarios: list[Scenario]
-    reps: int
-    seed: int
+    request: SimulateRequest
     values: dict[str, Any]
     """The form as read, to fill it in again and to carry into the report download."""
 
@@ -66,9 +69,9 @@ def read_run(form: forms.Form, desk: Dashboard) -> Run:
     values = dict(DEFAULTS)
     values["team"] = forms.choice(form, "team", TEAM_CHOICES, "sample")
     values["team_yaml"] = forms.text(form, "team_yaml")
-    values["policy"] = forms.choice(form, "policy", list(POLICIES), "generalist_first")
+    values["policy"] = forms.choice(form, "policy", list(POLICIES), DEFAULT_POLICY)
     values["sla"] = forms.choice(form, "sla", SLA_CHOICES, "default")
-    values["reps"] = forms.integer(form, "reps", DEFAULTS["reps"], 2, MAX_REPS)
+    values["reps"] = forms.integer(form, "reps", DEFAULTS["reps"], QUICK.min_reps, MAX_REPS)
     values["weeks"] = forms.integer(form, "weeks", DEFAULTS["weeks"], 1, MAX_WEEKS)
     values["seed"] = forms.integer(form, "seed", 0, 0, 2**31 - 1)
     values["load"] = forms.text(form, "load")
@@ -78,33 +81,33 @@ def read_run(form: forms.Form, desk: Dashboard) -> Run:
         for p in forms.texts(form, "compare_policy")
     ]
     team = team_from(values["team"], values["team_yaml"])
-    base = Setup(
-        workload=desk.workload(),
+    workload = desk.workload()
+    load = forms.decimal(form, "load", 1.0, 0.1, 5.0) if values["load"] else None
+    scenarios = quick_scenarios(
+        load,
+        [values["absent"]] if values["absent"] else [],
+        policies=values["compare_policy"],
+        baseline_policy=values["policy"],
+    )
+    request = SimulateRequest(
+        workload=workload,
         team=team,
         sla=sla_preset(values["sla"]),
-        settings=SimSettings(weeks=values["weeks"], warmup_weeks=1),
+        sla_name=values["sla"],
         policy=values["policy"],
-        policy_settings={},
+        scenarios=scenarios,
+        reps=values["reps"],
+        weeks=values["weeks"],
+        warmup_weeks=QUICK.warmup_weeks,
+        seed=values["seed"],
+        workers=1,  # replications are short here; forking from a server thread is not worth it
     )
-    scenarios: list[Scenario] = []
-    if values["load"]:
-        load = forms.decimal(form, "load", 1.0, 0.1, 5.0)
-        scenarios.append(Scenario(name=f"load x{load:g}", load=load))
-    if values["absent"]:
-        scenarios.append(
-            Scenario(name=f"{values['absent']} out", absent=[Absence(agent=values["absent"])])
-        )
-    for policy in values["compare_policy"]:
-        if policy != values["policy"]:
-            scenarios.append(Scenario(name=policy, policy=policy))
-    return Run(base, scenarios, values["reps"], values["seed"], values)
+    return Run(request, values)
 
 
-def run_simulation(run: Run, desk: Dashboard) -> list[tuple[str, SimulationResult]]:
-    # One process: replications are short here, and forking from a server thread is not worth it.
+def run_simulation(run: Run, desk: Dashboard) -> SimulateResult:
     return desk.remembered(
-        ("simulate", frozen_values(run.values)),
-        lambda: compare(run.base, run.scenarios, reps=run.reps, seed=run.seed, workers=1),
+        ("simulate", frozen_values(run.values)), lambda: simulate_desk(run.request)
     )
 
 
@@ -122,8 +125,9 @@ def _form_context(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _result_context(run: Run, results: list[tuple[str, SimulationResult]]) -> dict[str, Any]:
-    baseline = results[0][1]
+def _result_context(outcome: SimulateResult) -> dict[str, Any]:
+    results: list[tuple[str, SimulationResult]] = outcome.runs
+    baseline = outcome.baseline
     return {
         "names": [name for name, _ in results],
         "rows": [
@@ -131,8 +135,8 @@ def _result_context(run: Run, results: list[tuple[str, SimulationResult]]) -> di
             for label, kpi, fmt in kpi_rows(results)
         ],
         "notes": thin_notes(results, [kpi for _, kpi, _ in kpi_rows(results)]),
-        "title": f"{run.base.team.name} under {baseline.policy}",
-        "run": run_description(run.base, baseline),
+        "title": f"{outcome.setup.team.name} under {baseline.policy}",
+        "run": run_description(outcome.setup, baseline),
         "sla_chart": figure_div(sla_comparison(results)),
         "backlog_chart": figure_div(backlog_over_time(results)),
         "decisions": baseline.decisions[:8],
@@ -152,10 +156,10 @@ async def simulate_submit(request: Request) -> HTMLResponse:
         desk = dashboard_of(request)
         run = read_run(form, desk)
         values = run.values
-        results = run_simulation(run, desk)
+        outcome = run_simulation(run, desk)
     except DeskmixError as exc:
         return user_error(request, str(exc), "simulate.html", "simulate", _form_context(values))
-    context = {**_form_context(values), "result": _result_context(run, results)}
+    context = {**_form_context(values), "result": _result_context(outcome)}
     if is_htmx(request):
         return fragment(request, "_simulate_result.html", context)
     return page(request, "simulate.html", "simulate", context)
@@ -168,7 +172,7 @@ async def simulate_report(request: Request) -> HTMLResponse:
     try:
         desk = dashboard_of(request)
         run = read_run(form, desk)
-        results = run_simulation(run, desk)
+        outcome = run_simulation(run, desk)
     except DeskmixError as exc:
         return page(
             request,
@@ -177,7 +181,7 @@ async def simulate_report(request: Request) -> HTMLResponse:
             {**_form_context(dict(DEFAULTS)), "error": str(exc)},
             status=422,
         )
-    html = simulation_report(run.base, results).render()
+    html = simulation_report(outcome.setup, outcome.runs).render()
     return HTMLResponse(
         html, headers={"Content-Disposition": 'attachment; filename="deskmix-simulation.html"'}
     )

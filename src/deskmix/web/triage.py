@@ -5,22 +5,29 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from deskmix.errors import DeskmixError, InputError
-from deskmix.triage.answers import queue_for
-from deskmix.triage.targets import HUMAN_QUEUE
-from deskmix.triage.text import readable_text, require_text, ticket_text
+from deskmix.errors import DeskmixError
+from deskmix.triage.use_case import (
+    DEFAULT_THRESHOLD,
+    MAX_TEXT_CHARS,
+    TicketText,
+    TriageRequest,
+    triage_tickets,
+)
 from deskmix.web import forms
 from deskmix.web.desk import triage_model_of
 from deskmix.web.rendering import fragment, is_htmx, page, user_error
 
 router = APIRouter()
 
-MAX_TEXT = 20_000  # characters; a ticket, not a document
-TOP_LABELS = 3
-
 
 def _defaults() -> dict[str, object]:
-    return {"title": "", "description": "", "threshold": 0.5, "result": None, "error": None}
+    return {
+        "title": "",
+        "description": "",
+        "threshold": DEFAULT_THRESHOLD,
+        "result": None,
+        "error": None,
+    }
 
 
 @router.get("/triage", response_class=HTMLResponse)
@@ -41,30 +48,19 @@ async def triage_submit(request: Request) -> HTMLResponse:
         "model": model.description,
     }
     try:
-        threshold = forms.decimal(form, "threshold", 0.5, 0.0, 1.0)
+        threshold = forms.decimal(form, "threshold", DEFAULT_THRESHOLD, 0.0, 1.0)
         context["threshold"] = threshold
-        text = require_text(ticket_text(title, description))
-        if len(readable_text(title, description)) > MAX_TEXT:  # what was typed, title once
-            raise InputError(
-                "ticket text too long",
-                field="description",
-                expected=f"at most {MAX_TEXT:,} characters",
-            )
-        answer = model.predict([text], threshold=threshold)[0]
+        ticket = TicketText.of(title, description, max_chars=MAX_TEXT_CHARS)
+        triaged = triage_tickets(TriageRequest([ticket], threshold), model).tickets[0]
     except DeskmixError as exc:
         return user_error(request, str(exc), "triage.html", "triage", context)
-    queue = queue_for(answer)
     context["result"] = {
         "answers": [
-            {
-                "target": target,
-                "prediction": prediction,
-                "top": sorted(prediction.probabilities.items(), key=lambda kv: -kv[1])[:TOP_LABELS],
-            }
-            for target, prediction in answer.items()
+            {"target": target, "prediction": prediction, "top": triaged.top(target)}
+            for target, prediction in triaged.answers.items()
         ],
-        "abstained": queue == HUMAN_QUEUE,
-        "queue": queue,
+        "abstained": triaged.abstain,
+        "queue": triaged.queue,
     }
     if is_htmx(request):
         return fragment(request, "_triage_result.html", context)

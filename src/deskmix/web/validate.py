@@ -18,14 +18,25 @@ from deskmix.errors import DeskmixError
 from deskmix.reports.validation import backlog_chart, median_chart
 from deskmix.teamfiles import SLA_CHOICES, sla_preset
 from deskmix.validate import ValidationRequest, ValidationResult, run_validation
+from deskmix.validate.use_case import (
+    HOLDOUT,
+    MAX_HOLDOUT,
+    QUICK_MAX_REPLICATIONS,
+    QUICK_REPLICATIONS,
+)
 from deskmix.web import forms
 from deskmix.web.desk import dashboard_of, frozen_values
 from deskmix.web.rendering import figure_div, fragment, is_htmx, page, user_error
 
 router = APIRouter()
 
-DEFAULTS: dict[str, Any] = {"sla": "default", "reps": 3, "seed": 0, "holdout": "0.3"}
-MAX_REPS = 30
+DEFAULTS: dict[str, Any] = {
+    "sla": "default",
+    "reps": QUICK_REPLICATIONS,
+    "seed": 0,
+    "holdout": f"{HOLDOUT:g}",
+}
+MAX_REPS = QUICK_MAX_REPLICATIONS
 SHARES = ("SLA attainment", "escalation share", "utilisation")
 
 
@@ -86,7 +97,7 @@ async def validate_submit(request: Request) -> HTMLResponse:
         values["sla"] = forms.choice(form, "sla", SLA_CHOICES, "default")
         values["reps"] = forms.integer(form, "reps", DEFAULTS["reps"], 2, MAX_REPS)
         values["seed"] = forms.integer(form, "seed", 0, 0, 2**31 - 1)
-        holdout = forms.decimal(form, "holdout", 0.3, 0.0, 0.9)
+        holdout = forms.decimal(form, "holdout", HOLDOUT, 0.0, MAX_HOLDOUT)
         values["holdout"] = f"{holdout:g}"
         desk = dashboard_of(request)
         request_ = ValidationRequest(

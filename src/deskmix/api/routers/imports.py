@@ -1,14 +1,15 @@
 """Uploading a ticket export: the CLI's import, over HTTP, as one transaction.
 
 The upload is written to a private temporary folder under its own file name (the import
-record keeps the name), read by the source's importer and written by the same
-``write_import`` the CLI uses: any bad value stops it before anything is stored.
+record keeps the name) and imported by the use case the CLI calls
+(``importers.use_case.import_file``): any bad value stops it before anything is stored.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path, PurePath
 from typing import Annotated, Any
 
@@ -17,10 +18,14 @@ from pydantic import BaseModel, Field
 
 from deskmix.api.auth import require
 from deskmix.api.errors import responses
-from deskmix.errors import ConfigError, InputError
-from deskmix.importers import IMPORTERS, read_source
+from deskmix.importers import IMPORTERS
 from deskmix.importers.readers import require_codec
-from deskmix.importers.writer import write_import
+from deskmix.importers.use_case import (
+    UPLOAD_MAPPING,
+    ImportRequest,
+    check_source,
+)
+from deskmix.importers.use_case import import_file as run_import
 from deskmix.store import Store
 
 router = APIRouter(tags=["import"])
@@ -87,16 +92,7 @@ def import_file(
 ) -> ImportOut:
     """Scope: import. The same rules as 'deskmix import SOURCE FILE'; bad values answer 422
     naming the file, row and field, and nothing is written."""
-    spec = IMPORTERS.get(source)
-    if spec is None:
-        raise InputError(
-            "unknown source", field="source", value=source, expected=", ".join(IMPORTERS)
-        )
-    if spec.needs_mapping and mapping is None:
-        raise ConfigError(
-            f"the {spec.name} source needs a 'mapping' file naming your columns; start from "
-            f"'deskmix mapping show {spec.name}'"
-        )
+    spec = check_source(source, mapping_given=mapping is not None, mapping_option=UPLOAD_MAPPING)
     require_codec(encoding)  # before the upload is saved, whatever the file's kind
     store: Store = request.app.state.store
     with tempfile.TemporaryDirectory(prefix="deskmix-upload-") as tmp:
@@ -104,8 +100,16 @@ def import_file(
         (folder / "mapping").mkdir()
         path = _save(file, folder, "upload")
         mapping_path = _save(mapping, folder / "mapping", "mapping.yaml") if mapping else None
-        batch = read_source(spec.name, path, mapping_file=mapping_path, encoding=encoding)
-        outcome = write_import(store, batch, replace=replace)
+        wanted = ImportRequest(
+            source=spec.name,
+            file=path,
+            mapping=mapping_path,
+            encoding=encoding,
+            replace=replace,
+            mapping_option=UPLOAD_MAPPING,
+        )
+        result = run_import(wanted, lambda: nullcontext(store))
+    outcome, batch = result.outcome, result.batch
     return ImportOut(
         import_id=outcome.import_id,
         already_imported=outcome.already_imported,
@@ -115,5 +119,5 @@ def import_file(
         events_added=outcome.events_added,
         tickets_skipped=outcome.tickets_skipped,
         notes=list(batch.notes),
-        unmapped={k: dict(v) for k, v in batch.unmapped.items()},
+        unmapped=result.unmapped(),
     )

@@ -2,15 +2,14 @@
 (skills matrix, coverage and bus factor per area, cross-training, hidden specialists).
 
 Both compute without storing anything, so they are reads. The rules live in
-``deskmix.people``; this module only translates.
+``deskmix.people`` (its use cases: ``people.use_case``); this module only translates.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict
-from datetime import UTC, datetime
-from functools import cache
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -18,25 +17,22 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from deskmix.api.auth import read_access
 from deskmix.api.errors import responses
-from deskmix.calibrate.loading import Selection
 from deskmix.people.answers import Answers, check_answers
-from deskmix.people.assessment import assess
-from deskmix.people.catalogue import AssessmentData, load_assessment_data
-from deskmix.people.evidence import EvidenceRule
-from deskmix.people.hidden import HiddenRule
-from deskmix.people.matrix import CoverageRule
-from deskmix.people.presence import PresenceRule
-from deskmix.people.review import ReviewSettings, review_skills
 from deskmix.people.titles import match_role
+from deskmix.people.use_case import (
+    COVER_LEVEL,
+    MIN_PEOPLE,
+    WINDOW_WEEKS,
+    AssessRequest,
+    SkillsRequest,
+    assess_person,
+    assessment_data,
+    review_desk_skills,
+)
 from deskmix.reports.people import presence_dict
 from deskmix.store import Store
 
 router = APIRouter(tags=["people"])
-
-
-@cache
-def _assessment_data() -> AssessmentData:
-    return load_assessment_data()
 
 
 class AssessmentRequest(BaseModel):
@@ -91,12 +87,13 @@ def _plain(value: Any) -> Any:
     responses=responses(401, 403, 422),
 )
 def assessment(body: AssessmentRequest, _read: Any = Depends(read_access)) -> dict[str, Any]:
-    data = _assessment_data()
+    data = assessment_data()
     goal = None
     if body.target_role is not None:  # a role id or a job title in the person's own words
         goal = match_role(body.target_role, data, "target_role").id
     answers = check_answers(body.answers, data)
-    result: dict[str, Any] = assess(answers, data, goal).to_dict()
+    request = AssessRequest(answers, goal, "target_role", data)
+    result: dict[str, Any] = assess_person(request).to_dict()
     return result
 
 
@@ -109,40 +106,36 @@ def assessment(body: AssessmentRequest, _read: Any = Depends(read_access)) -> di
 def skills(
     request: Request,
     by: Literal["domain", "category", "group"] = "domain",
-    level: Annotated[int, Query(ge=1, le=5, description="Level that counts as cover")] = 3,
-    min_people: Annotated[int, Query(ge=1, le=100)] = 1,
+    level: Annotated[
+        int, Query(ge=1, le=5, description="Level that counts as cover")
+    ] = COVER_LEVEL,
+    min_people: Annotated[int, Query(ge=1, le=100)] = MIN_PEOPLE,
     source_system: Annotated[str | None, Query(max_length=40)] = None,
     import_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    weeks: Annotated[float, Query(ge=0.5, le=520, description="The recent window")] = 8,
+    weeks: Annotated[float, Query(ge=0.5, le=520, description="The recent window")] = WINDOW_WEEKS,
     since: Annotated[
         datetime | None, Query(description="Count people active since (overrides weeks)")
     ] = None,
     _read: Any = Depends(read_access),
 ) -> SkillsOut:
     store: Store = request.app.state.store
-    settings = ReviewSettings(
+    wanted = SkillsRequest(
         by=by,
-        coverage=CoverageRule(level=level, min_people=min_people),
-        evidence=EvidenceRule(),
-        hidden=HiddenRule(),
-        presence=PresenceRule(
-            weeks=weeks,
-            since=since.replace(tzinfo=since.tzinfo or UTC) if since is not None else None,
-        ),
+        level=level,
+        min_people=min_people,
+        weeks=weeks,
+        since=since,
+        source=source_system,
+        import_id=import_id,
     )
-    review = review_skills(
-        settings, store=store, selection=Selection(source_system=source_system, import_id=import_id)
-    )
+    review = review_desk_skills(wanted, store)
     matrix = review.matrix
     return SkillsOut(
         source=review.source,
         by=by,
         people=[str(p) for p in matrix.people],
         areas=[str(a) for a in matrix.areas],
-        levels={
-            str(person): {str(a): int(v) for a, v in row.items()}
-            for person, row in matrix.combined.iterrows()
-        },
+        levels=review.levels(),
         coverage=[
             AreaOut(
                 area=a.area,

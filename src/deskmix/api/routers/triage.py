@@ -15,7 +15,13 @@ from deskmix.api.errors import responses
 from deskmix.api.routers.live import triage_of
 from deskmix.api.schemas import RequiredTicketWords, TargetAnswer
 from deskmix.api.triage_service import TriageService
-from deskmix.triage.answers import queue_for
+from deskmix.triage.use_case import (
+    DEFAULT_THRESHOLD,
+    MAX_BATCH,
+    TicketText,
+    triage_tickets,
+)
+from deskmix.triage.use_case import TriageRequest as Triage
 
 router = APIRouter(tags=["triage"])
 
@@ -28,7 +34,10 @@ class _Strict(BaseModel):
 
 class TriageRequest(RequiredTicketWords):
     threshold: float = Field(
-        default=0.5, ge=0, le=1, description="Below this confidence the answer is 'abstain'"
+        default=DEFAULT_THRESHOLD,
+        ge=0,
+        le=1,
+        description="Below this confidence the answer is 'abstain'",
     )
     targets: list[Target] | None = Field(default=None, description="Default: all the model has")
 
@@ -38,8 +47,8 @@ class BatchItem(RequiredTicketWords):
 
 
 class BatchRequest(_Strict):
-    tickets: list[BatchItem] = Field(min_length=1, max_length=1000)
-    threshold: float = Field(default=0.5, ge=0, le=1)
+    tickets: list[BatchItem] = Field(min_length=1, max_length=MAX_BATCH)
+    threshold: float = Field(default=DEFAULT_THRESHOLD, ge=0, le=1)
     targets: list[Target] | None = None
 
 
@@ -67,16 +76,19 @@ def _answers(
     targets: list[Target] | None,
     ids: list[str | None],
 ) -> list[TriageOut]:
-    wanted: list[str] | None = list(targets) if targets else None
-    predictions = service.predict(texts, threshold, wanted)
+    tickets = [
+        TicketText.plain(text, id=ticket_id, row=row)
+        for row, (text, ticket_id) in enumerate(zip(texts, ids, strict=True), start=1)
+    ]
+    result = triage_tickets(Triage(tickets, threshold, targets), service.model())
     return [
         TriageOut(
             id=ticket_id,
-            answers={name: TargetAnswer.of(p) for name, p in answer.items()},
-            abstain=any(p.abstain for p in answer.values()),
-            queue=queue_for(answer),
+            answers={name: TargetAnswer.of(p) for name, p in triaged.answers.items()},
+            abstain=triaged.abstain,
+            queue=triaged.queue,
         )
-        for ticket_id, answer in zip(ids, predictions, strict=True)
+        for ticket_id, triaged in zip(ids, result.tickets, strict=True)
     ]
 
 

@@ -17,9 +17,15 @@ from deskmix.domain.sla import SlaPolicy
 from deskmix.store import Store
 from deskmix.teamfiles import sla_preset
 from deskmix.validate import ValidationRequest, ValidationResult, run_validation
+from deskmix.validate.use_case import (
+    HOLDOUT,
+    MAX_HOLDOUT,
+    SERVER_MAX_REPLICATIONS,
+    SERVER_REPLICATIONS,
+)
 
 router = APIRouter(tags=["validate"])
-MAX_API_REPLICATIONS = 30
+MAX_API_REPLICATIONS = SERVER_MAX_REPLICATIONS
 
 
 @router.get(
@@ -35,12 +41,14 @@ def validate(
         Literal["default", "weekday"],
         Query(description="SLA targets: deskmix's default, or a weekday desk's"),
     ] = "default",
-    replications: Annotated[int, Query(ge=2, le=MAX_API_REPLICATIONS)] = 5,
+    replications: Annotated[int, Query(ge=2, le=MAX_API_REPLICATIONS)] = SERVER_REPLICATIONS,
     accept_unsteady: Annotated[
         bool, Query(description="Back-test a period that is not a steady state anyway")
     ] = False,
     seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
-    holdout: Annotated[float, Query(ge=0, le=0.9, description="Share held out; 0: none")] = 0.3,
+    holdout: Annotated[
+        float, Query(ge=0, le=MAX_HOLDOUT, description="Share held out; 0: none")
+    ] = HOLDOUT,
     timezone: Annotated[str, Query(max_length=64)] = "UTC",
     _read: Any = Depends(read_access),
 ) -> ValidationResult:

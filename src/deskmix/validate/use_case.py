@@ -1,8 +1,10 @@
 """``validate``, the back-test: the history's team simulated on the calibrated workload, set
 beside what the history shows, on the whole history and on a hold-out period.
 
-One function (``run_validation``) with a typed request and a pydantic result, so the CLI, the
-API, the dashboard, the report and the demo show the same numbers and ``--json`` is stable.
+One function (``run_validation``) with a typed request (``ValidationRequest``) and a pydantic
+result (``validate.output.ValidationResult``), so the CLI, the API, the dashboard, the report
+and the demo show the same numbers and ``--json`` is stable. The simulated side is
+``validate.replicate``.
 
 Conventions follow ``deskmix simulate``: replication r of seed s uses
 ``SeedSequence(s).spawn(R)[r]``, one week of warm-up, the measured weeks as long as the period
@@ -12,13 +14,9 @@ only (what a user would have known then) and compares the simulation with the re
 
 from __future__ import annotations
 
-import copy
-import math
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from datetime import date, datetime
+from datetime import date
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,39 +29,48 @@ from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import AgentKind
 from deskmix.domain.workload import Workload
 from deskmix.errors import InputError, StoreError, UnsteadyPeriodError
-from deskmix.lifeline import exit_with_parent
 from deskmix.people.history import history_frames, history_from_frames
-from deskmix.routing.base import Policy
-from deskmix.routing.policies import make_policy
-from deskmix.sim.compiled import warm_up
-from deskmix.sim.engine import run_replication
-from deskmix.sim.model import CompiledModel, SimSettings, compile_model
 from deskmix.store import Store
 from deskmix.validate import compare as cmp
 from deskmix.validate import figures as fig
 from deskmix.validate.history_team import HistoryTeam, rebuild_team
+from deskmix.validate.output import (
+    BackTestOut,
+    FactsOut,
+    ValidationResult,
+    figures_out,
+    finite,
+    team_out,
+)
+from deskmix.validate.replicate import MIN_PART_WEEKS, simulate_side
 
 Progress = Callable[[str, int, int | None], None]
 """Called with (phase, done, total or None)."""
 
 MAX_REPLICATIONS = 200
-MIN_PART_WEEKS = 1.0
+REPLICATIONS = 10
+"""``deskmix validate``'s replications (and the request's default)."""
+SERVER_REPLICATIONS, SERVER_MAX_REPLICATIONS = 5, 30
+"""``GET /api/validate``: a request simulates the whole history twice in the server's
+thread pool, so fewer runs, capped lower."""
+QUICK_REPLICATIONS, QUICK_MAX_REPLICATIONS = 3, 30
+"""The dashboard's back-test: an answer while the user waits."""
+HOLDOUT, MAX_HOLDOUT = 0.3, 0.9
+"""The share of the period held out by default, and the most an interface offers."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ValidationRequest(_Model):
+class ValidationRequest(BaseModel):
     """What to back-test and how."""
+
+    model_config = ConfigDict(extra="forbid")
 
     source: str | None = Field(default=None, description="Only tickets of this source system")
     import_id: int | None = Field(default=None, ge=1, description="Only tickets of this import")
     sla: SlaPolicy = Field(default_factory=SlaPolicy.default, description="SLA targets")
-    replications: int = Field(default=10, ge=2, le=MAX_REPLICATIONS)
+    replications: int = Field(default=REPLICATIONS, ge=2, le=MAX_REPLICATIONS)
     seed: int = Field(default=0, ge=0)
     holdout: float = Field(
-        default=0.3, ge=0, lt=1, description="Share of the period (by time) held out; 0: none"
+        default=HOLDOUT, ge=0, lt=1, description="Share of the period (by time) held out; 0: none"
     )
     timezone: str = "UTC"
     workers: int | None = Field(default=None, ge=1, description="Processes; default: one")
@@ -72,122 +79,6 @@ class ValidationRequest(_Model):
     accept_unsteady: bool = Field(
         default=False, description="Back-test a period that is not a steady state anyway"
     )
-
-
-class AgentOut(_Model):
-    name: str
-    kind: str
-    home: str = Field(description="Main domain (specialists) or 'first line'")
-    groups: list[str]
-    tickets: int
-    tickets_by_domain: dict[str, int]
-    evidence: dict[str, int] = Field(description="people/ evidence level per domain")
-    first_seen: datetime
-    last_seen: datetime
-    weeks_active: int
-    shift: str
-    own_shift: bool = Field(description="False: too few events, the desk's shift stands in")
-    in_team: bool = Field(description="Kept in the typical-week team that is simulated")
-
-
-class TeamOut(_Model):
-    people: int
-    simulated_agents: int
-    weeks: int
-    median_headcount: float
-    typical: dict[str, int] = Field(description="group -> agents in the simulated team")
-    headcount: dict[str, int] = Field(description="'kind: home' -> agents simulated")
-    msp: list[str]
-    desk_shift: str
-    on_shift_hours_per_week: float
-    rule: str
-    notes: list[str]
-    agents: list[AgentOut]
-
-
-class FigureOut(_Model):
-    figure: str
-    scope: str
-    history: float | None
-    simulated: float | None
-    half_width: float | None = Field(description="95% interval across replications")
-    difference: float | None = Field(description="relative or absolute, as the tolerance reads")
-    distance: float | None = Field(description="W1 of resolution times (h) on time rows")
-    tolerance: str
-    within: bool | None = Field(description="None: too few tickets to judge")
-    cause: str | None
-
-
-class FactsOut(_Model):
-    waiting_share: float | None
-    waiting_statuses: list[str]
-    busiest_week_ratio: float | None
-    weekly_cv: float | None
-    effort_hours_per_week: float
-    on_shift_hours_per_week: float
-    implied_utilisation: float | None
-
-
-class BackTestOut(_Model):
-    label: str
-    calibrated_from: datetime
-    calibrated_to: datetime
-    compared_from: datetime
-    compared_to: datetime
-    weeks: float
-    tickets: int
-    policy: str
-    policy_reason: str
-    within: int
-    judged: int
-    figures: list[FigureOut]
-    largest: list[FigureOut]
-    facts: FactsOut
-    backlog_history: list[float]
-    backlog_simulated: list[float]
-    calibration_missing: list[str]
-
-    @property
-    def verdict(self) -> str:
-        return f"{self.within} of {self.judged} figures within tolerance"
-
-
-class ValidationResult(_Model):
-    source: str
-    replications: int
-    seed: int
-    timezone: str
-    tolerances: dict[str, str]
-    team: TeamOut
-    full: BackTestOut
-    holdout: BackTestOut | None
-    notes: list[str]
-
-    def tables(self) -> dict[str, list[dict[str, str | int | float | bool | None]]]:
-        """What ``--csv``/``--xlsx`` write: ``figures`` (every figure of the full history and
-        of the hold-out, history beside simulated) and ``team`` (the people the history shows)."""
-        tests = [t for t in (self.full, self.holdout) if t is not None]
-        figures: list[dict[str, str | int | float | bool | None]] = [
-            {"back_test": t.label, **f.model_dump()} for t in tests for f in t.figures
-        ]
-        team: list[dict[str, str | int | float | bool | None]] = [
-            {
-                "name": a.name,
-                "kind": a.kind,
-                "home": a.home,
-                "groups": ", ".join(a.groups),
-                "tickets": a.tickets,
-                "weeks_active": a.weeks_active,
-                "shift": a.shift,
-                "in_team": a.in_team,
-            }
-            for a in self.team.agents
-        ]
-        return {"figures": figures, "team": team}
-
-
-def _finite(value: float) -> float | None:
-    return float(value) if value is not None and math.isfinite(value) else None
 
 
 def choose_policy(team: HistoryTeam) -> tuple[str, str]:
@@ -204,113 +95,7 @@ def choose_policy(team: HistoryTeam) -> tuple[str, str]:
     return "skills_based", "the history shows generalists only: any able free agent takes a ticket"
 
 
-# --- simulation -----------------------------------------------------------------------------
-
-Run = tuple[dict[tuple[str, str], float], dict[str, np.ndarray], np.ndarray]
-_WORKER: dict[str, object] = {}
-
-
-def _install(model: CompiledModel, policy: str) -> None:
-    exit_with_parent()
-    _WORKER["model"], _WORKER["policy"] = model, make_policy(policy)
-
-
-def _one(seed: np.random.SeedSequence) -> Run:
-    """One replication in a pool worker, on the model its initialiser installed."""
-    model, policy = _WORKER["model"], _WORKER["policy"]
-    assert isinstance(model, CompiledModel) and isinstance(policy, Policy)
-    return _replicate(model, policy, seed)
-
-
-def _replicate(model: CompiledModel, policy: Policy, seed: np.random.SeedSequence) -> Run:
-    result = run_replication(model, copy.deepcopy(policy), seed)
-    return fig.replication_figures(model, result)
-
-
-def simulate_side(
-    workload: Workload,
-    team: HistoryTeam,
-    sla: SlaPolicy,
-    policy: str,
-    weeks: float,
-    request: ValidationRequest,
-    tick: Callable[[], None],
-) -> fig.Side:
-    """The rebuilt team on the workload: ``request.replications`` runs, seeded as simulate's."""
-    settings = SimSettings(weeks=max(weeks, MIN_PART_WEEKS), warmup_weeks=1, delays=True)
-    model = compile_model(workload, team.team, sla, settings)
-    seeds = np.random.SeedSequence(request.seed).spawn(request.replications)
-    runs: list[Run] = []
-    workers = min(request.replications, request.workers or 1)
-    if workers <= 1:
-        # In this process the model travels as an argument: a module-level slot would be
-        # shared by concurrent back-tests (the API and dashboard run them in threads).
-        chosen = make_policy(policy)
-        for s in seeds:
-            runs.append(_replicate(model, chosen, s))
-            tick()
-    else:
-        warm_up()
-        with ProcessPoolExecutor(workers, initializer=_install, initargs=(model, policy)) as pool:
-            for run in pool.map(_one, seeds):
-                runs.append(run)
-                tick()
-    return fig.simulated_side(runs)
-
-
 # --- the use case ----------------------------------------------------------------------------
-
-
-def _figures_out(rows: list[cmp.Row]) -> list[FigureOut]:
-    return [
-        FigureOut(
-            figure=r.figure,
-            scope=r.scope,
-            history=_finite(r.history),
-            simulated=_finite(r.simulated),
-            half_width=_finite(r.half_width),
-            difference=_finite(r.difference),
-            distance=_finite(r.distance),
-            tolerance=cmp.TOLERANCES[r.figure].describe(),
-            within=r.within,
-            cause=r.cause,
-        )
-        for r in rows
-    ]
-
-
-def _team_out(team: HistoryTeam) -> TeamOut:
-    return TeamOut(
-        people=len(team.agents),
-        simulated_agents=len(team.team.agents),
-        weeks=team.weeks,
-        median_headcount=float(np.median(team.weekly_headcount)) if team.weekly_headcount else 0,
-        typical=team.typical,
-        headcount={f"{k}: {h}": n for (k, h), n in team.headcount().items()},
-        msp=team.msp_groups,
-        desk_shift=team.desk_shift,
-        on_shift_hours_per_week=team.on_shift_hours_per_week,
-        rule=team.rule,
-        notes=team.notes,
-        agents=[
-            AgentOut(
-                name=a.name,
-                kind=a.kind.value,
-                home=a.home,
-                groups=a.groups,
-                tickets=a.tickets,
-                tickets_by_domain=a.tickets_by_domain,
-                evidence=a.evidence,
-                first_seen=a.first_seen,
-                last_seen=a.last_seen,
-                weeks_active=a.weeks_active,
-                shift=a.shift,
-                own_shift=a.own_shift,
-                in_team=a.in_team,
-            )
-            for a in team.agents
-        ],
-    )
 
 
 class _Frames:
@@ -430,7 +215,15 @@ def _back_test(
         tell("simulating the history's team", done[0], total)
 
     tell("simulating the history's team", done[0], total)
-    simulated = simulate_side(workload, team, request.sla, policy, weeks, request, tick)
+    simulated = simulate_side(
+        workload,
+        team,
+        request.sla,
+        policy,
+        weeks,
+        (request.replications, request.seed, request.workers),
+        tick,
+    )
     rows = cmp.compare_sides(history, simulated, facts)
     judged = [r for r in rows if r.within is not None]
     inside = compared.tickets["opened_at"]
@@ -447,16 +240,16 @@ def _back_test(
             policy_reason=why,
             within=sum(1 for r in judged if r.within),
             judged=len(judged),
-            figures=_figures_out(rows),
-            largest=_figures_out(cmp.largest(rows)),
+            figures=figures_out(rows),
+            largest=figures_out(cmp.largest(rows)),
             facts=FactsOut(
-                waiting_share=_finite(facts.waiting_share),
+                waiting_share=finite(facts.waiting_share),
                 waiting_statuses=facts.waiting_statuses,
-                busiest_week_ratio=_finite(facts.busiest_week_ratio),
-                weekly_cv=_finite(facts.weekly_cv),
+                busiest_week_ratio=finite(facts.busiest_week_ratio),
+                weekly_cv=finite(facts.weekly_cv),
                 effort_hours_per_week=facts.effort_hours_per_week,
                 on_shift_hours_per_week=facts.on_shift_hours_per_week,
-                implied_utilisation=_finite(facts.implied_utilisation),
+                implied_utilisation=finite(facts.implied_utilisation),
             ),
             backlog_history=[float(x) for x in history.backlog],
             backlog_simulated=[float(x) for x in simulated.backlog],
@@ -561,8 +354,26 @@ def run_validation(
         seed=request.seed,
         timezone=request.timezone,
         tolerances={k: t.describe() for k, t in cmp.TOLERANCES.items()},
-        team=_team_out(team),
+        team=team_out(team),
         full=full,
         holdout=holdout,
         notes=notes,
     )
+
+
+__all__ = [
+    "HOLDOUT",
+    "MAX_HOLDOUT",
+    "MAX_REPLICATIONS",
+    "QUICK_MAX_REPLICATIONS",
+    "QUICK_REPLICATIONS",
+    "REPLICATIONS",
+    "SERVER_MAX_REPLICATIONS",
+    "SERVER_REPLICATIONS",
+    "Progress",
+    "ValidationRequest",
+    "ValidationResult",
+    "choose_policy",
+    "history_team",
+    "run_validation",
+]
