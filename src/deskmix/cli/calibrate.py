@@ -99,9 +99,9 @@ def run_calibrate(
     xlsx: Path | None = None,
 ) -> CalibrationResult:
     from deskmix.calibrate import calibrate_store
-    from deskmix.calibrate.charts import write_charts
     from deskmix.calibrate.io import save_workload
     from deskmix.calibrate.steady import Window
+    from deskmix.reports.charts.calibration import write_charts
 
     window = Window(start, end) if start is not None or end is not None else None
     store = store_for(db, create=False)

@@ -336,7 +336,7 @@ def plan_command(
 
 
 def _write_report(report: Path, outcome: PlanOutcome, history: HistoryBeside | None) -> Path:
-    from deskmix.plan.report import write_plan_report
+    from deskmix.reports.plan import write_plan_report
 
     return write_plan_report(
         report,

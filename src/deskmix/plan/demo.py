@@ -18,10 +18,10 @@ from deskmix.domain.team import Team
 from deskmix.domain.workload import Workload
 from deskmix.plan.evaluate import Evaluation, Progress, RunSettings
 from deskmix.plan.projects import ProjectPlan
-from deskmix.plan.report import plan_report
 from deskmix.plan.request import PlanRequest, designs_text
 from deskmix.plan.search import PlanResult
 from deskmix.plan.use_case import plan_desk
+from deskmix.reports.plan import plan_report
 
 COSTS = """\
 currency: EUR

@@ -23,13 +23,11 @@ from deskmix.people.assessment import Assessment, assess
 from deskmix.people.catalogue import AssessmentData, load_assessment_data
 from deskmix.people.matrix import CoverageRule
 from deskmix.people.review import ReviewSettings, SkillsReview, review_skills
+from deskmix.reports.charts.people import bus_factor_bars, matrix_heatmap, radar
 from deskmix.reports.people import (
     assessment_report,
-    bus_factor_bars,
     coverage_rows,
     finding_rows,
-    matrix_heatmap,
-    radar,
     route_rows,
     skills_report,
     suggestion_rows,

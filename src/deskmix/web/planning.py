@@ -24,10 +24,7 @@ from deskmix.errors import DeskmixError, InputError
 from deskmix.plan.analysis import compared_notes
 from deskmix.plan.demo import COSTS, DEMO_MAX_DESIGNS, DEMO_RUN, OFFERS, PORTFOLIO, SLA
 from deskmix.plan.evaluate import Evaluation
-from deskmix.plan.frontier import frontier_chart
 from deskmix.plan.output import team_yaml
-from deskmix.plan.path_chart import search_path_chart
-from deskmix.plan.report import comparison_notes, comparison_rows, plan_report
 from deskmix.plan.request import (
     MAX_BUDGET,
     MAX_DESIGNS,
@@ -39,8 +36,10 @@ from deskmix.plan.request import (
     team_text,
 )
 from deskmix.plan.use_case import PlanOutcome, plan_desk
+from deskmix.reports.charts.plan import frontier_chart, search_path_chart
+from deskmix.reports.charts.simulation import sla_comparison
+from deskmix.reports.plan import comparison_notes, comparison_rows, plan_report
 from deskmix.routing.policies import POLICIES
-from deskmix.sim.charts import sla_comparison
 from deskmix.teamfiles import SLA_CHOICES
 from deskmix.web import charts, forms
 from deskmix.web.desk import Dashboard, dashboard_of, frozen_values, sample_team
