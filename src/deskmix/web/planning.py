@@ -22,7 +22,6 @@ from starlette.datastructures import UploadFile
 from deskmix.calibrate.io import dump_workload
 from deskmix.errors import DeskmixError, InputError
 from deskmix.plan.analysis import compared_notes
-from deskmix.plan.demo import COSTS, DEMO_MAX_DESIGNS, DEMO_RUN, OFFERS, PORTFOLIO, SLA
 from deskmix.plan.evaluate import Evaluation
 from deskmix.plan.output import team_yaml
 from deskmix.plan.request import (
@@ -40,6 +39,7 @@ from deskmix.reports.charts.plan import frontier_chart, search_path_chart
 from deskmix.reports.charts.simulation import sla_comparison
 from deskmix.reports.plan import comparison_notes, comparison_rows, plan_report
 from deskmix.routing.policies import POLICIES
+from deskmix.sample.demo import COSTS, DEMO_MAX_DESIGNS, DEMO_RUN, OFFERS, PORTFOLIO, SLA
 from deskmix.teamfiles import SLA_CHOICES
 from deskmix.web import charts, forms
 from deskmix.web.desk import Dashboard, dashboard_of, frozen_values, sample_team
