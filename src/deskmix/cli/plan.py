@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from deskmix.plan.evaluate import Evaluation
     from deskmix.plan.history import HistoryBeside
     from deskmix.plan.request import PlanRequest
-    from deskmix.plan.search import PlanResult
+    from deskmix.plan.result import PlanResult
     from deskmix.plan.use_case import PlanOutcome
     from deskmix.sim.kpis import Estimate
 

@@ -11,7 +11,7 @@ from deskmix.plan.evaluate import Evaluation
 from deskmix.plan.frontier import WEEKS_PER_YEAR, FrontierPoint
 from deskmix.plan.history import HistoryBeside
 from deskmix.plan.projects import ProjectPlan
-from deskmix.plan.search import PlanResult
+from deskmix.plan.result import PlanResult
 from deskmix.reports.charts.plan import frontier_chart, search_path_chart
 from deskmix.reports.charts.simulation import sla_comparison
 from deskmix.reports.document import Report

@@ -33,7 +33,7 @@ from deskmix.plan.evaluate import Evaluation, RunSettings
 from deskmix.plan.evaluate import Progress as PlanProgress
 from deskmix.plan.projects import ProjectPlan
 from deskmix.plan.request import DEFAULT_SLA_NAME, PlanRequest, designs_text
-from deskmix.plan.search import PlanResult
+from deskmix.plan.result import PlanResult
 from deskmix.plan.use_case import plan_desk
 from deskmix.reports.calibration import calibration_report
 from deskmix.reports.plan import plan_report

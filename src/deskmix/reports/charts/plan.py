@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from deskmix.plan.design import Design
 from deskmix.plan.frontier import WEEKS_PER_YEAR, FrontierPoint
-from deskmix.plan.search import PlanResult
+from deskmix.plan.result import PlanResult
 
 
 def search_path_chart(plan: PlanResult, sla_name: str = "") -> go.Figure:
