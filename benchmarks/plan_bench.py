@@ -373,14 +373,15 @@ def cpu_seconds() -> float:
 
 
 def brute_force(planner: Planner, designs: list[Design]) -> tuple[Design, Evaluation] | None:
+    memo = planner.problem.memo
     for start in range(0, len(designs), 32):
         planner.evaluate_many([(d, "exhaustive") for d in designs[start : start + 32]])
-    feasible = [(planner.memo[d].cost.mean, d.headcount, d.label(), d) for d in designs]
-    feasible = [f for f in feasible if planner.memo[f[3]].feasible]
+    feasible = [(memo[d].cost.mean, d.headcount, d.label(), d) for d in designs]
+    feasible = [f for f in feasible if memo[f[3]].feasible]
     if not feasible:
         return None
     best = min(feasible)[3]
-    return best, planner.memo[best]
+    return best, memo[best]
 
 
 def wider_search(planner: Planner, start: Design, budget: int) -> Design:
@@ -392,33 +393,34 @@ def wider_search(planner: Planner, start: Design, budget: int) -> Design:
     over a few simulated weeks an overloaded domain's misses are diluted in each priority's
     attainment, so a design below a floor can pass the SLA check while its backlog grows
     without limit, and it would be no answer."""
+    problem = planner.problem
     best = start
     planner.evaluate(best, "reference start")
-    floors = planner.floors(planner.pool_bounds(start.msp), planner.extremes(start.msp))
-    while len(planner.memo) < budget:
+    floors = problem.floors(problem.pool_bounds(start.msp), problem.extremes(start.msp))
+    while len(problem.memo) < budget:
         pools = best.pools()
         moves = [best.changed(p, -1) for p in pools if best.count(p) > 0]
         for first, second in itertools.combinations(pools, 2):
             if best.count(first) > 0 and best.count(second) > 0:
                 moves.append(best.changed(first, -1).changed(second, -1))
             for down, up in ((first, second), (second, first)):
-                if best.count(down) > 0 and planner.pool_cost(up) < planner.pool_cost(down):
+                if best.count(down) > 0 and problem.pool_cost(up) < problem.pool_cost(down):
                     moves.append(best.changed(down, -1).changed(up, +1))
         fresh = sorted(
-            {m for m in moves if m not in planner.memo and allowed(planner, m, floors)},
-            key=lambda d: (planner.people_cost(d), d.label()),
+            {m for m in moves if m not in problem.memo and allowed(problem, m, floors)},
+            key=lambda d: (problem.people_cost(d), d.label()),
         )
         if not fresh:
             break
         improved = False
         for i in range(0, len(fresh), 16):
-            if len(planner.memo) >= budget:
+            if len(problem.memo) >= budget:
                 break
             planner.evaluate_many([(d, "reference move") for d in fresh[i : i + 16]])
-            held = [d for d in fresh[i : i + 16] if planner.memo[d].feasible]
-            cheaper = [d for d in held if planner.memo[d].cost.mean < planner.memo[best].cost.mean]
+            held = [d for d in fresh[i : i + 16] if problem.memo[d].feasible]
+            cheaper = [d for d in held if problem.memo[d].cost.mean < problem.memo[best].cost.mean]
             if cheaper:
-                best = min(cheaper, key=lambda d: planner.memo[d].cost.mean)
+                best = min(cheaper, key=lambda d: problem.memo[d].cost.mean)
                 improved = True
                 break
         if not improved:
@@ -456,7 +458,7 @@ def enterprise(args: argparse.Namespace, console: Console) -> None:
         # as the plan's answer is: the cheapest that also holds on the fresh seed (among
         # hundreds of designs, one can pass the search's seed by luck)
         feasible = sorted(
-            ((d, e) for d, e in reference.memo.items() if e.feasible),
+            ((d, e) for d, e in reference.problem.memo.items() if e.feasible),
             key=lambda de: (de[1].cost.mean, de[0].label()),
         )
         best = feasible[0][0]
@@ -466,7 +468,7 @@ def enterprise(args: argparse.Namespace, console: Console) -> None:
                 break
         else:
             console.print("(no reference design held on the fresh seed: its cheapest shown)")
-    best_cost = reference.memo[best].cost.mean
+    best_cost = reference.problem.memo[best].cost.mean
     console.print(f"reference: {best.label()}", highlight=False)
     reference_wall = time.perf_counter() - reference_started
     table = Table(title="Planning a 1,000-agent desk (target: under 120 s, within 2%)")
@@ -478,7 +480,7 @@ def enterprise(args: argparse.Namespace, console: Console) -> None:
         f"{cost:,.0f}", f"{wall:.0f}", f"{cost / best_cost:.3f}",
     )  # fmt: skip
     table.add_row(
-        "reference (10x designs)", str(len(reference.memo)), str(best.headcount),
+        "reference (10x designs)", str(len(reference.problem.memo)), str(best.headcount),
         f"{best_cost:,.0f}", f"{reference_wall:.0f}", "1.000",
     )  # fmt: skip
     console.print(table)

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from deskmix.calibrate.charts import arrival_heatmap, handling_histograms
 from deskmix.calibrate.io import load_workload
 from deskmix.calibrate.result import CalibrationResult
 from deskmix.cli.app import app
 from deskmix.domain.workload import Workload
+from deskmix.reports.charts.calibration import arrival_heatmap, handling_histograms
 from deskmix.store import open_store
 
 from .builders import at, store_rows

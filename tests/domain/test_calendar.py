@@ -8,7 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deskmix.calibrate.workhours import parse_work_hours
-from deskmix.domain.calendar import WeekCalendar
+from deskmix.domain.calendar import WeekCalendar, business_calendar
+from deskmix.domain.sla import SlaPolicy
+from deskmix.domain.team import Shift
 from deskmix.errors import InputError
 
 OFFICE = parse_work_hours("mon-fri 08-18")
@@ -55,3 +57,18 @@ def test_work_hours_parser() -> None:
 
 def test_missing_times_stay_missing() -> None:
     assert np.isnan(OFFICE.between([1.0], [np.nan])[0])
+
+
+def test_business_calendar_joins_the_slas_business_hours() -> None:
+    sla = SlaPolicy.default().model_copy(
+        update={
+            "business_hours": [
+                Shift(days=["mon", "tue"], start="08:00", end="12:00"),
+                Shift(days=["tue"], start="10:00", end="14:00"),  # overlaps Tuesday 10-12
+            ]
+        }
+    )
+    calendar = business_calendar(sla)
+    assert calendar.open_hours_per_week == 4 + 6
+    assert calendar.between([24 + 9], [24 + 15]).tolist() == [5.0]  # Tuesday 09-14 open
+    assert calendar.between([9], [13]).tolist() == [3.0]  # Monday closes at 12

@@ -14,7 +14,8 @@ from deskmix.plan.design import Design
 from deskmix.plan.evaluate import Evaluation, RunSettings
 from deskmix.plan.frontier import WEEKS_PER_YEAR, dominates, pareto_front, shortfall
 from deskmix.plan.inputs import Constraints, CostTable
-from deskmix.plan.search import Planner, PlanResult
+from deskmix.plan.result import PlanResult
+from deskmix.plan.search import Planner
 from tests.plan.helpers import (
     ALL_WEEK,
     costs,
@@ -46,7 +47,7 @@ def two_pool_box() -> list[Design]:
 def box_points(planner: Planner, box: list[Design]) -> dict[Design, Evaluation]:
     """Every design of the box simulated on the planner's seed (common random numbers)."""
     planner.evaluate_many([(d, "box") for d in box])
-    return {d: planner.memo[d] for d in box}
+    return {d: planner.problem.memo[d] for d in box}
 
 
 def assert_on_true_frontier(plan: PlanResult, box: dict[Design, Evaluation], budget: float) -> None:

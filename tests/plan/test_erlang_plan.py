@@ -51,7 +51,7 @@ def test_plan_equals_erlang_c_minimum(rate: float) -> None:
     # The search lands on the same answer from below and from above the analytic start.
     for start in (staff - 2, staff + 3):
         other = Planner(workload, _sla(), costs(), [], RUN)
-        design, _ = other.start(())
+        design, _ = other.problem.start(())
         found = other.search_option((), start=design.changed("generalists", start - staff)).best
         assert found is not None and found[0].generalists == staff
 

@@ -9,7 +9,9 @@ from deskmix.plan.design import Design
 from deskmix.plan.evaluate import RunSettings
 from deskmix.plan.inputs import DEFAULT_CROSS_TRAINING_PREMIUM, Constraints, CostTable
 from deskmix.plan.moves import allowed, neighbours
-from deskmix.plan.search import Planner, PlanResult
+from deskmix.plan.problem import PlanProblem
+from deskmix.plan.result import PlanResult
+from deskmix.plan.search import Planner
 from tests.plan.helpers import (
     ALL_WEEK,
     costs,
@@ -65,8 +67,8 @@ def test_a_specialist_who_stays_makes_the_msp_useless_for_that_domain() -> None:
         two_pool_workload(), sla(), costs(1), [network_msp(10.0)], RUN, existing=today
     )
     # The router only hands work to an MSP when nobody in-house can do it.
-    assert planner.msp_options() == [()]
-    assert planner.minimum("network") == 0  # the bus factor is met by Nina
+    assert planner.problem.msp_options() == [()]
+    assert planner.problem.minimum("network") == 0  # the bus factor is met by Nina
     plan = _plan(planner)
     assert "Nina" in [a.name for a in plan.evaluation.team.agents]
     assert plan.evaluation.feasible
@@ -85,12 +87,12 @@ def test_a_specialist_marked_left_or_absent_does_not_meet_the_bus_factor() -> No
             shifts=ALL_WEEK,
             status=status,
         )
-        planner = Planner(
+        problem = PlanProblem(
             two_pool_workload(), sla(), costs(1), [], RUN, existing=Team(name="t", agents=[nina])
         )
-        assert planner.existing_cover.get("network", 0) == 0
-        assert planner.minimum("network") == 1  # somebody must be hired (or bought) for it
-        assert planner.existing_cost == 0
+        assert problem.existing_cover.get("network", 0) == 0
+        assert problem.minimum("network") == 1  # somebody must be hired (or bought) for it
+        assert problem.existing_cost == 0
 
 
 def _quiet_costs(cross_training: bool) -> CostTable:
@@ -133,9 +135,9 @@ def test_pair_cost_is_the_dearer_domain_plus_the_premium() -> None:
 def test_descent_offers_merges_and_pooling_of_two_domains() -> None:
     from deskmix.plan.design import Design
 
-    planner = Planner(two_quiet_domains(), sla(), _quiet_costs(True), [], RUN)
+    problem = PlanProblem(two_quiet_domains(), sla(), _quiet_costs(True), [], RUN)
     design = Design.of(2, {"network": 2, "security": 1})
-    moves = {m.design: m for m in planner.neighbours(design, {"generalists": 1})}
+    moves = {m.design: m for m in neighbours(problem, design, {"generalists": 1})}
     merged = Design.of(2, {"network": 1, "network+security": 1})
     pooled = Design.of(2, {"network+security": 2})
     assert merged in moves and pooled in moves
@@ -145,16 +147,16 @@ def test_descent_offers_merges_and_pooling_of_two_domains() -> None:
     assert Design.of(2, {"network": 1, "security": 1}) in moves
     assert Design.of(1, {"network": 2, "security": 1}) in moves
     # without cross-training only removals remain
-    single = Planner(two_quiet_domains(), sla(), _quiet_costs(False), [], RUN)
-    assert all("+" not in p for m in single.neighbours(design, {}) for p in m.design.pools())
+    single = PlanProblem(two_quiet_domains(), sla(), _quiet_costs(False), [], RUN)
+    assert all("+" not in p for m in neighbours(single, design, {}) for p in m.design.pools())
 
 
 def test_descent_can_narrow_a_pair_back_to_one_domain() -> None:
     from deskmix.plan.design import Design
 
-    planner = Planner(two_quiet_domains(), sla(), _quiet_costs(True), [], RUN)
+    problem = PlanProblem(two_quiet_domains(), sla(), _quiet_costs(True), [], RUN)
     design = Design.of(2, {"network+security": 2})
-    moves = {m.design: m for m in planner.neighbours(design, {"generalists": 1})}
+    moves = {m.design: m for m in neighbours(problem, design, {"generalists": 1})}
     to_network = Design.of(2, {"network": 1, "network+security": 1})
     to_security = Design.of(2, {"security": 1, "network+security": 1})
     assert to_network in moves and to_security in moves
@@ -163,7 +165,7 @@ def test_descent_can_narrow_a_pair_back_to_one_domain() -> None:
     assert "replaced by a network specialist" in moves[to_network].why
     # a lone pair is the only cover of both domains: narrowing it would leave one uncovered
     alone = Design.of(2, {"network+security": 1})
-    narrowed = {m.design for m in planner.neighbours(alone, {"generalists": 1})}
+    narrowed = {m.design for m in neighbours(problem, alone, {"generalists": 1})}
     assert Design.of(2, {"network": 1}) not in narrowed
     assert Design.of(2, {"security": 1}) not in narrowed
 
@@ -191,7 +193,7 @@ def _busy_pair_domains(per_week: float) -> Workload:
 def test_one_cross_trained_person_is_never_given_two_domains_of_work_beyond_their_hours() -> None:
     """Each domain alone fits one person (0.7 and 0.7 Erlangs), both together do not (1.4):
     per-domain floors count a pair in both domains, the joint floor counts them once."""
-    busy = Planner(_busy_pair_domains(0.7 * 168 / 1.5), sla(), _quiet_costs(True), [], RUN)
+    busy = PlanProblem(_busy_pair_domains(0.7 * 168 / 1.5), sla(), _quiet_costs(True), [], RUN)
     assert busy.joint_floor(("network", "security"), ()) == 2
     bounds = busy.pool_bounds(())
     floors = busy.floors(bounds, busy.extremes(()))
@@ -201,7 +203,7 @@ def test_one_cross_trained_person_is_never_given_two_domains_of_work_beyond_thei
         m.design.pairs() != ["network+security"] or m.design.covering("network") > 1
         for m in neighbours(busy, two, floors)
     )
-    quiet = Planner(two_quiet_domains(), sla(), _quiet_costs(True), [], RUN)
+    quiet = PlanProblem(two_quiet_domains(), sla(), _quiet_costs(True), [], RUN)
     quiet_floors = quiet.floors(quiet.pool_bounds(()), quiet.extremes(()))
     assert allowed(quiet, Design.of(3, {"network+security": 1}), quiet_floors)
     assert any(
@@ -276,11 +278,11 @@ def test_two_pairs_sharing_a_domain_are_not_given_three_domains_of_work() -> Non
         + [handling(d, Tier.GENERALIST, 0.3) for d in domains]
         + [handling(d, Tier.SPECIALIST, 1.5) for d in domains],
     )
-    planner = Planner(workload, sla(), _quiet_costs(True), [], RUN)
-    floors = planner.floors(planner.pool_bounds(()), planner.extremes(()))
+    problem = PlanProblem(workload, sla(), _quiet_costs(True), [], RUN)
+    floors = problem.floors(problem.pool_bounds(()), problem.extremes(()))
     floors = {k: v for k, v in floors.items() if k == "generalists"}  # the joint rule alone
     two = Design.of(3, {"cloud_infra+network": 1, "cloud_infra+security": 1})
-    assert planner.joint_floor(("cloud_infra", "network"), ()) == 2
-    assert planner.joint_floor(("cloud_infra", "network", "security"), ()) == 3
-    assert not allowed(planner, two, floors)
-    assert allowed(planner, two.changed("security", +1), floors)
+    assert problem.joint_floor(("cloud_infra", "network"), ()) == 2
+    assert problem.joint_floor(("cloud_infra", "network", "security"), ()) == 3
+    assert not allowed(problem, two, floors)
+    assert allowed(problem, two.changed("security", +1), floors)

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from deskmix.cli.app import app
 from deskmix.plan.evaluate import RunSettings
-from deskmix.plan.search import Planner, PlanResult
+from deskmix.plan.result import PlanResult
+from deskmix.plan.search import Planner
 from tests.plan.helpers import costs, network_msp, sla, two_pool_workload
 from tests.plan.test_cli import _args, _files
 

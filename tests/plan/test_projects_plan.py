@@ -11,7 +11,8 @@ from deskmix.domain.projects import Portfolio, Project
 from deskmix.domain.team import MspContract, ProjectHours
 from deskmix.plan.evaluate import RunSettings
 from deskmix.plan.projects import ProjectPlan, plan_projects
-from deskmix.plan.search import Planner, PlanResult
+from deskmix.plan.result import PlanResult
+from deskmix.plan.search import Planner
 from tests.plan.helpers import costs, sla, two_pool_workload
 
 RUN = RunSettings(reps=4, weeks=4, workers=1, reserved_share=0.2)
@@ -145,8 +146,8 @@ def test_msp_hours_where_they_can_and_a_specialist_for_the_rest(plan: PlanResult
 def test_the_bounds_count_the_reserved_share_as_specialists_lost_to_tickets() -> None:
     plain = Planner(two_pool_workload(), sla(), costs(), [], RunSettings(workers=1))
     reserved = Planner(two_pool_workload(), sla(), costs(), [], RUN)
-    before = {b.pool: b for b in plain.pool_bounds(())}
-    after = {b.pool: b for b in reserved.pool_bounds(())}
+    before = {b.pool: b for b in plain.problem.pool_bounds(())}
+    after = {b.pool: b for b in reserved.problem.pool_bounds(())}
     assert after["network"].shrinkage == pytest.approx(0.2)
     assert after["network"].start > before["network"].start  # 2 at work: 3 hired
     assert after["generalists"] == before["generalists"]

@@ -8,7 +8,8 @@ from deskmix.domain.team import AgentKind
 from deskmix.plan.analysis import sensitivity
 from deskmix.plan.bounds import pool_bounds
 from deskmix.plan.evaluate import RunSettings, evaluate_team
-from deskmix.plan.search import Planner, PlanResult
+from deskmix.plan.result import PlanResult
+from deskmix.plan.search import Planner
 from tests.plan.helpers import ALL_WEEK, costs, network_msp, sla, two_pool_workload
 
 RUN = RunSettings(reps=6, weeks=4, workers=1)

@@ -113,7 +113,7 @@ def light_report(html: str) -> list[Chart]:
     """The charts of a self-contained report, after checking it is light and offline: under
     1.5 MB, the basic plotly.js bundle inlined once (not the full one), no external reference,
     and every chart of a trace type that bundle draws."""
-    from deskmix.figures import BUNDLE_TRACES, bundle_js
+    from deskmix.reports.charts.basic import BUNDLE_TRACES, bundle_js
 
     size = len(html.encode("utf-8"))
     assert size < MAX_REPORT_BYTES, f"report of {size:,} bytes"

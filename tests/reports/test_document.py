@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deskmix.figures import heatmap, histogram_density
 from deskmix.reports import Report
+from deskmix.reports.charts.basic import heatmap, histogram_density
 from deskmix.reports.document import plotly_js
 
 from .htmlcheck import Page, light_report

@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from deskmix.api.tokens import create_token
 from deskmix.calibrate.io import dump_workload
 from deskmix.cli.app import app
-from deskmix.plan.demo import COSTS, OFFERS, SLA, demo_request
 from deskmix.plan.request import designs_text
+from deskmix.sample.demo import COSTS, OFFERS, SLA, demo_request
 from deskmix.web.desk import Dashboard, sample_team
 from deskmix.web.planning import TODAY, read_inputs
 from tests.live_server import LiveServer

@@ -20,9 +20,9 @@ from numpy.typing import NDArray
 
 from deskmix.calibrate.arrivals import hour_of_week
 from deskmix.calibrate.loading import Selection, load_frames
+from deskmix.domain.calendar import business_calendar
 from deskmix.domain.sla import Clock, SlaPolicy
 from deskmix.domain.workload import HOURS_PER_WEEK
-from deskmix.sim.model import business_calendar
 from deskmix.store import Store
 
 UNMAPPED = "(unmapped)"

@@ -98,9 +98,9 @@ def run_calibrate(
     csv_dir: Path | None = None,
     xlsx: Path | None = None,
 ) -> CalibrationResult:
-    from deskmix.calibrate.charts import write_charts
     from deskmix.calibrate.io import save_workload
     from deskmix.calibrate.use_case import CalibrateRequest, calibrate_desk
+    from deskmix.reports.charts.calibration import write_charts
 
     request = CalibrateRequest(
         source=source,

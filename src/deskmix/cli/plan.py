@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from deskmix.plan.analysis import Stress
     from deskmix.plan.evaluate import Evaluation
     from deskmix.plan.history import HistoryBeside
-    from deskmix.plan.search import PlanResult
+    from deskmix.plan.result import PlanResult
     from deskmix.plan.use_case import PlanOutcome
 
 # The planner is imported when a plan runs; the plan's request model (with the simulator's
@@ -239,7 +239,7 @@ def plan_command(
 
 
 def _write_report(report: Path, outcome: PlanOutcome, history: HistoryBeside | None) -> Path:
-    from deskmix.plan.report import write_plan_report
+    from deskmix.reports.plan import write_plan_report
 
     return write_plan_report(
         report,

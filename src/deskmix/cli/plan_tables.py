@@ -14,7 +14,7 @@ from deskmix.cli.narrow import NarrowTable
 if TYPE_CHECKING:
     from deskmix.plan.evaluate import Evaluation
     from deskmix.plan.history import HistoryBeside
-    from deskmix.plan.search import PlanResult
+    from deskmix.plan.result import PlanResult
     from deskmix.sim.kpis import Estimate
 
 

@@ -213,8 +213,8 @@ def evaluate_command(
     ),
 ) -> None:
     """Cross-validate the models on labelled data and write an HTML report."""
+    from deskmix.reports.triage import evaluation_report
     from deskmix.triage.evaluate import evaluate
-    from deskmix.triage.report import evaluation_report
     from deskmix.triage.seed import default_training_frame
 
     if default:

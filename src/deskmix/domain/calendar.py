@@ -8,9 +8,13 @@ from event logs (an agent does not work on a ticket overnight, even if its statu
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:  # the SLA model is pydantic; this module stays numpy-only at import
+    from deskmix.domain.sla import SlaPolicy
 
 HOURS_PER_WEEK = 168
 
@@ -47,3 +51,14 @@ class WeekCalendar:
     def between(self, start: ArrayLike, end: ArrayLike) -> NDArray[np.float64]:
         """Open hours in each interval [start, end)."""
         return self.elapsed(end) - self.elapsed(start)
+
+
+def business_calendar(sla: SlaPolicy) -> WeekCalendar:
+    """The SLA's business hours as a week calendar: the hours its business-clock targets count.
+
+    It lives beside ``WeekCalendar`` because it is vocabulary (an SLA's week), used by the
+    simulator's model and by the history's attainment alike."""
+    hours: set[int] = set()
+    for shift in sla.business_hours:
+        hours |= shift.hours_of_week()
+    return WeekCalendar(hours)

@@ -11,11 +11,10 @@ from deskmix.people.career import (
     RoleFit,
     Route,
     RouteStep,
-    build_routes,
-    path_of,
     person_seniority,
     rank_roles,
 )
+from deskmix.people.career_routes import build_routes, path_of
 from deskmix.people.catalogue import AssessmentData, Role
 from deskmix.people.scoring import (
     Margin,

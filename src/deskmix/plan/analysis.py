@@ -12,7 +12,7 @@ from deskmix.domain.sla import SlaPolicy
 from deskmix.domain.team import AgentKind, MspContract, Team
 from deskmix.domain.workload import Workload
 from deskmix.plan.evaluate import Evaluation, Progress, RunSettings, evaluate_team, with_load
-from deskmix.plan.search import PlanResult
+from deskmix.plan.result import PlanResult
 from deskmix.sim.whatif import Absence, Scenario, Setup, apply_scenario
 
 LOAD_STRESS = 1.3

@@ -24,7 +24,7 @@ from deskmix.plan.design import Design
 from deskmix.plan.moves import allowed
 
 if TYPE_CHECKING:
-    from deskmix.plan.search import Planner
+    from deskmix.plan.problem import PlanProblem
 
 Request = list[tuple[Design, str]]
 BISECT_BATCH = 16  # trials per round at most (fixed: the same plan on any back end)
@@ -42,13 +42,13 @@ class Intervals:
         return design.count(pool) - self.lo.get(pool, -1) <= 1
 
 
-def least_allowed(planner: Planner, design: Design, pool: str, floors: dict[str, int]) -> int:
+def least_allowed(problem: PlanProblem, design: Design, pool: str, floors: dict[str, int]) -> int:
     """The fewest people the pool may have with every other pool as in ``design``."""
     count = design.count(pool)
     low, high = 0, count  # allowed(high) holds: the design is feasible, so allowed
     while low < high:
         mid = (low + high) // 2
-        if allowed(planner, with_count(design, pool, mid), floors):
+        if allowed(problem, with_count(design, pool, mid), floors):
             high = mid
         else:
             low = mid + 1
@@ -60,7 +60,7 @@ def with_count(design: Design, pool: str, count: int) -> Design:
 
 
 def bisect(
-    planner: Planner,
+    problem: PlanProblem,
     design: Design,
     floors: dict[str, int],
     intervals: Intervals,
@@ -70,7 +70,7 @@ def bisect(
     and the designs it asked to simulate (counted against the option's budget)."""
     used = 0
     for pool in design.pools():
-        least = least_allowed(planner, design, pool, floors)
+        least = least_allowed(problem, design, pool, floors)
         intervals.lo[pool] = max(intervals.lo.get(pool, -1), least - 1)
     while used < budget:
         open_pools = [p for p in design.pools() if not intervals.closed(design, p)]
@@ -78,47 +78,47 @@ def bisect(
             break
         # the largest possible saving first, so a capped batch takes the pools that matter
         open_pools.sort(
-            key=lambda p: (-(design.count(p) - intervals.lo[p]) * planner.pool_cost(p), p)
+            key=lambda p: (-(design.count(p) - intervals.lo[p]) * problem.pool_cost(p), p)
         )
         trials: list[tuple[str, Design]] = []
         for pool in open_pools[:BISECT_BATCH]:
             mid = (intervals.lo[pool] + design.count(pool)) // 2
             trial = with_count(design, pool, mid)
-            if allowed(planner, trial, floors):
+            if allowed(problem, trial, floors):
                 trials.append((pool, trial))
             else:  # the constraints forbid it: nothing lower is allowed either
                 intervals.lo[pool] = mid
         if not trials:
             continue
         yield [
-            (t, f"bisection: {planner.pool_name(p)}s {design.count(p)} -> {t.count(p)}")
+            (t, f"bisection: {problem.pool_name(p)}s {design.count(p)} -> {t.count(p)}")
             for p, t in trials
         ]
         used += len(trials)
         held: list[tuple[str, Design]] = []
         for pool, trial in trials:
-            if planner.memo[trial].feasible:
+            if problem.memo[trial].feasible:
                 held.append((pool, trial))
             else:
                 intervals.lo[pool] = trial.count(pool)
                 intervals.tried.add(pool)
-                binding = planner.memo[trial].binding
+                binding = problem.memo[trial].binding
                 intervals.missed[pool] = binding.describe() if binding else "a target"
         if not held:
             continue
         together = design
         for pool, trial in held:
             together = with_count(together, pool, trial.count(pool))
-        if len(held) > 1 and allowed(planner, together, floors):
+        if len(held) > 1 and allowed(problem, together, floors):
             yield [(together, "bisection: the pools that held, together")]
             used += 1
-            if planner.memo[together].feasible:
+            if problem.memo[together].feasible:
                 design = together
                 continue
         pool, best = max(
             held,
             key=lambda pt: (
-                (design.count(pt[0]) - pt[1].count(pt[0])) * planner.pool_cost(pt[0]),
+                (design.count(pt[0]) - pt[1].count(pt[0])) * problem.pool_cost(pt[0]),
                 pt[0],
             ),
         )
@@ -126,7 +126,7 @@ def bisect(
     return design, used
 
 
-def merge_chain(planner: Planner, design: Design, floors: dict[str, int]) -> list[Design]:
+def merge_chain(problem: PlanProblem, design: Design, floors: dict[str, int]) -> list[Design]:
     """Merges of two specialists into one cross-trained person, applied one after another
     (largest saving first, each kept only if the constraints allow it): the designs after
     1, 2, ... merges."""
@@ -134,7 +134,7 @@ def merge_chain(planner: Planner, design: Design, floors: dict[str, int]) -> lis
 
     chain: list[Design] = []
     current = design
-    for move in neighbours(planner, design, floors):
+    for move in neighbours(problem, design, floors):
         if not move.pool.startswith(MERGE):
             continue
         trial = current
@@ -143,14 +143,14 @@ def merge_chain(planner: Planner, design: Design, floors: dict[str, int]) -> lis
         if min((n for _, n in trial.specialists), default=0) < 0 or trial.generalists < 0:
             continue
         trial = Design.of(trial.generalists, dict(trial.specialists), trial.msp)
-        if allowed(planner, trial, floors):
+        if allowed(problem, trial, floors):
             chain.append(trial)
             current = trial
     return chain
 
 
 def bisect_merges(
-    planner: Planner, design: Design, floors: dict[str, int], budget: int
+    problem: PlanProblem, design: Design, floors: dict[str, int], budget: int
 ) -> Generator[Request, None, tuple[Design, int]]:
     """On a desk with many small domains, cross-training one pair at a time takes one
     simulated design per person saved. Here the merges are chained and the longest chain
@@ -158,7 +158,7 @@ def bisect_merges(
     rebuilt from there while that finds any."""
     used = 0
     while used < budget:
-        chain = merge_chain(planner, design, floors)
+        chain = merge_chain(problem, design, floors)
         if len(chain) < 2:
             break
         good, bad = 0, len(chain) + 1  # after `good` merges it holds, after `bad` it misses
@@ -167,7 +167,7 @@ def bisect_merges(
             trial = chain[probe - 1]
             yield [(trial, f"{probe} specialist pairs cross-trained at once (bisection)")]
             used += 1
-            if planner.memo[trial].feasible:
+            if problem.memo[trial].feasible:
                 good = probe
             else:
                 bad = probe

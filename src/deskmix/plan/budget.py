@@ -16,8 +16,8 @@ twice), lockstep batches on the same back ends, and fresh-seed re-simulation. Pe
    design (every pool at its stability and bus-factor floor); while still over, take the
    descent's moves (``moves.neighbours``) to the best service among those within the budget
    (the cheapest when none is yet);
-3. *climb*: while one more person where the worst target binds (``Planner.pool_to_add``) fits
-   the budget (people exactly, the MSP at its floor) and improves the objective, add them;
+3. *climb*: while one more person where the worst target binds (``option_search.pool_to_add``)
+   fits the budget (people exactly, the MSP at its floor) and improves the objective, add them;
 4. *exchange*: a local search over one more person in any pool, a descent move plus one
    person in any pool (money moved from where it helps least to where a target binds), and
    the descent moves alone (same service for less); ``NEIGHBOUR_BATCH`` unseen neighbours are
@@ -34,61 +34,65 @@ from deskmix.plan.design import Design
 from deskmix.plan.evaluate import Evaluation
 from deskmix.plan.frontier import WEEKS_PER_YEAR, objective, shortfall
 from deskmix.plan.moves import allowed, neighbours
+from deskmix.plan.option_search import MIN_BUDGET, pool_to_add
+from deskmix.plan.result import OptionResult
 
 if TYPE_CHECKING:
-    from deskmix.plan.search import OptionResult, OptionSearch, Planner
+    from deskmix.plan.problem import PlanProblem
+    from deskmix.plan.result import OptionSearch
+    from deskmix.plan.search import Planner
 
 
 def per_year(week: float) -> float:
     return week * WEEKS_PER_YEAR
 
 
-def additions(planner: Planner, design: Design, evaluation: Evaluation) -> list[str]:
+def additions(problem: PlanProblem, design: Design, evaluation: Evaluation) -> list[str]:
     """Pools that may take one more person: where the worst target binds first."""
-    pools = ["generalists", *planner.in_house(design.msp), *design.pairs()]
-    first = planner.pool_to_add(design, evaluation, design.msp)[0] if evaluation.binding else ""
+    pools = ["generalists", *problem.in_house(design.msp), *design.pairs()]
+    first = pool_to_add(problem, design, evaluation, design.msp)[0] if evaluation.binding else ""
     return sorted(dict.fromkeys(pools), key=lambda p: (p != first, p))
 
 
-def fits(planner: Planner, design: Design, floors: dict[str, int], limit: int) -> bool:
+def fits(problem: PlanProblem, design: Design, floors: dict[str, int], limit: int) -> bool:
     """Within the constraints, and its exact people cost plus the MSP floor within budget."""
-    assert planner.budget_per_week is not None
+    assert problem.budget_per_week is not None
     return (
         design.generalists >= 0
         and min((n for _, n in design.specialists), default=0) >= 0
         and design.headcount <= limit
-        and allowed(planner, design, floors)
-        and planner.people_cost(design) + planner.msp_floor(design.msp)
-        <= planner.budget_per_week + 1e-9
+        and allowed(problem, design, floors)
+        and problem.people_cost(design) + problem.msp_floor(design.msp)
+        <= problem.budget_per_week + 1e-9
     )
 
 
 def exchange_neighbours(
-    planner: Planner,
+    problem: PlanProblem,
     design: Design,
     evaluation: Evaluation,
     floors: dict[str, int],
     limit: int,
 ) -> list[tuple[Design, str]]:
     """One more person, a descent move plus one more person, a descent move alone."""
-    pools = additions(planner, design, evaluation)
-    moves = neighbours(planner, design, floors)
+    pools = additions(problem, design, evaluation)
+    moves = neighbours(problem, design, floors)
     out: list[tuple[Design, str]] = []
     for pool in pools:
-        out.append((design.changed(pool, +1), f"one more {planner.pool_name(pool)}"))
+        out.append((design.changed(pool, +1), f"one more {problem.pool_name(pool)}"))
     for move in moves:
         for pool in pools:
             out.append(
                 (
                     move.design.changed(pool, +1),
-                    f"{move.why}, and one more {planner.pool_name(pool)}",
+                    f"{move.why}, and one more {problem.pool_name(pool)}",
                 )
             )
     out += [(m.design, m.why) for m in moves]
     seen: set[Design] = {design}
     kept = []
     for candidate, why in out:
-        if candidate in seen or not fits(planner, candidate, floors, limit):
+        if candidate in seen or not fits(problem, candidate, floors, limit):
             continue
         seen.add(candidate)
         kept.append((candidate, why))
@@ -96,17 +100,17 @@ def exchange_neighbours(
 
 
 def floor_design(
-    planner: Planner, msp: tuple[str, ...], floors: dict[str, int], pooled_floor: int
+    problem: PlanProblem, msp: tuple[str, ...], floors: dict[str, int], pooled_floor: int
 ) -> Design:
     """The least design of an option: each pool at its stability and bus-factor floor (new
     hires only), and never fewer people than the pooled extreme's floor."""
     counts = {
         d: max(
             floors.get(d, 0),
-            planner.costs.constraints.min_for(d),
+            problem.costs.constraints.min_for(d),
         )
-        - planner.existing_cover.get(d, 0)
-        for d in planner.in_house(msp)
+        - problem.existing_cover.get(d, 0)
+        for d in problem.in_house(msp)
     }
     design = Design.of(
         floors.get("generalists", 0), {d: n for d, n in counts.items() if n > 0}, msp
@@ -120,45 +124,44 @@ def budget_option_search(
 ) -> OptionSearch:
     """One MSP option in budget mode (see the module docstring); a generator like
     ``Planner.option_search``, so ``Planner.drive`` runs the options in lockstep."""
-    from deskmix.plan.search import MIN_BUDGET, OptionResult
-
-    budget = planner.budget_per_week
+    problem = planner.problem
+    budget = problem.budget_per_week
     assert budget is not None
-    design, bounds = planner.start(msp)
+    design, bounds = problem.start(msp)
     if start is not None:
         design = start
-    ext = planner.extremes(msp)
-    option = OptionResult(msp, bounds, None, ext, planner.cost_floor(msp, bounds, ext))
+    ext = problem.extremes(msp)
+    option = OptionResult(msp, bounds, None, ext, problem.cost_floor(msp, bounds, ext))
     if option.cost_floor > budget:
         option.pruned = (
             f"its cheapest possible design costs at least {option.cost_floor:,.0f} a week, "
             f"above the budget ({budget:,.0f} a week)"
         )
         return option
-    floors = planner.floors(bounds, ext)
-    staying = len(planner.existing.agents) if planner.existing is not None else 0
+    floors = problem.floors(bounds, ext)
+    staying = len(problem.existing.agents) if problem.existing is not None else 0
     pooled_gap = ext.pooled.floor - design.headcount - staying
     if start is None and pooled_gap > 0:
         design = design.changed("generalists", pooled_gap)
-    limit = planner.headcount_limit(ext)
+    limit = problem.headcount_limit(ext)
     quota = max(MIN_BUDGET, planner.max_evaluations // options)
     used = 0
 
     def spent() -> bool:
-        return used >= quota and len(planner.memo) >= planner.max_evaluations
+        return used >= quota and len(problem.memo) >= planner.max_evaluations
 
     yield [(design, "analytic start" if start is None else "given start")]
     used += 1
-    current = planner.memo[design]
+    current = problem.memo[design]
     # 1. shed: over the budget, jump to the option's least design, then take the descent's
     # moves while still over.
-    least = floor_design(planner, msp, floors, ext.pooled.floor - staying)
-    if current.cost.mean > budget and least != design and least not in planner.memo:
+    least = floor_design(problem, msp, floors, ext.pooled.floor - staying)
+    if current.cost.mean > budget and least != design and least not in problem.memo:
         yield [(least, "every pool at its floor (the start is over the budget)")]
         used += 1
-        design, current = least, planner.memo[least]
+        design, current = least, problem.memo[least]
     while current.cost.mean > budget:
-        moves = neighbours(planner, design, floors)[: planner.neighbour_batch]
+        moves = neighbours(problem, design, floors)[: planner.neighbour_batch]
         if not moves or spent():
             option.stuck = (
                 f"no design within the budget: the least found, {design.label()}, costs "
@@ -167,7 +170,7 @@ def budget_option_search(
             return option
         yield [(m.design, f"{m.why} (over the budget)") for m in moves]
         used += len(moves)
-        tried = [(m.design, planner.memo[m.design]) for m in moves]
+        tried = [(m.design, problem.memo[m.design]) for m in moves]
         inside = [(d, e) for d, e in tried if e.cost.mean <= budget]
         if inside:
             design, current = min(inside, key=lambda de: objective(*de))
@@ -175,30 +178,30 @@ def budget_option_search(
             design, current = min(tried, key=lambda de: (de[1].cost.mean, objective(*de)))
     # 2. climb: one more person where the worst target binds, while it fits and helps.
     while current.binding is not None and not spent():
-        pool, why = planner.pool_to_add(design, current, msp)
+        pool, why = pool_to_add(problem, design, current, msp)
         bigger = design.changed(pool, +1)
-        if bigger in planner.memo or not fits(planner, bigger, floors, limit):
+        if bigger in problem.memo or not fits(problem, bigger, floors, limit):
             break
         yield [(bigger, f"{why} (within the budget)")]
         used += 1
-        trial = planner.memo[bigger]
+        trial = problem.memo[bigger]
         if trial.cost.mean > budget or objective(bigger, trial) >= objective(design, current):
             break
         design, current = bigger, trial
     # 3. exchange: the best improving neighbour, a batch of unseen ones a round.
     while True:
-        candidates = exchange_neighbours(planner, design, current, floors, limit)
+        candidates = exchange_neighbours(problem, design, current, floors, limit)
         better = [
-            (d, planner.memo[d])
+            (d, problem.memo[d])
             for d, _ in candidates
-            if d in planner.memo
-            and planner.memo[d].cost.mean <= budget
-            and objective(d, planner.memo[d]) < objective(design, current)
+            if d in problem.memo
+            and problem.memo[d].cost.mean <= budget
+            and objective(d, problem.memo[d]) < objective(design, current)
         ]
         if better:
             design, current = min(better, key=lambda de: objective(*de))
             continue
-        fresh = [(d, why) for d, why in candidates if d not in planner.memo]
+        fresh = [(d, why) for d, why in candidates if d not in problem.memo]
         if not fresh or spent():
             break
         batch = fresh[: planner.neighbour_batch]
@@ -208,33 +211,33 @@ def budget_option_search(
     return option
 
 
-def within_budget(planner: Planner) -> list[tuple[Design, Evaluation]]:
+def within_budget(problem: PlanProblem) -> list[tuple[Design, Evaluation]]:
     """Every simulated design within the budget, best first by the objective."""
-    budget = planner.budget_per_week
+    budget = problem.budget_per_week
     assert budget is not None
-    inside = [(d, e) for d, e in planner.memo.items() if e.cost.mean <= budget]
+    inside = [(d, e) for d, e in problem.memo.items() if e.cost.mean <= budget]
     return sorted(inside, key=lambda de: objective(*de))
 
 
-def check_budget(planner: Planner, floors: list[float]) -> None:
+def check_budget(problem: PlanProblem, floors: list[float]) -> None:
     """A budget below every option's cost floor: no simulation can help, say so in one line."""
-    budget = planner.budget_per_week
+    budget = problem.budget_per_week
     assert budget is not None
     cheapest = min(floors)
     if cheapest > budget:
         raise ConfigError(
-            f"the budget of {per_year(budget):,.0f} {planner.costs.currency} a year is below "
+            f"the budget of {per_year(budget):,.0f} {problem.costs.currency} a year is below "
             f"the cheapest possible design, which costs at least {per_year(cheapest):,.0f} a "
             f"year ({cheapest:,.0f} a week, {WEEKS_PER_YEAR} weeks a year); raise the budget"
         )
 
 
-def nothing_within(planner: Planner) -> ConfigError:
-    budget = planner.budget_per_week
+def nothing_within(problem: PlanProblem) -> ConfigError:
+    budget = problem.budget_per_week
     assert budget is not None
-    design, evaluation = min(planner.memo.items(), key=lambda de: de[1].cost.mean)
+    design, evaluation = min(problem.memo.items(), key=lambda de: de[1].cost.mean)
     return ConfigError(
-        f"the budget of {per_year(budget):,.0f} {planner.costs.currency} a year is below every "
+        f"the budget of {per_year(budget):,.0f} {problem.costs.currency} a year is below every "
         f"design simulated: the cheapest, {design.label()}, costs "
         f"{per_year(evaluation.cost.mean):,.0f} a year ({evaluation.cost.mean:,.0f} a week, "
         f"{WEEKS_PER_YEAR} weeks a year); raise the budget"
@@ -242,15 +245,15 @@ def nothing_within(planner: Planner) -> ConfigError:
 
 
 def budget_reasons(
-    planner: Planner,
+    problem: PlanProblem,
     design: Design,
     evaluation: Evaluation,
     options: list[OptionResult],
 ) -> list[str]:
     """Plain words for a budget-mode plan: the budget, the service it buys, the frontier."""
-    budget = planner.budget_per_week
+    budget = problem.budget_per_week
     assert budget is not None
-    currency = planner.costs.currency
+    currency = problem.costs.currency
     cost = evaluation.cost.mean
     out = [
         f"Budget mode: the best service for at most {per_year(budget):,.0f} {currency} a year "
@@ -275,7 +278,7 @@ def budget_reasons(
                 f"{binding.describe()}, {gap:.1f} points short."
             )
     feasible = sorted(
-        ((d, e) for d, e in planner.memo.items() if e.feasible),
+        ((d, e) for d, e in problem.memo.items() if e.feasible),
         key=lambda de: (de[1].cost.mean, de[0].headcount, de[0].label()),
     )
     if feasible:

@@ -18,7 +18,7 @@ from deskmix.plan.design import Design
 from deskmix.plan.inputs import pair_pool, pool_domains, union_pool
 
 if TYPE_CHECKING:
-    from deskmix.plan.search import Planner
+    from deskmix.plan.problem import PlanProblem
 
 MERGE = "merge "  # key of a merge move, apart from the pair pool's own removal
 POOL = "pool "  # key of a pooling move (two domains' teams into one cross-trained team)
@@ -37,7 +37,7 @@ class Move:
 
 
 def combined(
-    planner: Planner, design: Design, moves: list[Move], floors: dict[str, int]
+    problem: PlanProblem, design: Design, moves: list[Move], floors: dict[str, int]
 ) -> Design | None:
     """Every move's change applied to ``design`` (skipping one that would take a pool
     below zero or a domain below its floor); None unless two or more combine."""
@@ -50,7 +50,7 @@ def combined(
         candidate = Design.of(
             trial.pop("generalists"), {p: n for p, n in trial.items() if n > 0}, design.msp
         )
-        if min(trial.values(), default=0) < 0 or not allowed(planner, candidate, floors):
+        if min(trial.values(), default=0) < 0 or not allowed(problem, candidate, floors):
             continue
         counts, applied = {**trial, "generalists": candidate.generalists}, applied + 1
     if applied < 2:
@@ -59,19 +59,19 @@ def combined(
     return Design.of(generalists, {p: n for p, n in counts.items() if n > 0}, design.msp)
 
 
-def allowed(planner: Planner, design: Design, floors: dict[str, int]) -> bool:
+def allowed(problem: PlanProblem, design: Design, floors: dict[str, int]) -> bool:
     """The constraints and the stability floors: generalists, and people per domain."""
     if design.generalists < floors.get("generalists", 0):
         return False
     if design.headcount < floors.get(TOTAL, 0):
         return False
     if not all(
-        design.covering(d) + planner.existing_cover.get(d, 0)
-        >= max(floors.get(d, 0), planner.costs.constraints.min_for(d))
-        for d in planner.in_house(design.msp)
+        design.covering(d) + problem.existing_cover.get(d, 0)
+        >= max(floors.get(d, 0), problem.costs.constraints.min_for(d))
+        for d in problem.in_house(design.msp)
     ):
         return False
-    return all(jointly_able(planner, design, group) for group in linked_domains(design))
+    return all(jointly_able(problem, design, group) for group in linked_domains(design))
 
 
 def linked_domains(design: Design) -> list[str]:
@@ -94,20 +94,20 @@ def linked_domains(design: Design) -> list[str]:
     return ["+".join(sorted(g)) for g in groups.values() if len(g) > 1]
 
 
-def jointly_able(planner: Planner, design: Design, pool: str) -> bool:
+def jointly_able(problem: PlanProblem, design: Design, pool: str) -> bool:
     """Enough people for a group of domains' work together: everyone able to take any of
     them, counted once, reaches their joint stability floor."""
     domains = set(pool_domains(pool))
     able = sum(n for p, n in design.specialists if domains & set(pool_domains(p)))
-    able += sum(planner.existing_cover.get(d, 0) for d in domains)
-    return able >= planner.joint_floor(tuple(sorted(domains)), design.msp)
+    able += sum(problem.existing_cover.get(d, 0) for d in domains)
+    return able >= problem.joint_floor(tuple(sorted(domains)), design.msp)
 
 
-def neighbours(planner: Planner, design: Design, floors: dict[str, int]) -> list[Move]:
+def neighbours(problem: PlanProblem, design: Design, floors: dict[str, int]) -> list[Move]:
     """One person fewer in each pool the constraints allow, and merges of two one-domain
     specialists into one cross-trained person; the largest saving first."""
     out: list[Move] = []
-    constraints = planner.costs.constraints
+    constraints = problem.costs.constraints
     for pool in design.pools():
         if design.count(pool) <= 0:
             continue
@@ -118,51 +118,51 @@ def neighbours(planner: Planner, design: Design, floors: dict[str, int]) -> list
             if smaller.generalists < floors.get("generalists", 0):
                 continue
         elif any(
-            smaller.covering(d) + planner.existing_cover.get(d, 0)
+            smaller.covering(d) + problem.existing_cover.get(d, 0)
             < max(floors.get(d, 0), constraints.min_for(d))
             for d in pool_domains(pool)
         ):
             continue
-        if not all(jointly_able(planner, smaller, g) for g in linked_domains(smaller)):
+        if not all(jointly_able(problem, smaller, g) for g in linked_domains(smaller)):
             continue
         out.append(
-            Move(planner.pool_cost(pool), pool, smaller, f"one {planner.pool_name(pool)} fewer")
+            Move(problem.pool_cost(pool), pool, smaller, f"one {problem.pool_name(pool)} fewer")
         )
-    if planner.costs.cross_training:
-        out += merges(planner, design, floors)
-        out += poolings(planner, design, floors)
-    out += narrowings(planner, design, floors)
+    if problem.costs.cross_training:
+        out += merges(problem, design, floors)
+        out += poolings(problem, design, floors)
+    out += narrowings(problem, design, floors)
     return sorted(out, key=lambda m: (-m.saving, m.pool))
 
 
-def merges(planner: Planner, design: Design, floors: dict[str, int]) -> list[Move]:
+def merges(problem: PlanProblem, design: Design, floors: dict[str, int]) -> list[Move]:
     """Two specialists (one-domain or already cross-trained) replaced by one person
     cross-trained in every domain of both, up to ``cross_training_max_domains`` domains."""
     out = []
-    most = planner.costs.cross_training_max_domains
+    most = problem.costs.cross_training_max_domains
     specialist_pools = sorted(p for p in design.pools() if p != "generalists" and design.count(p))
     for first, second in itertools.combinations(specialist_pools, 2):
         union = union_pool(first, second)
         domains = pool_domains(union)
         if len(domains) > most or union in (first, second):
             continue
-        saving = planner.pool_cost(first) + planner.pool_cost(second) - planner.pool_cost(union)
+        saving = problem.pool_cost(first) + problem.pool_cost(second) - problem.pool_cost(union)
         if saving <= 0:
             continue
         merged = design.changed(first, -1).changed(second, -1).changed(union, +1)
-        if not allowed(planner, merged, floors):
+        if not allowed(problem, merged, floors):
             continue
         named = " and ".join(domains)
         why = (
-            f"one {planner.pool_name(first)} and one {planner.pool_name(second)} replaced by "
+            f"one {problem.pool_name(first)} and one {problem.pool_name(second)} replaced by "
             f"one person cross-trained in {named} "
-            f"(saves {saving * planner.shift_hours:,.0f} a week)"
+            f"(saves {saving * problem.shift_hours:,.0f} a week)"
         )
         out.append(Move(saving, f"{MERGE}{union}", merged, why))
     return out
 
 
-def narrowings(planner: Planner, design: Design, floors: dict[str, int]) -> list[Move]:
+def narrowings(problem: PlanProblem, design: Design, floors: dict[str, int]) -> list[Move]:
     """One person cross-trained in two domains replaced by a specialist in one of them.
 
     Merges and poolings only ever add cross-training; without this move a descent that
@@ -174,26 +174,26 @@ def narrowings(planner: Planner, design: Design, floors: dict[str, int]) -> list
         domains = pool_domains(pair)
         for dropped in domains:
             keep = "+".join(d for d in domains if d != dropped)
-            saving = planner.pool_cost(pair) - planner.pool_cost(keep)
+            saving = problem.pool_cost(pair) - problem.pool_cost(keep)
             narrowed = design.changed(pair, -1).changed(keep, +1)
-            if saving <= 0 or not allowed(planner, narrowed, floors):
+            if saving <= 0 or not allowed(problem, narrowed, floors):
                 continue
             why = (
                 f"one person cross-trained in {pair.replace('+', ' and ')} replaced by a "
-                f"{planner.pool_name(keep)} (saves {saving * planner.shift_hours:,.0f} a week)"
+                f"{problem.pool_name(keep)} (saves {saving * problem.shift_hours:,.0f} a week)"
             )
             out.append(Move(saving, f"{NARROW}{pair}>{keep}", narrowed, why))
     return out
 
 
-def poolings(planner: Planner, design: Design, floors: dict[str, int]) -> list[Move]:
+def poolings(problem: PlanProblem, design: Design, floors: dict[str, int]) -> list[Move]:
     """For two in-house domains: everyone in their one-domain and pair pools replaced by
     one person fewer, all cross-trained in both (the two teams pooled). A merge changes
     one person of each domain; this reaches designs such as two pairs instead of two
     network specialists and one security specialist, which a chain of cheaper merges
     cannot (the merge in between may miss a target)."""
     out = []
-    for first, second in itertools.combinations(sorted(planner.in_house(design.msp)), 2):
+    for first, second in itertools.combinations(sorted(problem.in_house(design.msp)), 2):
         pair = pair_pool(first, second)
         people = design.count(first) + design.count(second) + design.count(pair)
         if people < 3 or not (design.count(first) and design.count(second)):
@@ -201,13 +201,13 @@ def poolings(planner: Planner, design: Design, floors: dict[str, int]) -> list[M
         counts = {p: design.count(p) for p in design.pools() if p != "generalists"}
         counts.update({first: 0, second: 0, pair: people - 1})
         pooled = Design.of(design.generalists, {p: n for p, n in counts.items() if n}, design.msp)
-        before = sum(design.count(p) * planner.pool_cost(p) for p in (first, second, pair))
-        saving = before - (people - 1) * planner.pool_cost(pair)
-        if saving <= 0 or not allowed(planner, pooled, floors):
+        before = sum(design.count(p) * problem.pool_cost(p) for p in (first, second, pair))
+        saving = before - (people - 1) * problem.pool_cost(pair)
+        if saving <= 0 or not allowed(problem, pooled, floors):
             continue
         why = (
             f"the {first} and {second} specialists pooled: {people - 1} people cross-trained "
-            f"in both instead of {people} (saves {saving * planner.shift_hours:,.0f} a week)"
+            f"in both instead of {people} (saves {saving * problem.shift_hours:,.0f} a week)"
         )
         out.append(Move(saving, f"{POOL}{pair}", pooled, why))
     return out

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from deskmix import __version__
 from deskmix.plan.evaluate import Evaluation
-from deskmix.plan.search import PlanResult
+from deskmix.plan.result import PlanResult
 from deskmix.plan.use_case import PlanOutcome
 from deskmix.sim.kpis import json_number
 from deskmix.sim.output import Interval

@@ -11,26 +11,27 @@ from deskmix.plan.inputs import pool_domains
 from deskmix.plan.moves import MERGE, NARROW, POOL
 
 if TYPE_CHECKING:
-    from deskmix.plan.search import OptionResult, Planner
+    from deskmix.plan.problem import PlanProblem
+    from deskmix.plan.result import OptionResult
 
 
 def plan_reasons(
-    planner: Planner, design: Design, evaluation: Evaluation, options: list[OptionResult]
+    problem: PlanProblem, design: Design, evaluation: Evaluation, options: list[OptionResult]
 ) -> list[str]:
     """Plain words: what binds, what one fewer person would break, why this MSP choice."""
-    currency = planner.costs.currency
+    currency = problem.costs.currency
     chosen = next(o for o in options if o.msp == design.msp)
     out = [
         f"{design.label()} meets every SLA target at {evaluation.cost.mean:,.0f} "
         f"{currency} a week (the lower end of each 95% interval reaches its share)."
     ]
-    if planner.existing is not None:
+    if problem.existing is not None:
         out.append(
-            f"The {len(planner.existing.agents)} people of '{planner.existing.name}' stay "
-            f"({planner.existing_cost:,.0f} {currency} a week, included); the plan adds "
+            f"The {len(problem.existing.agents)} people of '{problem.existing.name}' stay "
+            f"({problem.existing_cost:,.0f} {currency} a week, included); the plan adds "
             f"{design.headcount} new hire(s)."
         )
-    out.append(binding_reason(planner, design, evaluation))
+    out.append(binding_reason(problem, design, evaluation))
     for pool, broken in sorted(chosen.removal_blocked.items()):
         if pool.startswith(MERGE):
             pair = listed(pool.removeprefix(MERGE))
@@ -38,31 +39,31 @@ def plan_reasons(
         elif pool.startswith(NARROW):
             pair, keep = pool.removeprefix(NARROW).split(">")
             out.append(
-                f"A {planner.pool_name(keep)} instead of one person cross-trained in "
+                f"A {problem.pool_name(keep)} instead of one person cross-trained in "
                 f"{listed(pair)} would miss: {broken}."
             )
         elif pool.startswith(POOL):
             pair = listed(pool.removeprefix(POOL))
             out.append(f"Pooling {pair} into one cross-trained team would miss: {broken}.")
         else:
-            out.append(f"One {planner.pool_name(pool)} fewer would miss: {broken}.")
+            out.append(f"One {problem.pool_name(pool)} fewer would miss: {broken}.")
     for pair in design.pairs():
         domains = pool_domains(pair)
-        alone = sum(planner.pool_cost(d) for d in domains) - planner.pool_cost(pair)
-        saving = alone * planner.shift_hours
+        alone = sum(problem.pool_cost(d) for d in domains) - problem.pool_cost(pair)
+        saving = alone * problem.shift_hours
         named = listed(pair)
         out.append(
             f"{pair}: {design.count(pair)} person(s) cross-trained in {named} "
             f"cover those domains' bus factor; each saves {saving:,.0f} {currency} a week "
             "against one specialist per domain."
         )
-    for domain in planner.in_house(design.msp):
-        able = design.covering(domain) + planner.existing_cover.get(domain, 0)
-        if 0 < able <= planner.costs.constraints.min_for(domain):
+    for domain in problem.in_house(design.msp):
+        able = design.covering(domain) + problem.existing_cover.get(domain, 0)
+        if 0 < able <= problem.costs.constraints.min_for(domain):
             out.append(f"{domain}: {able} specialist(s) is the bus-factor minimum.")
     if chosen.extremes is not None:
         ext = chosen.extremes
-        staying = len(planner.existing.agents) if planner.existing is not None else 0
+        staying = len(problem.existing.agents) if problem.existing is not None else 0
         out.append(
             f"Bounds for this MSP choice: Erlang C staffs one pool of versatile people for "
             f"every in-house ticket with {ext.pooled.people}; never fewer than "
@@ -90,14 +91,14 @@ def plan_reasons(
     return out
 
 
-def binding_reason(planner: Planner, design: Design, evaluation: Evaluation) -> str:
+def binding_reason(problem: PlanProblem, design: Design, evaluation: Evaluation) -> str:
     """What stops a cheaper design: the targets missed by the dearest simulated design that
     is cheaper than the recommendation (the next-cheaper one), not merely the target with
     the smallest margin, which may have room to spare once a pool elsewhere shrinks."""
     cost = evaluation.cost.mean
     cheaper = [
         (e.cost.mean, d.label(), d, e)
-        for d, e in planner.memo.items()
+        for d, e in problem.memo.items()
         if d != design and not e.feasible and e.cost.mean < cost
     ]
     if not cheaper:

@@ -16,7 +16,8 @@ from deskmix.plan.analysis import Stress, compare_designs, sensitivity
 from deskmix.plan.evaluate import Evaluation, Progress
 from deskmix.plan.projects import ProjectPlan, plan_projects
 from deskmix.plan.request import PlanInputs
-from deskmix.plan.search import Planner, PlanResult
+from deskmix.plan.result import PlanResult
+from deskmix.plan.search import Planner
 
 Stage = Callable[[str], None]  # told what the plan is doing now (a progress bar's label)
 

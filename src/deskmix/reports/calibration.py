@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from deskmix.calibrate.charts import arrival_heatmap, handling_histograms
 from deskmix.calibrate.result import CalibrationResult
 from deskmix.calibrate.summary import SUMMARY_COLUMNS, format_cell
 from deskmix.domain.workload import Workload
+from deskmix.reports.charts.calibration import arrival_heatmap, handling_histograms
 from deskmix.reports.document import Report
 
 HOW_TO_READ = """\

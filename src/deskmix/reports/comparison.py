@@ -4,9 +4,9 @@ the dashboard show. The numbers come from ``deskmix.compare``; here they are onl
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from deskmix.compare import ComparisonOutput
+from deskmix.reports.charts.comparison import cost_bars
 from deskmix.reports.document import Report
 from deskmix.sim.output import Interval
 
@@ -89,21 +89,6 @@ def display_rows(result: ComparisonOutput) -> tuple[list[str], list[dict[str, st
     return headers, rows
 
 
-def _cost_figure(result: ComparisonOutput) -> Any:
-    import plotly.graph_objects as go
-
-    runs = [r for r in result.runs if r.kpis.get("cost_per_week") is not None]
-    values = [r.kpis["cost_per_week"] for r in runs]
-    return go.Figure(
-        go.Bar(
-            x=[r.label for r in runs],
-            y=[v.mean for v in values],
-            error_y={"type": "data", "array": [v.half_width or 0 for v in values]},
-        ),
-        layout={"yaxis": {"title": "cost per week (mean, 95% CI)"}},
-    )
-
-
 def comparison_report(result: ComparisonOutput) -> Report:
     report = Report(
         "Saved runs compared",
@@ -119,7 +104,7 @@ def comparison_report(result: ComparisonOutput) -> Report:
     if result.notes:
         report.add_list("Notes", result.notes)
     if any("cost_per_week" in r.kpis for r in result.runs):
-        report.add_figure("Cost per week", _cost_figure(result))
+        report.add_figure("Cost per week", cost_bars(result))
     report.add_table(
         "The runs",
         [

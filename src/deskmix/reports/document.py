@@ -2,9 +2,10 @@
 
 Reports are read on laptops in meeting rooms, attached to e-mails and archived, so the file
 carries its own styles and the Plotly library (inlined once, however many charts it holds) and
-never reaches for a network. The library is plotly.js's light "basic" bundle (deskmix.figures),
-which keeps a report under 1.5 MB. Sections are generic (text, bullet list, table, figure) so later
-features (simulation, plans) add their own without touching the template.
+never reaches for a network. The library is plotly.js's light "basic" bundle
+(deskmix.reports.charts.basic), which keeps a report under 1.5 MB. Sections are generic (text,
+bullet list, table, figure) so later features (simulation, plans) add their own without touching
+the template.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from markupsafe import Markup
 from plotly.io.json import to_json_plotly
 
 from deskmix import __version__
-from deskmix.figures import bundle_js, check_figure
+from deskmix.reports.charts.basic import bundle_js, check_figure
 
 TEMPLATE = "report.html.j2"
 DEFAULT_FIGURE_HEIGHT = 520  # pixels, for figures that do not set their own
@@ -31,7 +32,7 @@ FIGURE_CONFIG = '{"displaylogo": false, "responsive": true}'
 
 
 def plotly_js() -> str:
-    """The light plotly.js bundle (scatter, bar, pie) every report inlines: deskmix.figures."""
+    """The light plotly.js bundle (scatter, bar, pie) every report inlines (charts.basic)."""
     return bundle_js()
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import plotly.graph_objects as go
-
+from deskmix.reports.charts.validation import backlog_chart, median_chart
 from deskmix.reports.document import Report
-from deskmix.validate.output import BackTestOut, FigureOut, ValidationResult
+from deskmix.validate.output import FigureOut, ValidationResult
 
 HOW_TO_READ = """\
 The back-test rebuilds the team that actually worked the stored tickets (who, which line,
@@ -51,41 +50,6 @@ def _row(f: FigureOut) -> dict[str, object]:
         "tolerance": f.tolerance,
         "verdict": "-" if f.within is None else ("within" if f.within else "outside"),
     }
-
-
-def backlog_chart(test: BackTestOut) -> go.Figure:
-    figure = go.Figure()
-    figure.add_scatter(y=test.backlog_history, mode="lines", name="history")
-    figure.add_scatter(y=test.backlog_simulated, mode="lines", name="simulated (mean)")
-    figure.update_layout(
-        xaxis={"title": "day of the compared period (after a week)"},
-        yaxis={"title": "open tickets at the end of the day"},
-        legend={"orientation": "h", "y": -0.2},
-        height=380,
-        margin={"t": 30},
-    )
-    return figure
-
-
-def median_chart(test: BackTestOut) -> go.Figure:
-    rows = [f for f in test.figures if f.figure == "resolution median (h)" and f.scope != "all"]
-    names = [f.scope.removeprefix("domain:") for f in rows]
-    figure = go.Figure()
-    figure.add_bar(x=names, y=[f.history for f in rows], name="history")
-    figure.add_bar(
-        x=names,
-        y=[f.simulated for f in rows],
-        name="simulated",
-        error_y={"type": "data", "array": [f.half_width or 0 for f in rows]},
-    )
-    figure.update_layout(
-        barmode="group",
-        yaxis={"title": "median resolution (calendar hours)"},
-        legend={"orientation": "h", "y": -0.25},
-        height=400,
-        margin={"t": 30},
-    )
-    return figure
 
 
 def add_validation_sections(report: Report, result: ValidationResult) -> Report:

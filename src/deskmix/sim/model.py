@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
-from deskmix.domain.calendar import WeekCalendar
+from deskmix.domain.calendar import WeekCalendar, business_calendar
 from deskmix.domain.priority import Priority
 from deskmix.domain.sla import Clock, SlaPolicy
 from deskmix.domain.team import AgentKind, MspContract, Team
@@ -232,13 +232,6 @@ def _availability(
     for day in settings.holidays:
         available[:, day * 24 : (day + 1) * 24] = False
     return available, paid, plan, scheduled, reserved
-
-
-def business_calendar(sla: SlaPolicy) -> WeekCalendar:
-    hours: set[int] = set()
-    for shift in sla.business_hours:
-        hours |= shift.hours_of_week()
-    return WeekCalendar(hours)
 
 
 def compile_model(

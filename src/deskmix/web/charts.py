@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 
 from deskmix.calibrate.history import DeskHistory
 from deskmix.domain.workload import DAYS
-from deskmix.figures import heatmap, heatmap_axes
 from deskmix.plan.evaluate import Evaluation
+from deskmix.reports.charts.basic import heatmap, heatmap_axes
 
 COMPACT = {"t": 30, "l": 50, "r": 20, "b": 50}
 

@@ -8,7 +8,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from deskmix.figures import bundle_dir
+from deskmix.reports.charts.basic import bundle_dir
 from deskmix.web import (
     compare,
     overview,

@@ -31,13 +31,11 @@ from deskmix.people.use_case import (
     assessment_data,
     review_desk_skills,
 )
+from deskmix.reports.charts.people import bus_factor_bars, matrix_heatmap, radar
 from deskmix.reports.people import (
     assessment_report,
-    bus_factor_bars,
     coverage_rows,
     finding_rows,
-    matrix_heatmap,
-    radar,
     route_rows,
     skills_report,
     suggestion_rows,

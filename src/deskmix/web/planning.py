@@ -22,12 +22,8 @@ from starlette.datastructures import UploadFile
 from deskmix.calibrate.io import dump_workload
 from deskmix.errors import DeskmixError, InputError
 from deskmix.plan.analysis import compared_notes
-from deskmix.plan.demo import COSTS, DEMO_MAX_DESIGNS, DEMO_RUN, OFFERS, PORTFOLIO, SLA
 from deskmix.plan.evaluate import Evaluation
-from deskmix.plan.frontier import frontier_chart
 from deskmix.plan.output import team_yaml
-from deskmix.plan.path_chart import search_path_chart
-from deskmix.plan.report import comparison_notes, comparison_rows, plan_report
 from deskmix.plan.request import (
     MAX_BUDGET,
     MAX_DESIGNS,
@@ -39,8 +35,11 @@ from deskmix.plan.request import (
     team_text,
 )
 from deskmix.plan.use_case import PlanOutcome, plan_desk
+from deskmix.reports.charts.plan import frontier_chart, search_path_chart
+from deskmix.reports.charts.simulation import sla_comparison
+from deskmix.reports.plan import comparison_notes, comparison_rows, plan_report
 from deskmix.routing.policies import POLICIES
-from deskmix.sim.charts import sla_comparison
+from deskmix.sample.demo import COSTS, DEMO_MAX_DESIGNS, DEMO_RUN, OFFERS, PORTFOLIO, SLA
 from deskmix.sim.use_case import MAX_WORKLOAD_CHARS
 from deskmix.teamfiles import SLA_CHOICES
 from deskmix.web import charts, forms

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from deskmix import __version__
-from deskmix.figures import check_figure
+from deskmix.reports.charts.basic import check_figure
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 NAV = (

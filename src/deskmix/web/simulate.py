@@ -15,9 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from deskmix.errors import DeskmixError
+from deskmix.reports.charts.simulation import backlog_over_time, sla_comparison
 from deskmix.reports.simulation import run_description, simulation_report
 from deskmix.routing.policies import POLICIES
-from deskmix.sim.charts import backlog_over_time, sla_comparison
 from deskmix.sim.runner import SimulationResult
 from deskmix.sim.table import format_cell, kpi_rows, thin_notes
 from deskmix.sim.use_case import (

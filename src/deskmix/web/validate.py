@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from deskmix.errors import DeskmixError
-from deskmix.reports.validation import backlog_chart, median_chart
+from deskmix.reports.charts.validation import backlog_chart, median_chart
 from deskmix.teamfiles import SLA_CHOICES, sla_preset
 from deskmix.validate import ValidationRequest, ValidationResult, run_validation
 from deskmix.validate.use_case import (

@@ -20,7 +20,7 @@ from deskmix.errors import DeskmixError
 from deskmix.plan.evaluate import RunSettings
 from deskmix.plan.horizon import HiringTerms, YearPlan, plan_horizon
 from deskmix.plan.inputs import CostTable
-from deskmix.reports.horizon import volume_and_headcount
+from deskmix.reports.charts.horizon import volume_and_headcount
 from deskmix.teamfiles import SLA_CHOICES, sla_preset
 from deskmix.web import forms
 from deskmix.web.desk import dashboard_of, frozen_values, sample_team

@@ -47,7 +47,7 @@ def check_figure(figure: go.Figure) -> go.Figure:
     if extra:
         raise ValueError(
             f"trace type(s) {sorted(extra)} are not in the plotly.js basic bundle "
-            f"({', '.join(sorted(BUNDLE_TRACES))}): draw them with deskmix.figures"
+            f"({', '.join(sorted(BUNDLE_TRACES))}): draw them with deskmix.reports.charts.basic"
         )
     return figure
 

@@ -6,15 +6,15 @@ from pathlib import Path
 
 from deskmix.domain.workload import Workload
 from deskmix.plan.analysis import Stress, compared_notes
-from deskmix.plan.design import fte
+from deskmix.plan.design import Design, fte
 from deskmix.plan.evaluate import Evaluation
-from deskmix.plan.frontier import frontier_chart, frontier_intro, frontier_rows
+from deskmix.plan.frontier import WEEKS_PER_YEAR, FrontierPoint
 from deskmix.plan.history import HistoryBeside
-from deskmix.plan.path_chart import search_path_chart
 from deskmix.plan.projects import ProjectPlan
-from deskmix.plan.search import PlanResult
+from deskmix.plan.result import PlanResult
+from deskmix.reports.charts.plan import frontier_chart, search_path_chart
+from deskmix.reports.charts.simulation import sla_comparison
 from deskmix.reports.document import Report
-from deskmix.sim.charts import sla_comparison
 from deskmix.sim.table import format_cell, kpi_rows, thin_notes
 
 HOW_TO_READ = """\
@@ -188,3 +188,36 @@ def write_plan_report(
 ) -> Path:
     report = plan_report(workload, plan, stresses, compared, history, sla_name, projects)
     return report.write(path)
+
+
+def frontier_intro(budget_per_week: float | None, currency: str = "EUR") -> str:
+    budget = (
+        "Budget mode: the recommendation is the best service found for at most "
+        f"{budget_per_week * WEEKS_PER_YEAR:,.0f} {currency} a year "
+        f"({budget_per_week:,.0f} a week, {WEEKS_PER_YEAR} weeks a year), the smallest worst "
+        "shortfall, ties by cost. "
+        if budget_per_week is not None
+        else ""
+    )
+    return (
+        f"{budget}Every design simulated, its cost a year against its worst SLA target: the "
+        "lower end of the 95% interval of attainment less the target's share, in points "
+        "(at or above zero: every target met with 95% confidence). The line joins the "
+        "Pareto-optimal designs (within the budget, when there is one): no other simulated "
+        "design is cheaper or as cheap and better."
+    )
+
+
+def frontier_rows(points: list[FrontierPoint], recommended: Design) -> list[dict[str, object]]:
+    """The Pareto-optimal points as report rows, cheapest first."""
+    return [
+        {
+            "design": p.design.label() + (" (recommended)" if p.design == recommended else ""),
+            "cost/week": f"{p.cost_per_week:,.0f}",
+            "cost/year": f"{p.cost_per_year:,.0f}",
+            "worst target margin": f"{-100 * p.shortfall:+.1f} points",
+            "meets SLAs": "yes" if p.feasible else "no",
+        }
+        for p in points
+        if p.pareto
+    ]

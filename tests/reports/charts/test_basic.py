@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from deskmix.figures import (
+from deskmix.reports.charts.basic import (
     BUNDLE_FILE,
     BUNDLE_SHA256,
     BUNDLE_VERSION,

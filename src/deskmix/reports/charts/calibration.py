@@ -16,7 +16,7 @@ from deskmix.calibrate.fitting import frozen
 from deskmix.calibrate.result import CalibrationResult
 from deskmix.domain.ticket import Tier
 from deskmix.domain.workload import DAYS, Workload
-from deskmix.figures import (
+from deskmix.reports.charts.basic import (
     BUNDLE_FILE,
     bundle_js,
     check_figure,

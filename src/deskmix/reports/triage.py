@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
-
-from deskmix.figures import heatmap, heatmap_axes
+from deskmix.reports.charts.triage import confusion_figure, reliability_figure
 from deskmix.reports.document import Report
 from deskmix.triage.evaluate import TargetEvaluation
 
@@ -26,50 +24,6 @@ to a person (raise the abstain threshold until about that share abstains).
 
 In the reliability diagram, bars on the diagonal mean honest confidence; bars below it mean
 over-confidence. The confusion matrix shows, per true label (rows), where tickets went."""
-
-
-def confusion_figure(evaluation: TargetEvaluation) -> go.Figure:
-    s = evaluation.scores
-    labels = [str(label) for label in s.labels]
-    figure = go.Figure(
-        heatmap(
-            s.confusion,
-            labels,
-            labels,
-            show_values=True,
-            hovertemplate="true %{y}<br>predicted %{x}<br>%{z} tickets<extra></extra>",
-        )
-    )
-    heatmap_axes(figure, labels, labels)
-    figure.update_layout(
-        xaxis_title="predicted",
-        yaxis_title="true",
-        height=max(360, 40 * len(s.labels) + 160),
-    )
-    return figure
-
-
-def reliability_figure(evaluation: TargetEvaluation) -> go.Figure:
-    bins = evaluation.scores.reliability
-    figure = go.Figure()
-    figure.add_bar(
-        x=[(b.low + b.high) / 2 for b in bins],
-        y=[b.accuracy for b in bins],
-        width=[b.high - b.low for b in bins],
-        name="accuracy",
-        customdata=[b.count for b in bins],
-        hovertemplate="confidence %{x:.2f}<br>accuracy %{y:.2f}<br>%{customdata} tickets"
-        "<extra></extra>",
-    )
-    figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect calibration")
-    figure.update_layout(
-        xaxis_title="confidence",
-        yaxis_title="accuracy",
-        xaxis_range=[0, 1],
-        yaxis_range=[0, 1],
-        height=420,
-    )
-    return figure
 
 
 def evaluation_report(evaluations: Sequence[TargetEvaluation], *, source: str) -> Report:
