@@ -24,7 +24,7 @@ from deskmix.calibrate.durations import OUTLIER_RULE, TouchTimes, resolution_hou
 from deskmix.calibrate.effort import EFFORT_RULE, EffortEstimate, capacity_text, estimate_effort
 from deskmix.calibrate.escalation import ESCALATION_RULE, FCR_RULE, domain_stats, ticket_facts
 from deskmix.calibrate.handling import MIN_OBSERVATIONS, POOLING_RULE, fit_cells
-from deskmix.calibrate.loading import Selection, load_frames, stored_sources
+from deskmix.calibrate.loading import load_frames, stored_sources
 from deskmix.calibrate.result import CalibrationResult
 from deskmix.calibrate.statuses import StatusBook, load_statuses
 from deskmix.calibrate.workhours import DEFAULT_WORK_HOURS, parse_work_hours
@@ -34,6 +34,7 @@ from deskmix.domain.ticket import Tier
 from deskmix.domain.workload import HOURS_PER_WEEK, ArrivalStream, HandlingTime, Workload
 from deskmix.errors import InputError, StoreError, UnsteadyPeriodError
 from deskmix.store.db import Store
+from deskmix.store.selection import Selection
 
 UNMAPPED_DOMAIN = "unmapped"
 DEFAULT_TIER = Tier.GENERALIST

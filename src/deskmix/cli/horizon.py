@@ -43,7 +43,8 @@ def _day(text: str | None) -> date | None:
 
 def _history(db: str, source: str | None) -> WeeklyHistory:
     from deskmix.calibrate.forecast import weekly_history
-    from deskmix.calibrate.loading import Selection, load_frames
+    from deskmix.calibrate.loading import load_frames
+    from deskmix.store.selection import Selection
 
     store = store_for(db, create=False)
     try:

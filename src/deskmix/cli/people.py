@@ -357,8 +357,8 @@ def _review(
     team: Path | None,
     declared_only: bool,
 ) -> SkillsReview:
-    from deskmix.calibrate.loading import Selection
     from deskmix.people.review import review_skills
+    from deskmix.store.selection import Selection
 
     if declared_only and team is None:
         raise InputError(

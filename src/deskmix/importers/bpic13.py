@@ -53,7 +53,7 @@ def _levels_from_team(team: pd.Series) -> pd.Series:
     """L1/L2/L3 from the original log's team names ("V5 3rd", "G230 2nd", "V13 2nd 3rd")."""
     second = team.str.contains(r"\b2nd\b", regex=True).fillna(False).to_numpy(bool)
     third = team.str.contains(r"\b3rd\b", regex=True).fillna(False).to_numpy(bool)
-    level = np.select([second & third, third, second], ["L2/L3", "L3", "L2"], "L1")
+    level = np.where(second & third, "L2/L3", np.where(third, "L3", np.where(second, "L2", "L1")))
     return pd.Series(level, index=team.index, dtype="string").mask(team.isna())
 
 

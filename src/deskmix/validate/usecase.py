@@ -23,7 +23,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from deskmix.calibrate.arrivals import observed_period
-from deskmix.calibrate.loading import Selection, load_frames, stored_sources
+from deskmix.calibrate.loading import load_frames, stored_sources
 from deskmix.calibrate.pipeline import calibrate_frames
 from deskmix.calibrate.statuses import StatusBook, load_statuses
 from deskmix.calibrate.steady import Window
@@ -39,6 +39,7 @@ from deskmix.sim.compiled import warm_up
 from deskmix.sim.engine import run_replication
 from deskmix.sim.model import CompiledModel, SimSettings, compile_model
 from deskmix.store import Store
+from deskmix.store.selection import Selection
 from deskmix.validate import compare as cmp
 from deskmix.validate import figures as fig
 from deskmix.validate.history_team import HistoryTeam, rebuild_team

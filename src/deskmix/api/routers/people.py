@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from deskmix.api.auth import read_access
 from deskmix.api.errors import responses
-from deskmix.calibrate.loading import Selection
 from deskmix.people.answers import Answers, check_answers
 from deskmix.people.assessment import assess
 from deskmix.people.catalogue import AssessmentData, load_assessment_data
@@ -30,6 +29,7 @@ from deskmix.people.review import ReviewSettings, review_skills
 from deskmix.people.titles import match_role
 from deskmix.reports.people import presence_dict
 from deskmix.store import Store
+from deskmix.store.selection import Selection
 
 router = APIRouter(tags=["people"])
 
