@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from deskmix.cli.app import app
 from deskmix.errors import InputError
 from deskmix.importers import read_source
-from deskmix.importers.readers import MAX_JSON_DEPTH, parse_delimiter
+from deskmix.importers.jsonfiles import MAX_JSON_DEPTH
+from deskmix.importers.readers import parse_delimiter
 from deskmix.store import open_store
 from deskmix.store.db import default_db_url
 

@@ -24,7 +24,8 @@ from deskmix.importers.base import ImportBatch
 from deskmix.importers.eventlog import canonical_events, event_tiers, sequence, summarise
 from deskmix.importers.mapping import load_mapping
 from deskmix.importers.parsing import DEFAULT_MISSING, clean_missing, parse_datetime
-from deskmix.importers.readers import ROW, file_hash, read_table, require_columns
+from deskmix.importers.readers import ROW, read_table, require_columns
+from deskmix.importers.textfiles import file_hash
 
 SOURCE = "bpic13"
 SR = "SR Number"

@@ -19,7 +19,7 @@ from deskmix.api.auth import require
 from deskmix.api.errors import responses
 from deskmix.errors import ConfigError, InputError
 from deskmix.importers import IMPORTERS, read_source
-from deskmix.importers.readers import require_codec
+from deskmix.importers.textfiles import require_codec
 from deskmix.importers.writer import write_import
 from deskmix.store import Store
 
