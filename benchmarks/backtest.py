@@ -45,7 +45,7 @@ import pandas as pd
 
 from deskmix.calibrate import calibrate_store
 from deskmix.calibrate.effort import capacity_text
-from deskmix.calibrate.loading import Selection, load_frames
+from deskmix.calibrate.loading import load_frames
 from deskmix.calibrate.result import CalibrationResult
 from deskmix.calibrate.steady import Window
 from deskmix.domain.workload import Workload
@@ -60,6 +60,7 @@ from deskmix.routing.policies import make_policy
 from deskmix.sim.engine import run_replication
 from deskmix.sim.model import SimSettings, compile_model
 from deskmix.store import Store, open_store
+from deskmix.store.selection import Selection
 from deskmix.teamfiles import load_sla
 from deskmix.validate.use_case import (
     ValidationRequest,

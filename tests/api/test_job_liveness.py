@@ -17,11 +17,12 @@ import yaml
 from sqlalchemy import insert, select
 
 from deskmix.api.app import create_app
-from deskmix.api.job_work import JOBS, run_job
 from deskmix.api.settings import ServerSettings
 from deskmix.api.tokens import create_token
 from deskmix.calibrate.io import dump_workload
+from deskmix.jobs.work import run_job
 from deskmix.store import Store
+from deskmix.store.jobs import JOBS
 from tests.live.test_desk import TEAM
 from tests.live_server import LiveServer, serve_in_thread
 from tests.sim.helpers import two_domains

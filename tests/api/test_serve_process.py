@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from deskmix.api.job_work import JOBS
 from deskmix.api.tokens import create_token
 from deskmix.store import open_store
+from deskmix.store.jobs import JOBS
 from tests.api.test_job_liveness import _simulation
 
 SERVE = [sys.executable, "-c", "from deskmix.cli.app import main; main()", "serve"]

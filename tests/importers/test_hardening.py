@@ -18,7 +18,9 @@ from typer.testing import CliRunner
 from deskmix.cli.app import app
 from deskmix.errors import InputError
 from deskmix.importers import read_source
-from deskmix.importers.readers import MAX_JSON_DEPTH, parse_delimiter
+from deskmix.importers.jsondocs import naming_records
+from deskmix.importers.jsonfiles import MAX_JSON_DEPTH
+from deskmix.importers.readers import parse_delimiter
 from deskmix.store import open_store
 from deskmix.store.db import default_db_url
 
@@ -424,3 +426,15 @@ def test_every_csv_source_refuses_broken_files_and_reads_excel_unicode_text(
     assert "file is empty" in str(_refused(source, _write(tmp_path, "empty.csv", "")))
     binary = _write(tmp_path, "binary.csv", b"\x00\x01\x02" * 100)
     assert "binary file" in str(_refused(source, binary))
+
+
+def test_a_record_key_with_a_line_break_keeps_the_error_on_one_line() -> None:
+    """Found by the import fuzzer: a Jira key cell holding a line break was put into the
+    message as it was, splitting the one-line error."""
+    with pytest.raises(InputError) as caught, naming_records({3: "line\nbreak"}, "issue"):
+        raise InputError("unknown priority", row=3, field="priority")
+    assert "\n" not in str(caught.value)
+    assert "issue 'line\\nbreak': unknown priority" in str(caught.value)
+    with pytest.raises(InputError) as plain, naming_records({3: "ABC-1"}, "issue"):
+        raise InputError("unknown priority", row=3, field="priority")
+    assert "issue ABC-1: unknown priority" in str(plain.value)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deskmix.calibrate.loading import Selection, load_frames
+from deskmix.calibrate.loading import load_frames
 from deskmix.calibrate.statuses import load_statuses
 from deskmix.domain.team import AgentKind
 from deskmix.people.history import history_frames, history_from_frames
 from deskmix.store import open_store
+from deskmix.store.selection import Selection
 from deskmix.validate.history_team import rebuild_team
 from tests.calibrate.builders import store_rows
 from tests.calibrate.known_desk import generate

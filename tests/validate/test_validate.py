@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from deskmix.calibrate.loading import Selection, load_frames
+from deskmix.calibrate.loading import load_frames
 from deskmix.calibrate.pipeline import calibrate_frames
 from deskmix.calibrate.statuses import load_statuses
 from deskmix.cli.app import app
@@ -23,6 +23,7 @@ from deskmix.domain.team import AgentKind
 from deskmix.people.history import history_frames, history_from_frames
 from deskmix.reports.validation import validation_report
 from deskmix.store import Store, open_store
+from deskmix.store.selection import Selection
 from deskmix.tables import read_xlsx
 from deskmix.validate import ValidationRequest, ValidationResult, run_validation
 from deskmix.validate import compare as cmp

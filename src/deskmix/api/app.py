@@ -17,11 +17,11 @@ from deskmix import __version__
 from deskmix.api.auth import TokenCache
 from deskmix.api.errors import document_errors, install_error_handlers
 from deskmix.api.input_guard import InputGuard
-from deskmix.api.jobs import JobRunner
 from deskmix.api.limits import BodyLimit
 from deskmix.api.routers import imports, jobs, live, people, tickets, triage, validate
 from deskmix.api.settings import ServerSettings
 from deskmix.api.triage_service import TriageService
+from deskmix.jobs.runner import JobRunner
 from deskmix.lifeline import exit_with_parent
 from deskmix.live import Desk
 from deskmix.store import Store, open_store

@@ -15,12 +15,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from psycopg import DataError as PgDataError
 from pydantic import BaseModel
-from sqlalchemy.exc import DataError as SqlDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from deskmix.errors import ConflictError, DeskmixError, NotFoundError
+from deskmix.store.errors import UNSTORABLE_VALUE_ERRORS
 
 log = logging.getLogger("deskmix.api")
 
@@ -103,8 +102,8 @@ def install_error_handlers(app: FastAPI) -> None:
         log.warning("refused by the database: %s", exc)
         return _answer(422, "a value in the request cannot be stored by the database")
 
-    app.add_exception_handler(PgDataError, _unstorable)
-    app.add_exception_handler(SqlDataError, _unstorable)
+    for unstorable in UNSTORABLE_VALUE_ERRORS:
+        app.add_exception_handler(unstorable, _unstorable)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

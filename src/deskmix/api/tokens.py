@@ -12,15 +12,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
-
-from sqlalchemy import Row, Table, insert, select, update
 
 from deskmix.errors import InputError, NotFoundError
 from deskmix.store import Store
-from deskmix.store.models import ApiToken
+from deskmix.store.tokens import StoredToken, add_token, all_tokens, live_token, revoke
 
-TOKENS = cast(Table, ApiToken.__table__)
 PREFIX = "dmx_"
 
 SCOPES: dict[str, str] = {
@@ -67,22 +63,11 @@ def create_token(store: Store, name: str, scopes: list[str]) -> tuple[str, Token
     wanted = check_scopes(scopes)
     secret = PREFIX + secrets.token_urlsafe(32)
     now = datetime.now(UTC)
-    with store.transaction() as connection:
-        token_id = connection.execute(
-            insert(TOKENS)
-            .values(
-                name=name.strip(),
-                token_hash=hash_secret(secret),
-                scopes=" ".join(sorted(wanted)),
-                created_at=now,
-                revoked_at=None,
-            )
-            .returning(TOKENS.c.id)
-        ).scalar_one()
+    token_id = add_token(store, name.strip(), hash_secret(secret), " ".join(sorted(wanted)), now)
     return secret, TokenInfo(token_id, name.strip(), wanted, now, None)
 
 
-def _info(row: Row[Any]) -> TokenInfo:
+def _info(row: StoredToken) -> TokenInfo:
     return TokenInfo(
         id=row.id,
         name=row.name,
@@ -93,20 +78,13 @@ def _info(row: Row[Any]) -> TokenInfo:
 
 
 def list_tokens(store: Store) -> list[TokenInfo]:
-    with store.transaction() as connection:
-        return [_info(r) for r in connection.execute(select(TOKENS).order_by(TOKENS.c.id))]
+    return [_info(r) for r in all_tokens(store)]
 
 
 def revoke_token(store: Store, token_id: int) -> TokenInfo:
-    with store.transaction() as connection:
-        row = connection.execute(select(TOKENS).where(TOKENS.c.id == token_id)).first()
-        if row is None:
-            raise NotFoundError(f"no token #{token_id}; see 'deskmix token list'")
-        if row.revoked_at is None:
-            connection.execute(
-                update(TOKENS).where(TOKENS.c.id == token_id).values(revoked_at=datetime.now(UTC))
-            )
-        row = connection.execute(select(TOKENS).where(TOKENS.c.id == token_id)).one()
+    row = revoke(store, token_id, datetime.now(UTC))
+    if row is None:
+        raise NotFoundError(f"no token #{token_id}; see 'deskmix token list'")
     return _info(row)
 
 
@@ -114,11 +92,5 @@ def verify_token(store: Store, secret: str) -> TokenInfo | None:
     """The live (not revoked) token with this secret, or None."""
     if not secret.startswith(PREFIX):
         return None
-    with store.engine.connect() as connection:
-        row = connection.execute(
-            select(TOKENS).where(
-                TOKENS.c.token_hash == hash_secret(secret), TOKENS.c.revoked_at.is_(None)
-            )
-        ).first()
-        connection.rollback()
+    row = live_token(store, hash_secret(secret))
     return _info(row) if row is not None else None

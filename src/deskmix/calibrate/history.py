@@ -19,11 +19,12 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from deskmix.calibrate.arrivals import hour_of_week
-from deskmix.calibrate.loading import Selection, load_frames
+from deskmix.calibrate.loading import load_frames
 from deskmix.domain.calendar import business_calendar
 from deskmix.domain.sla import Clock, SlaPolicy
 from deskmix.domain.workload import HOURS_PER_WEEK
 from deskmix.store import Store
+from deskmix.store.selection import Selection
 
 UNMAPPED = "(unmapped)"
 # Hour 0 of every week-calendar computation: a Monday at 00:00 UTC.

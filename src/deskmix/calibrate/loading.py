@@ -6,13 +6,11 @@ and carry the ticket's ``source_system`` on each event, because status names are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
-from sqlalchemy import ColumnElement, func, select
 
 from deskmix.store.db import Store
-from deskmix.store.models import EventRow, TicketRow
+from deskmix.store.queries import ticket_and_event_frames, ticket_counts_by_source
+from deskmix.store.selection import Selection
 
 TICKET_COLUMNS = (
     "id",
@@ -34,31 +32,6 @@ EVENT_COLUMNS = ("ticket_id", "seq", "at", "status", "group", "assignee", "tier"
 DATE_COLUMNS = ("opened_at", "resolved_at", "closed_at")
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Which stored tickets to calibrate from; ``None`` means all."""
-
-    source_system: str | None = None
-    import_id: int | None = None
-
-    def describe(self) -> str:
-        parts = []
-        if self.source_system:
-            parts.append(f"source {self.source_system}")
-        if self.import_id is not None:
-            parts.append(f"import #{self.import_id}")
-        return ", ".join(parts) or "all stored tickets"
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        """WHERE clauses on ``TicketRow`` for this selection."""
-        out: list[ColumnElement[bool]] = []
-        if self.source_system is not None:
-            out.append(TicketRow.source_system == self.source_system)
-        if self.import_id is not None:
-            out.append(TicketRow.import_id == self.import_id)
-        return out
-
-
 def _utc(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     for column in columns:
         frame[column] = pd.to_datetime(frame[column], utc=True).astype("datetime64[ns, UTC]")
@@ -69,49 +42,13 @@ def load_frames(
     store: Store, selection: Selection | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tickets and their events (ordered by ticket and ``seq``) for the selection."""
-    selection = selection or Selection()
-    where = selection.conditions()
-    ticket_query = (
-        select(
-            TicketRow.id,
-            TicketRow.key,
-            TicketRow.source_system,
-            TicketRow.opened_at,
-            TicketRow.resolved_at,
-            TicketRow.closed_at,
-            TicketRow.domain,
-            TicketRow.tier,
-            TicketRow.priority,
-            TicketRow.group,
-            TicketRow.reassignments,
-            TicketRow.reopens,
-            TicketRow.title,
-            TicketRow.worked_hours,
-        )
-        .where(*where)
-        .order_by(TicketRow.id)
+    tickets, events = ticket_and_event_frames(
+        store,
+        selection or Selection(),
+        TICKET_COLUMNS,
+        EVENT_COLUMNS,
+        event_source_system=True,
     )
-    event_query = (
-        select(
-            EventRow.ticket_id,
-            EventRow.seq,
-            EventRow.at,
-            EventRow.status,
-            EventRow.group,
-            EventRow.assignee,
-            EventRow.tier,
-            EventRow.level,
-            TicketRow.source_system,
-        )
-        .join(TicketRow, TicketRow.id == EventRow.ticket_id)
-        .where(*where)
-        .order_by(EventRow.ticket_id, EventRow.seq)
-    )
-    with store.engine.connect() as conn:
-        tickets = pd.DataFrame(conn.execute(ticket_query).all(), columns=list(TICKET_COLUMNS))
-        events = pd.DataFrame(
-            conn.execute(event_query).all(), columns=[*EVENT_COLUMNS, "source_system"]
-        )
     tickets = _utc(tickets, DATE_COLUMNS)
     events = _utc(events, ("at",))
     for column in ("reassignments", "reopens"):
@@ -126,8 +63,4 @@ def load_frames(
 
 def stored_sources(store: Store) -> dict[str, int]:
     """Ticket counts per stored source system, to tell a user which ``--source`` names exist."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(TicketRow.source_system, func.count()).group_by(TicketRow.source_system)
-        ).all()
-    return {str(name): int(count) for name, count in sorted(rows)}
+    return ticket_counts_by_source(store)

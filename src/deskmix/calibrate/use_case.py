@@ -94,7 +94,8 @@ def stored_weekly_history(store: Store, source: str | None = None) -> WeeklyHist
     """The stored tickets (of one source) as weekly counts per domain, what the 12-month
     plan's forecast reads; None when the store holds none."""
     from deskmix.calibrate.forecast import weekly_history
-    from deskmix.calibrate.loading import Selection, load_frames
+    from deskmix.calibrate.loading import load_frames
+    from deskmix.store.selection import Selection
 
     tickets, _ = load_frames(store, Selection(source_system=source))
     return None if tickets.empty else weekly_history(tickets)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import select
 
 from deskmix.cli.common import DbOption, console, fail, store_for, user_errors
-from deskmix.importers.removal import remove_import
-from deskmix.store.models import ImportRecord
+from deskmix.store.imports import remove_import
+from deskmix.store.queries import import_records
 
 app = typer.Typer(help="Inspect the store (SQLite file or PostgreSQL database).")
 
@@ -30,8 +29,7 @@ def info(db: DbOption = None) -> None:
             f"{_plural(counts['tickets'], 'ticket')}, {_plural(counts['events'], 'event')} "
             f"in {_plural(counts['imports'], 'import')}"
         )
-        with store.session() as session:
-            records = session.scalars(select(ImportRecord).order_by(ImportRecord.id)).all()
+        records = import_records(store)
         if records:
             table = Table()
             for column in ("#", "source", "file", "SHA-256", "imported (UTC)"):

@@ -91,7 +91,7 @@ def frame_of(
     encoding: str,
 ) -> tuple[pd.DataFrame, str]:
     """The training frame and a description of where it came from."""
-    from deskmix.calibrate.loading import Selection
+    from deskmix.store.selection import Selection
     from deskmix.triage.sources import from_file, from_store
 
     if (file is None) == (not from_store_):

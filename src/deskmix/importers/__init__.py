@@ -98,7 +98,8 @@ def read_source(
     file's delimiter from its header; the report says how a file was read when it was not
     comma-separated UTF-8.
     """
-    from deskmix.importers.readers import file_hash, reading_note
+    from deskmix.importers.readers import reading_note
+    from deskmix.importers.textfiles import file_hash
 
     batch = IMPORTERS[source].read(
         Path(path), mapping_file=mapping_file, encoding=encoding, delimiter=delimiter

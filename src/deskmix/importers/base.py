@@ -72,6 +72,6 @@ class ImportBatch:
 
 
 def _records(frame: pd.DataFrame) -> Iterator[dict[str, object]]:
-    from deskmix.importers.parsing import as_object_records
+    from deskmix.store.records import as_object_records
 
     yield from as_object_records(frame)

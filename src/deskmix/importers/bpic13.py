@@ -24,7 +24,8 @@ from deskmix.importers.base import ImportBatch
 from deskmix.importers.eventlog import canonical_events, event_tiers, sequence, summarise
 from deskmix.importers.mapping import load_mapping
 from deskmix.importers.parsing import DEFAULT_MISSING, clean_missing, parse_datetime
-from deskmix.importers.readers import ROW, file_hash, read_table, require_columns
+from deskmix.importers.readers import ROW, read_table, require_columns
+from deskmix.importers.textfiles import file_hash
 
 SOURCE = "bpic13"
 SR = "SR Number"
@@ -53,7 +54,7 @@ def _levels_from_team(team: pd.Series) -> pd.Series:
     """L1/L2/L3 from the original log's team names ("V5 3rd", "G230 2nd", "V13 2nd 3rd")."""
     second = team.str.contains(r"\b2nd\b", regex=True).fillna(False).to_numpy(bool)
     third = team.str.contains(r"\b3rd\b", regex=True).fillna(False).to_numpy(bool)
-    level = np.select([second & third, third, second], ["L2/L3", "L3", "L2"], "L1")
+    level = np.where(second & third, "L2/L3", np.where(third, "L3", np.where(second, "L2", "L1")))
     return pd.Series(level, index=team.index, dtype="string").mask(team.isna())
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from deskmix.importers.base import ImportBatch
 from deskmix.importers.mapping import load_mapping
-from deskmix.importers.readers import file_hash, read_table
+from deskmix.importers.readers import read_table
 from deskmix.importers.tabular import build_tickets
+from deskmix.importers.textfiles import file_hash
 
 SOURCE = "csv"
 

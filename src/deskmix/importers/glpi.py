@@ -37,11 +37,13 @@ from deskmix.importers.jsondocs import (
     scalar_text,
     table_of,
 )
+from deskmix.importers.jsonfiles import read_json
 from deskmix.importers.limits import INT_MAX
 from deskmix.importers.mapping import SourceMapping, load_mapping
-from deskmix.importers.readers import ROW, file_hash, read_json
+from deskmix.importers.readers import ROW
 from deskmix.importers.servicenow_read import looks_like_json
 from deskmix.importers.tabular import build_tickets
+from deskmix.importers.textfiles import file_hash
 from deskmix.importers.vendor import absent_note, read_labelled_csv
 
 SOURCE = "glpi"

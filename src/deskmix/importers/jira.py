@@ -38,10 +38,12 @@ from deskmix.importers.jsondocs import (
     refuse_repeats,
     require_values,
 )
+from deskmix.importers.jsonfiles import read_json
 from deskmix.importers.mapping import SourceMapping, load_mapping
 from deskmix.importers.parsing import parse_datetime
-from deskmix.importers.readers import ROW, file_hash, read_json
+from deskmix.importers.readers import ROW
 from deskmix.importers.tabular import build_tickets
+from deskmix.importers.textfiles import file_hash
 
 SOURCE = "jira"
 # Status names that mean the work is finished. Leaving one of them is a reopen; the assignee

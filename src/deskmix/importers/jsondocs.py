@@ -289,8 +289,12 @@ def naming_records(
         if exc.row is None or exc.row not in labels:
             raise
         field = (fields or {}).get(exc.field or "", exc.field)
+        label = labels[exc.row]
+        # A key is the user's text: one with a line break or other control character is shown
+        # quoted and escaped, so the error stays one line.
+        shown = label if label.isprintable() else repr(label)
         raise InputError(
-            f"{noun} {labels[exc.row]}: {exc.message}",
+            f"{noun} {shown}: {exc.message}",
             file=exc.file,
             row=exc.row,
             field=field,

@@ -8,16 +8,12 @@ widens a column widens the check with it.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-from sqlalchemy import String, inspect
-from sqlalchemy.orm import Mapper
 
 from deskmix.errors import InputError
-from deskmix.store.models import EventRow, TicketRow
+from deskmix.store.schema import text_lengths
 
 # The store's INTEGER is 32 bits on PostgreSQL (and 64 on SQLite): the smaller one holds.
 INT_MAX = 2**31 - 1
@@ -25,25 +21,14 @@ INT_MAX = 2**31 - 1
 _STORED_AS = {"id": "key"}
 
 
-@cache
-def _lengths(model: type[TicketRow] | type[EventRow]) -> dict[str, int]:
-    mapper: Mapper[Any] = inspect(model)
-    columns = mapper.columns
-    return {
-        key: int(column.type.length)
-        for key, column in columns.items()
-        if isinstance(column.type, String) and column.type.length
-    }
-
-
 def ticket_length(field: str) -> int | None:
     """The longest text the store keeps for a ticket field; ``None``: no limit."""
-    return _lengths(TicketRow).get(_STORED_AS.get(field, field))
+    return text_lengths("tickets").get(_STORED_AS.get(field, field))
 
 
 def event_length(field: str) -> int | None:
     """The longest text the store keeps for an event field; ``None``: no limit."""
-    return _lengths(EventRow).get(field)
+    return text_lengths("events").get(field)
 
 
 def _bad_text(values: pd.Series, limit: int | None) -> pd.Series:

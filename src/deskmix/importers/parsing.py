@@ -383,25 +383,8 @@ def check_order(
         )
 
 
-def as_object_records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """Rows as dicts with ``None`` for missing values, the shape database drivers want."""
-    converted: dict[str, list[object]] = {}
-    for column in frame.columns:
-        series = frame[column]
-        if isinstance(series.dtype, pd.DatetimeTZDtype):
-            values = series.dt.to_pydatetime()
-            mask = series.isna().to_numpy()
-            converted[column] = [None if m else v for v, m in zip(values, mask, strict=True)]
-        else:
-            obj = series.astype(object)
-            converted[column] = obj.where(series.notna(), None).tolist()
-    names = list(converted)
-    return [dict(zip(names, row, strict=True)) for row in zip(*converted.values(), strict=True)]
-
-
 __all__ = [
     "DEFAULT_MISSING",
-    "as_object_records",
     "check_order",
     "clean_missing",
     "derive_priority",

@@ -1,174 +1,32 @@
-"""Reading a user's file safely: empty, binary, wrongly encoded or truncated files are refused
-with the place and the reason, before any parsing starts.
+"""Reading a user's table safely (delimited text or an XLSX workbook): the delimiter from the
+header, rows as long as the header, clean column names, refused with the place and the reason
+before any parsing starts. The file's bytes and encoding are judged in ``textfiles``, JSON is
+read in ``jsonfiles``.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import gzip
-import hashlib
 import io
-import json
 import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from deskmix.errors import InputError
+from deskmix.importers.textfiles import BOMS, SNIFF_BYTES, head_of, open_bytes, read_text
 
 ROW = "__row__"
-_SNIFF_BYTES = 64 * 1024
 # Delimiters a spreadsheet writes: comma, semicolon (locales with a decimal comma), tab
 # (Excel's "Unicode text"), pipe. The header line says which one a file uses.
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM is its prefix
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 # Characters that cannot be seen in a header and never belong in a column name: zero-width
 # space/joiners, word joiner, BOM. A no-break space reads as a space.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
-# JSON deeper than this is no export: real Jira/Zendesk/ServiceNow documents (ADF included)
-# stay within a few dozen levels, and every reader of the tree recurses once per level.
-MAX_JSON_DEPTH = 200
-
-
-def file_hash(path: Path) -> str:
-    """SHA-256 of the file as stored; a re-import of the same bytes is recognised by it."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _open_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise InputError("file not found", file=path, expected="an existing file")
-    if path.is_dir():
-        raise InputError("is a directory", file=path, expected="a file")
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"not a readable gzip file ({exc})", file=path) from exc
-    return data
-
-
-def _head(path: Path) -> bytes:
-    """The first bytes of a file (decompressed when gzipped): enough to sniff its format."""
-    opener = gzip.open if path.suffix == ".gz" else Path.open
-    try:
-        with opener(path, "rb") as handle:
-            head: bytes = handle.read(_SNIFF_BYTES)
-    except (OSError, EOFError) as exc:
-        raise InputError(f"cannot read the file ({exc})", file=path) from exc
-    return head
-
-
-_PYTHON_SPECIFIC = frozenset(
-    {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined", "utf-7"}
-)
-"""Codecs for Python's own needs (domain names, string literals) or none in exports: their
-decoders fail with errors other than UnicodeDecodeError, past the readers' checks."""
-
-
-def require_codec(encoding: str, path: Path | None = None) -> None:
-    """Refuse an encoding Python cannot decode with, naming it, before any bytes are read."""
-    try:
-        info = codecs.lookup(encoding)
-    except (LookupError, ValueError) as exc:  # ValueError: a name with a NUL byte in it
-        raise InputError(
-            "unknown text encoding",
-            file=path,
-            field="encoding",
-            value=encoding,
-            expected="a Python codec name such as utf-8, latin-1 or cp1252",
-        ) from exc
-    # rot13, hex, base64, zlib...: codecs Python knows that turn bytes into bytes or text into
-    # text; decoding a file with one fails deep in the reader, not with a line a user can act on.
-    if not getattr(info, "_is_text_encoding", True) or info.name in _PYTHON_SPECIFIC:
-        raise InputError(
-            "not a text encoding",
-            file=path,
-            field="encoding",
-            value=encoding,
-            expected="a text encoding such as utf-8, utf-16, latin-1 or cp1252",
-        )
-
-
-def _is_wide(encoding: str) -> bool:
-    """UTF-16 and UTF-32 text is full of NUL bytes; only those encodings may carry them."""
-    return codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
-
-
-def _to_utf8(data: bytes, path: Path, encoding: str) -> tuple[bytes, str]:
-    """UTF-16/32 text (by its BOM, or as the user said) re-encoded as UTF-8, and the encoding
-    the rest of the reading uses.
-
-    Excel saves "Unicode text" as UTF-16 with a BOM; every later step (the binary check, the
-    CSV parser, the delimiter count) works on ASCII-compatible bytes, so such a file is
-    turned into UTF-8 once, here.
-    """
-    wide = next((name for bom, name in _BOMS if data.startswith(bom)), None)
-    if wide is None and not _is_wide(encoding):
-        return data, encoding
-    codec = wide or encoding
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"bytes at position {exc.start} are not valid {codec}",
-            file=path,
-            expected=f"{codec} text throughout (the file starts as {codec})",
-        ) from exc
-    return text.removeprefix("\ufeff").encode("utf-8"), "utf-8"
-
-
-def _check_text(data: bytes, path: Path, encoding: str, *, decode: bool = True) -> str:
-    """The text, after refusing empty, binary or wrongly encoded bytes.
-
-    With ``decode=False`` the bytes are only validated (and ``""`` returned): pure ASCII is
-    valid UTF-8, and checking for it is ten times faster than decoding a large export.
-    ``data`` is ASCII-compatible here (``_to_utf8`` has turned UTF-16/32 into UTF-8).
-    """
-    if not data or data.isspace():  # no copy of a large file, unlike data.strip()
-        raise InputError("file is empty", file=path, expected="a header row and data rows")
-    if b"\x00" in data[:_SNIFF_BYTES]:
-        raise InputError(
-            "binary file, not text", file=path, expected="a CSV or JSON export (UTF-8 text)"
-        )
-    utf8 = encoding.lower().replace("_", "-") == "utf-8"
-    if not decode and utf8 and data.isascii():
-        return ""
-    try:
-        return data.decode("utf-8-sig" if utf8 else encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"byte 0x{data[exc.start]:02x} at position {exc.start} is not valid {encoding}",
-            file=path,
-            row=line,
-            expected=f"{encoding} text (pass --encoding latin-1 or cp1252 if the export used one)",
-        ) from exc
-
-
-def read_text(path: Path, encoding: str = "utf-8") -> tuple[bytes, str]:
-    """A text file's bytes (UTF-16/32 already re-encoded as UTF-8) and their encoding,
-    after refusing a missing, empty, binary or wrongly encoded file."""
-    require_codec(encoding, path)
-    data, encoding = _to_utf8(_open_bytes(path), path, encoding)
-    _check_text(data, path, encoding, decode=False)
-    return data, encoding
 
 
 def parse_delimiter(value: str) -> str:
@@ -192,7 +50,7 @@ def parse_delimiter(value: str) -> str:
 
 def _header_line(data: bytes) -> bytes:
     """The first record, up to its first line break outside quotes (headers are short)."""
-    head = data[:_SNIFF_BYTES]
+    head = data[:SNIFF_BYTES]
     inside = False
     for position, byte in enumerate(head):
         if byte == 0x22:
@@ -236,8 +94,8 @@ class TextTable:
 
 def text_table(path: Path, encoding: str = "utf-8", delimiter: str | None = None) -> TextTable:
     """How ``read_table`` reads ``path``: the encoding its BOM says and the header's delimiter."""
-    head = _head(path)
-    wide = next((name for bom, name in _BOMS if head.startswith(bom)), None)
+    head = head_of(path)
+    wide = next((name for bom, name in BOMS if head.startswith(bom)), None)
     if wide is not None:
         head = head.decode(wide, errors="ignore").encode("utf-8")
     chosen = delimiter if delimiter is not None else detect_delimiter(head)
@@ -251,9 +109,9 @@ def reading_note(path: Path, encoding: str, delimiter: str | None) -> str | None
     if name.endswith((".xlsx", ".xlsm", ".json", ".jsonl", ".ndjson", ".json.gz")):
         return None
     table = text_table(path, encoding, delimiter)
-    head = _head(path)
+    head = head_of(path)
     if table.encoding != encoding:
-        wide = next((n for bom, n in _BOMS if head.startswith(bom)), "utf-8")
+        wide = next((n for bom, n in BOMS if head.startswith(bom)), "utf-8")
         head = head.decode(wide, errors="ignore").encode("utf-8")
     if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
         return None  # a JSON export, whatever its name
@@ -429,7 +287,7 @@ def read_table(
 
 
 def _read_xlsx(path: Path, sheet: str | int) -> pd.DataFrame:
-    data = _open_bytes(path)
+    data = open_bytes(path)
     if not data:
         raise InputError("file is empty", file=path, expected="an XLSX workbook")
     if not zipfile.is_zipfile(io.BytesIO(data)):
@@ -439,67 +297,6 @@ def _read_xlsx(path: Path, sheet: str | int) -> pd.DataFrame:
     except (ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise InputError(f"cannot read workbook: {exc}", file=path) from exc
     return frame.fillna("")
-
-
-def json_depth(data: bytes) -> int:
-    """How deeply a JSON document's arrays and objects nest, without parsing it.
-
-    Escaped backslashes and quotes are dropped first, so the quotes left pair up as string
-    delimiters and a bracket counts only outside them (an even number of quotes before it);
-    the rest is a running sum over the brackets, vectorised for a large export.
-    """
-    plain = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    raw = np.frombuffer(plain, dtype=np.uint8)
-    quotes = np.flatnonzero(raw == 0x22)
-
-    def outside(positions: np.ndarray) -> np.ndarray:
-        kept: np.ndarray = positions[np.searchsorted(quotes, positions) % 2 == 0]
-        return kept
-
-    opens = outside(np.flatnonzero((raw == 0x5B) | (raw == 0x7B)))
-    closes = outside(np.flatnonzero((raw == 0x5D) | (raw == 0x7D)))
-    if not len(opens):
-        return 0
-    positions = np.concatenate([opens, closes])
-    steps = np.concatenate([np.ones(len(opens), np.int64), np.full(len(closes), -1, np.int64)])
-    return int(np.cumsum(steps[np.argsort(positions, kind="stable")]).max())
-
-
-def _too_deep(path: Path, depth: int | None = None) -> InputError:
-    shown = f"{depth} levels" if depth is not None else "too"
-    return InputError(
-        f"JSON nested {shown} deep",
-        file=path,
-        expected=f"an export nested at most {MAX_JSON_DEPTH} levels deep",
-    )
-
-
-def read_json(path: Path, *, encoding: str = "utf-8") -> Any:
-    """A JSON document; a file of JSON lines is read as a list of records.
-
-    Nesting is limited (``MAX_JSON_DEPTH``) before parsing: the parser and every reader of
-    the tree recurse per level, and ten thousand brackets would exhaust Python's stack.
-    """
-    path = Path(path)
-    data, encoding = read_text(path, encoding)
-    text = _check_text(data, path, encoding)
-    depth = json_depth(data if encoding.lower().replace("_", "-") == "utf-8" else text.encode())
-    if depth > MAX_JSON_DEPTH:
-        raise _too_deep(path, depth)
-    try:
-        return json.loads(text)
-    except RecursionError as exc:  # the check above should make this unreachable
-        raise _too_deep(path) from exc
-    except json.JSONDecodeError as exc:
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        if len(lines) > 1:
-            try:
-                return [json.loads(ln) for ln in lines]
-            except (json.JSONDecodeError, RecursionError):
-                pass
-        raise InputError(
-            f"not valid JSON: {exc.msg}", file=path, row=exc.lineno, expected="a JSON export"
-        ) from exc
 
 
 def require_columns(frame: pd.DataFrame, needed: dict[str, str], path: Path) -> None:

@@ -14,7 +14,6 @@ from pathlib import Path
 from deskmix.errors import InputError
 from deskmix.importers.base import ImportBatch
 from deskmix.importers.mapping import load_mapping
-from deskmix.importers.readers import file_hash
 from deskmix.importers.servicenow_read import (
     read_export,
     resolve_mapping,
@@ -22,6 +21,7 @@ from deskmix.importers.servicenow_read import (
     utc_dates,
 )
 from deskmix.importers.tabular import build_tickets
+from deskmix.importers.textfiles import file_hash
 
 SOURCE = "servicenow"
 # Without one of these a file is not an incident export at all.

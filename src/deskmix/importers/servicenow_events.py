@@ -32,7 +32,7 @@ from deskmix.importers.base import ImportBatch
 from deskmix.importers.eventlog import EVENT_LABELS, event_tiers, summarise
 from deskmix.importers.mapping import LabelRule, SourceMapping, load_mapping
 from deskmix.importers.parsing import DEFAULT_MISSING, check_order, clean_missing, parse_datetime
-from deskmix.importers.readers import ROW, file_hash
+from deskmix.importers.readers import ROW
 from deskmix.importers.servicenow_read import (
     read_export,
     resolve_mapping,
@@ -41,6 +41,7 @@ from deskmix.importers.servicenow_read import (
     wanted_keys,
 )
 from deskmix.importers.tabular import DATE_FIELDS, REASSIGNED, apply_tier, build_tickets
+from deskmix.importers.textfiles import file_hash
 
 SOURCE = "servicenow-events"
 EVENT_ONLY = ("at", "status", "level")  # mapping columns that describe an event, not a ticket

@@ -23,8 +23,9 @@ import pandas as pd
 from deskmix.domain.ticket import TICKET_FIELDS
 from deskmix.errors import InputError
 from deskmix.importers.jsondocs import pages_of, records_of, table_of
+from deskmix.importers.jsonfiles import read_json
 from deskmix.importers.mapping import DateSettings, SourceMapping, default_mapping_data
-from deskmix.importers.readers import ROW, read_json, read_table
+from deskmix.importers.readers import ROW, read_table
 
 # Header spellings beyond the system name, keyed by system name. Case, spaces, underscores and
 # dots are ignored when comparing (``header_key``), so "Short description" already finds

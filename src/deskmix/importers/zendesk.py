@@ -36,10 +36,12 @@ from deskmix.importers.jsondocs import (
     table_of,
     text_of,
 )
+from deskmix.importers.jsonfiles import read_json
 from deskmix.importers.mapping import load_mapping
 from deskmix.importers.parsing import parse_int
-from deskmix.importers.readers import ROW, file_hash, read_json
+from deskmix.importers.readers import ROW
 from deskmix.importers.tabular import build_tickets
+from deskmix.importers.textfiles import file_hash
 
 SOURCE = "zendesk"
 EXPECTED = (

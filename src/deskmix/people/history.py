@@ -16,12 +16,11 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
 
-from deskmix.calibrate.loading import Selection
 from deskmix.errors import StoreError
 from deskmix.store.db import Store
-from deskmix.store.models import EventRow, TicketRow
+from deskmix.store.queries import ticket_and_event_frames
+from deskmix.store.selection import Selection
 
 Axis = Literal["domain", "category", "group"]
 TAIL_SHARE = 0.1  # a week under this share of a busy week is a straggling tail
@@ -40,6 +39,9 @@ TICKET_COLUMNS = (
     "reassignments",
 )
 EVENT_COLUMNS = ("ticket", "seq", "assignee", "tier")
+# The same columns as the store names them (the ticket is its row id).
+STORE_TICKET_COLUMNS = ("id", *TICKET_COLUMNS[1:])
+STORE_EVENT_COLUMNS = ("ticket_id", *EVENT_COLUMNS[1:])
 
 
 @dataclass(frozen=True)
@@ -99,29 +101,11 @@ def normalise_names(*columns: pd.Series) -> tuple[dict[str, str], dict[str, list
 def history_frames(store: Store, selection: Selection) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ticket and event frames ``history_from_frames`` reads (columns above), so a caller
     that cuts the history (the back-test's hold-out) can build a ``History`` of a part."""
-    where = selection.conditions()
-    t = TicketRow
-    ticket_query = select(
-        t.id,
-        t.opened_at,
-        t.resolved_at,
-        t.domain,
-        t.category,
-        t.group,
-        t.tier,
-        t.assignee,
-        t.resolver,
-        t.reassignments,
-    ).where(*where)
-    event_query = (
-        select(EventRow.ticket_id, EventRow.seq, EventRow.assignee, EventRow.tier)
-        .join(TicketRow, TicketRow.id == EventRow.ticket_id)
-        .where(*where)
-        .order_by(EventRow.ticket_id, EventRow.seq)
+    tickets, events = ticket_and_event_frames(
+        store, selection, STORE_TICKET_COLUMNS, STORE_EVENT_COLUMNS, order_tickets=False
     )
-    with store.engine.connect() as conn:
-        tickets = pd.DataFrame(conn.execute(ticket_query).all(), columns=list(TICKET_COLUMNS))
-        events = pd.DataFrame(conn.execute(event_query).all(), columns=list(EVENT_COLUMNS))
+    tickets.columns = list(TICKET_COLUMNS)
+    events.columns = list(EVENT_COLUMNS)
     return tickets, events
 
 

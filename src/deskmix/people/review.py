@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from deskmix.calibrate.loading import Selection
 from deskmix.domain.taxonomy import SkillTaxonomy
 from deskmix.errors import InputError
 from deskmix.people.crosstrain import Suggestion, in_house, suggest_cross_training
@@ -30,6 +29,7 @@ from deskmix.people.matrix import (
 )
 from deskmix.people.presence import Presence, PresenceRule, who_is_here
 from deskmix.store.db import Store
+from deskmix.store.selection import Selection
 
 Phase = Callable[[str], None]
 

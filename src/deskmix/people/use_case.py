@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from deskmix.calibrate.loading import Selection
     from deskmix.people.answers import Answers
     from deskmix.people.assessment import Assessment
     from deskmix.people.catalogue import AssessmentData
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from deskmix.people.history import Axis
     from deskmix.people.review import Phase, ReviewSettings, SkillsReview
     from deskmix.store import Store
+    from deskmix.store.selection import Selection
 
 COVER_LEVEL = 3
 """The level (0..5) at which a person covers an area."""
@@ -129,7 +129,7 @@ class SkillsRequest:
         )
 
     def selection(self) -> Selection:
-        from deskmix.calibrate.loading import Selection
+        from deskmix.store.selection import Selection
 
         return Selection(source_system=self.source, import_id=self.import_id)
 

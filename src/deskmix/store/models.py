@@ -267,4 +267,4 @@ class JobRow(Base):
     finished_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
     """Last sign of life from whoever holds the job: the server while it waits, the worker
-    while it runs (``api.heartbeat``)."""
+    while it runs (``jobs.heartbeat``)."""

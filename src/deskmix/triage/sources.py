@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
 
-from deskmix.calibrate.loading import Selection
 from deskmix.errors import InputError
 from deskmix.importers import IMPORTERS, read_source
 from deskmix.store.db import Store
-from deskmix.store.models import TicketRow
+from deskmix.store.queries import ticket_frame
+from deskmix.store.selection import Selection
 from deskmix.triage.labels import training_frame
 from deskmix.triage.targets import LEARNT_TARGETS
 
@@ -37,13 +36,7 @@ STORE_COLUMNS = (
 def from_store(store: Store, selection: Selection | None = None) -> pd.DataFrame:
     """The stored tickets of ``selection`` (default all) as a training frame."""
     selection = selection or Selection()
-    query = (
-        select(*(getattr(TicketRow, c) for c in STORE_COLUMNS))
-        .where(*selection.conditions())
-        .order_by(TicketRow.id)
-    )
-    with store.engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(query).all(), columns=list(STORE_COLUMNS))
+    frame = ticket_frame(store, selection, STORE_COLUMNS)
     if frame.empty:
         raise InputError(
             f"the store holds no tickets for {selection.describe()}",

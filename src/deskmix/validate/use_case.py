@@ -21,7 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from deskmix.calibrate.arrivals import observed_period
-from deskmix.calibrate.loading import Selection, load_frames, stored_sources
+from deskmix.calibrate.loading import load_frames, stored_sources
 from deskmix.calibrate.pipeline import calibrate_frames
 from deskmix.calibrate.statuses import StatusBook, load_statuses
 from deskmix.calibrate.steady import Window
@@ -31,6 +31,7 @@ from deskmix.domain.workload import Workload
 from deskmix.errors import InputError, StoreError, UnsteadyPeriodError
 from deskmix.people.history import history_frames, history_from_frames
 from deskmix.store import Store
+from deskmix.store.selection import Selection
 from deskmix.validate import compare as cmp
 from deskmix.validate import figures as fig
 from deskmix.validate.history_team import HistoryTeam, rebuild_team

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from deskmix.api.auth import require
 from deskmix.api.errors import responses
 from deskmix.importers import IMPORTERS
-from deskmix.importers.readers import require_codec
+from deskmix.importers.textfiles import require_codec
 from deskmix.importers.use_case import (
     UPLOAD_MAPPING,
     ImportRequest,

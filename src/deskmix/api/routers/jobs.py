@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from deskmix.api.auth import read_access, require
 from deskmix.api.errors import responses
-from deskmix.api.job_work import (
+from deskmix.jobs.params import (
     PlanParams,
     PlanYearParams,
     SimulateParams,
@@ -19,7 +19,7 @@ from deskmix.api.job_work import (
     check_plan_year,
     check_simulate,
 )
-from deskmix.api.jobs import JobInfo, JobRunner
+from deskmix.jobs.runner import JobInfo, JobRunner
 
 router = APIRouter(tags=["jobs"])
 

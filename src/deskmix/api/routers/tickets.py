@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from deskmix.api.auth import read_access
 from deskmix.api.errors import responses
 from deskmix.domain.priority import Priority
 from deskmix.domain.ticket import Tier
 from deskmix.errors import InputError, NotFoundError
-from deskmix.store import Store
-from deskmix.store.models import TicketRow
+from deskmix.store.queries import TicketFilter, TicketStatus, ticket_by_number, ticket_page
 
 router = APIRouter(tags=["tickets"])
 
@@ -57,14 +55,6 @@ class TicketPage(BaseModel):
     items: list[TicketOut]
 
 
-def _status(status: str) -> ColumnElement[bool]:
-    if status == "open":
-        return and_(TicketRow.resolved_at.is_(None), TicketRow.closed_at.is_(None))
-    if status == "resolved":
-        return or_(TicketRow.resolved_at.is_not(None), TicketRow.closed_at.is_not(None))
-    return TicketRow.closed_at.is_not(None)
-
-
 @router.get(
     "/tickets",
     response_model=TicketPage,
@@ -91,37 +81,22 @@ def list_tickets(
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
     _read: Any = Depends(read_access),
 ) -> TicketPage:
-    conditions: list[ColumnElement[bool]] = []
-    if domain is not None:
-        conditions.append(TicketRow.domain == domain)
-    if tier is not None:
-        conditions.append(TicketRow.tier == tier.value)
-    if priority is not None:
-        conditions.append(TicketRow.priority == priority.value)
-    if status is not None:
-        if status not in STATUSES:
-            raise InputError(
-                "unknown status", field="status", value=status, expected=", ".join(STATUSES)
-            )
-        conditions.append(_status(status))
-    if opened_from is not None:
-        conditions.append(TicketRow.opened_at >= opened_from)
-    if opened_to is not None:
-        conditions.append(TicketRow.opened_at < opened_to)
-    if source_system is not None:
-        conditions.append(TicketRow.source_system == source_system)
-    store: Store = request.app.state.store
-    with store.session() as session:
-        total = session.scalar(select(func.count()).select_from(TicketRow).where(*conditions))
-        rows = session.scalars(
-            select(TicketRow)
-            .where(*conditions)
-            .order_by(TicketRow.opened_at.desc(), TicketRow.id.desc())
-            .offset((page - 1) * page_size)
-            .limit(page_size)
-        ).all()
-        items = [TicketOut.model_validate(r) for r in rows]
-    return TicketPage(total=total or 0, page=page, page_size=page_size, items=items)
+    if status is not None and status not in STATUSES:
+        raise InputError(
+            "unknown status", field="status", value=status, expected=", ".join(STATUSES)
+        )
+    where = TicketFilter(
+        domain=domain,
+        tier=tier.value if tier is not None else None,
+        priority=priority.value if priority is not None else None,
+        status=cast(TicketStatus | None, status),
+        opened_from=opened_from,
+        opened_to=opened_to,
+        source_system=source_system,
+    )
+    total, rows = ticket_page(request.app.state.store, where, page, page_size)
+    items = [TicketOut.model_validate(r) for r in rows]
+    return TicketPage(total=total, page=page, page_size=page_size, items=items)
 
 
 @router.get(
@@ -135,9 +110,7 @@ def get_ticket(
     ticket_number: int,
     _read: Any = Depends(read_access),
 ) -> TicketOut:
-    store: Store = request.app.state.store
-    with store.session() as session:
-        row = session.get(TicketRow, ticket_number) if -(2**31) <= ticket_number < 2**31 else None
-        if row is None:
-            raise NotFoundError(f"no stored ticket #{ticket_number}")
-        return TicketOut.model_validate(row)
+    row = ticket_by_number(request.app.state.store, ticket_number)
+    if row is None:
+        raise NotFoundError(f"no stored ticket #{ticket_number}")
+    return TicketOut.model_validate(row)

@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 from deskmix.cli.app import app
 from deskmix.errors import InputError
 from deskmix.importers.jira import import_jira
-from deskmix.importers.removal import remove_import
 from deskmix.importers.servicenow_events import import_servicenow_events
 from deskmix.importers.writer import write_import
 from deskmix.store import open_store
+from deskmix.store.imports import remove_import
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -22,15 +22,21 @@ from functools import partial
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import Connection, Row, insert, select, update
-
-from deskmix.api.heartbeat import SILENT_BEATS, Heartbeat
-from deskmix.api.job_work import JOBS, run_job, runner_id
+from deskmix.errors import NotFoundError
+from deskmix.jobs.heartbeat import SILENT_BEATS, Heartbeat
+from deskmix.jobs.work import run_job, runner_id
 from deskmix.lifeline import exit_with_parent
-from deskmix.live.errors import NotFoundError
 from deskmix.store import Store
+from deskmix.store.jobs import (
+    JobRecord,
+    add_job,
+    beat_waiting,
+    fail_open_job,
+    job_status,
+    read_job,
+    recent_job_ids,
+)
 
-OPEN = ("queued", "running")
 MAX_LAUNCHES = 2
 """A waiting job whose pool broke is started again in a new pool; a job that broke two pools
 before its worker even marked it running is failed rather than tried forever."""
@@ -51,7 +57,7 @@ class JobInfo:
     params: dict[str, Any]
 
 
-def _info(row: Row[Any]) -> JobInfo:
+def _info(row: JobRecord) -> JobInfo:
     return JobInfo(
         id=row.id,
         kind=row.kind,
@@ -80,7 +86,7 @@ def _gone(runner: str) -> bool:
     return False
 
 
-def _interrupted(row: Row[Any], now: datetime, silent_after: timedelta) -> str | None:
+def _interrupted(row: JobRecord, now: datetime, silent_after: timedelta) -> str | None:
     """Why an open job is abandoned, or None while someone still holds it."""
     if _gone(row.runner):
         return "interrupted: the process running it stopped; submit it again"
@@ -91,15 +97,6 @@ def _interrupted(row: Row[Any], now: datetime, silent_after: timedelta) -> str |
             "host stopped); submit it again"
         )
     return None
-
-
-def _fail_open(connection: Connection, job_id: str, reason: str, now: datetime) -> None:
-    """Mark the job failed with ``reason`` unless it has already ended."""
-    connection.execute(
-        update(JOBS)
-        .where(JOBS.c.id == job_id, JOBS.c.status.in_(OPEN))
-        .values(status="failed", error=reason, finished_at=now)
-    )
 
 
 class JobRunner:
@@ -178,8 +175,7 @@ class JobRunner:
             self._launches.pop(job_id, None)
 
     def _fail(self, job_id: str, reason: str) -> None:
-        with self.store.transaction() as connection:
-            _fail_open(connection, job_id, reason, datetime.now(UTC))
+        fail_open_job(self.store, job_id, reason, datetime.now(UTC))
 
     def _ended(self, job_id: str, pool: ProcessPoolExecutor, future: Future[None]) -> None:
         """A worker wrote its own job's outcome unless the pool itself failed it.
@@ -197,8 +193,7 @@ class JobRunner:
         try:
             if isinstance(error, BrokenProcessPool):
                 self._drop(pool)
-                with self.store.transaction() as connection:
-                    status = connection.scalar(select(JOBS.c.status).where(JOBS.c.id == job_id))
+                status = job_status(self.store, job_id)
                 if status == "queued" and not self._closed:
                     self._launch(job_id)  # keeps its launch count
                     return
@@ -218,54 +213,26 @@ class JobRunner:
             held = list(self._launches)
         if not held:
             return
-        with self.store.transaction() as connection:
-            connection.execute(
-                update(JOBS)
-                .where(JOBS.c.status == "queued", JOBS.c.id.in_(held))
-                .values(heartbeat_at=datetime.now(UTC))
-            )
+        beat_waiting(self.store, held, datetime.now(UTC))
 
     def submit(self, kind: str, params: dict[str, Any]) -> JobInfo:
         job_id = str(uuid4())
         now = datetime.now(UTC)
-        with self.store.transaction() as connection:
-            connection.execute(
-                insert(JOBS).values(
-                    id=job_id,
-                    kind=kind,
-                    status="queued",
-                    params=params,
-                    progress=0,
-                    runner=runner_id(),
-                    created_at=now,
-                    heartbeat_at=now,
-                )
-            )
+        add_job(self.store, job_id, kind, params, runner_id(), now)
         self._launch(job_id)
         return self.get(job_id)
 
     def get(self, job_id: str) -> JobInfo:
-        with self.store.transaction() as connection:
-            row = connection.execute(select(JOBS).where(JOBS.c.id == job_id)).first()
-            if row is None:
-                raise NotFoundError(f"no job '{job_id}'; POST /api/jobs/simulate or /plan first")
-            now = datetime.now(UTC)
-            silent_after = timedelta(seconds=SILENT_BEATS * self.heartbeat_seconds)
-            reason = _interrupted(row, now, silent_after) if row.status in OPEN else None
-            if reason is not None:
-                _fail_open(connection, job_id, reason, now)
-                row = connection.execute(select(JOBS).where(JOBS.c.id == job_id)).one()
-            return _info(row)
+        """The job as it stands; an open job nobody holds any more is marked failed first."""
+        now = datetime.now(UTC)
+        silent_after = timedelta(seconds=SILENT_BEATS * self.heartbeat_seconds)
+        row = read_job(self.store, job_id, lambda r: _interrupted(r, now, silent_after), now)
+        if row is None:
+            raise NotFoundError(f"no job '{job_id}'; POST /api/jobs/simulate or /plan first")
+        return _info(row)
 
     def recent(self, limit: int) -> list[JobInfo]:
-        with self.store.transaction() as connection:
-            ids = [
-                r.id
-                for r in connection.execute(
-                    select(JOBS.c.id).order_by(JOBS.c.created_at.desc()).limit(limit)
-                )
-            ]
-        return [self.get(i) for i in ids]
+        return [self.get(i) for i in recent_job_ids(self.store, limit)]
 
     def shutdown(self) -> None:
         if self._heartbeat is not None:
