@@ -118,6 +118,20 @@ def test_quoted_cells_with_delimiters_and_line_breaks_still_count_right(tmp_path
     assert batch.tickets_frame["title"].tolist() == ['a, b\nand "c"', "plain"]
 
 
+def test_a_quoted_cell_going_on_after_its_closing_quote_is_refused(tmp_path: Path) -> None:
+    """Found by benchmarks/fuzz_imports.py: pandas read "Res"et in AD. as Reset in AD." (text
+    the file does not hold); the row is refused instead."""
+    data = 'number,short_description\nINC1,plain\nINC2,"Res"et in AD."\n'
+    error = _refused("servicenow", _write(tmp_path, "q.csv", data))
+    assert error.row == 3 and "well-formed CSV" in error.message
+
+
+def test_a_quote_inside_an_unquoted_cell_is_read_as_it_is(tmp_path: Path) -> None:
+    data = 'number,short_description\nINC1,24" screen flickers\nINC2,"quoted, fine"\n'
+    batch = read_source("servicenow", _write(tmp_path, "inch.csv", data))
+    assert batch.tickets_frame["title"].tolist() == ['24" screen flickers', "quoted, fine"]
+
+
 # --- 4. values longer than their column -----------------------------------------------------
 
 

@@ -150,19 +150,58 @@ def _record_fields(data: bytes, delimiter: str) -> np.ndarray:
     return fields
 
 
-def _exact_fields(data: bytes, path: Path, encoding: str, delimiter: str) -> list[list[str]]:
+def _exact_fields(
+    data: bytes, path: Path, encoding: str, delimiter: str, *, strict: bool = False
+) -> list[list[str]]:
     """Records as Python's csv module (and pandas) read them, blank lines left out; only the
-    header keeps its cells (the others are emptied to save memory, their count kept)."""
+    header keeps its cells (the others are emptied to save memory, their count kept).
+    ``strict`` refuses a quoted cell that goes on after its closing quote."""
     text = data.decode("utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding)
     records: list[list[str]] = []
     csv.field_size_limit(max(csv.field_size_limit(), len(data)))  # a cell may be the file
     try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+        for record in rows:
             if record:
                 records.append(record if not records else [""] * len(record))
     except csv.Error as exc:
-        raise InputError(f"not a well-formed CSV: {exc}", file=path, row=len(records) + 1) from exc
+        raise InputError(
+            f"not a well-formed CSV: {exc}",
+            file=path,
+            row=len(records) + 1,
+            expected='a quote inside a quoted cell written twice ("")',
+        ) from exc
     return records
+
+
+def _quotes_well_placed(data: bytes, delimiter: str) -> bool:
+    """RFC 4180 quoting, checked on the quote characters alone (vectorised): a quote that
+    closes a quoted cell is followed by the delimiter, a line break, the end of the file or a
+    second quote (an escaped one); a quote that opens a cell follows the delimiter, a line
+    break, the start of the file or a closing quote. False means "look closer", not "refuse":
+    a quote inside an unquoted cell (a 24" screen) upsets the pairing and is read as it is."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == 0x22)
+    if not len(quotes):
+        return True
+    bounds = np.array([ord(delimiter), 0x0A, 0x0D, 0x22], dtype=np.uint8)
+    after = quotes[1::2] + 1
+    follows = np.full(len(after), 0x0A, dtype=np.uint8)
+    follows[after < len(raw)] = raw[after[after < len(raw)]]
+    before = quotes[0::2] - 1
+    precedes = np.full(len(before), 0x0A, dtype=np.uint8)
+    precedes[before >= 0] = raw[before[before >= 0]]
+    return bool(np.isin(follows, bounds).all() and np.isin(precedes[1:], bounds).all())
+
+
+def check_quoting(data: bytes, path: Path, encoding: str, delimiter: str) -> None:
+    """A quoted cell that goes on after its closing quote ("Res"et in AD.) is refused, naming
+    the row: pandas and Python's csv module would join the pieces into text the file never
+    held (Reset in AD."). A BOM before the first quote is allowed (the first opener's left
+    side is not checked)."""
+    if _quotes_well_placed(data, delimiter):
+        return
+    _exact_fields(data, path, encoding, delimiter, strict=True)
 
 
 def check_row_lengths(data: bytes, path: Path, encoding: str, delimiter: str) -> None:
@@ -252,6 +291,7 @@ def read_table(
         data, encoding = read_text(path, encoding)
         sep = delimiter if delimiter is not None else detect_delimiter(data)
         check_row_lengths(data, path, encoding, sep)
+        check_quoting(data, path, encoding, sep)
         codec = "utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding
         try:
             # Bytes, not the decoded text: the C parser decodes faster than a StringIO re-encode.
