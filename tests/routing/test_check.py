@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from deskmix.live import batch
+from deskmix.policycheck.check import PolicyCheckError, check_policy
 from deskmix.routing import POLICIES, Decision, RoutingState, TicketView, make_policy
 from deskmix.routing.base import QueueSpec
-from deskmix.routing.check import PolicyCheckError, check_policy
 from deskmix.routing.policies import SkillsBased
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"

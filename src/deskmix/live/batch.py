@@ -5,7 +5,7 @@ Pure: no SQL and no SQLAlchemy here. The batch starts from rows the store read
 (``store/live_repository.py``), asks the store for more only through ``QueueReads``, carries
 out the policy's decisions with the dispatch rules the simulator shares
 (``routing/dispatch.py``: a ``Batch`` is a ``DispatchDesk``), and ends in a ``WritePlan`` the
-store applies. ``routing/check.py`` runs it in memory against the simulator's desk.
+store applies. ``policycheck/check.py`` runs it in memory against the simulator's desk.
 
 Why batches: with one locked transaction per request, the lock is held for about five
 database round trips per change, which capped the desk near a hundred routes a second. A
@@ -177,7 +177,7 @@ class Batch:
         """Bumped by every change: a refusal after a change would be a bug, not a refusal."""
         self._admitting: dict[int, list[str]] = {}
         self._wall = clock or (lambda: datetime.now(UTC))
-        """Where operations read the time: the wall clock, or a script's (``routing/check``)."""
+        """Where operations read the time: the wall clock, or a script's (``policycheck/check``)."""
         self._last_now = self._wall()
         self.now = self._last_now
         """The time of the operation being applied."""

@@ -23,7 +23,6 @@ from deskmix.domain.team import MspContract, Team
 from deskmix.domain.workload import HOURS_PER_WEEK, Workload
 from deskmix.errors import ConfigError
 from deskmix.projects.schedule import Outcome, Supply, idle_supply, schedule, supply_of
-from deskmix.reports.document import Report
 from deskmix.sim.kpis import Estimate, summarise
 from deskmix.sim.model import CompiledModel, SimSettings, compile_model
 
@@ -145,7 +144,8 @@ def project_report(
     return report_from(portfolio, supplies, outcomes, settings.horizon_hours / HOURS_PER_WEEK)
 
 
-def _pm(e: Estimate, digits: int = 0) -> str:
+def plus_minus(e: Estimate, digits: int = 0) -> str:
+    """A mean with its 95% half-width ("12 ±3"), "-" when nothing was measured."""
     if e.n == 0 or math.isnan(e.mean):
         return "-"
     half = 0.0 if math.isnan(e.half_width) else e.half_width
@@ -172,24 +172,24 @@ def project_table(report: ProjectReport, currency: str = "EUR") -> str:
         "-" * len(head),
     ]
     for r in report.rows:
-        late = "never" if r.never else _pm(r.days_late, 1)
+        late = "never" if r.never else plus_minus(r.days_late, 1)
         name = r.name
         if len(name) > 20:
             lines.append(name)
             name = ""
         lines.append(
-            f"{name:<20} {r.due:<10} {r.effort_hours:>6.0f} {_pm(r.hours_in_run):>11} "
-            f"{100 * r.on_time.mean:>6.0f}% {late:>11} {_pm(r.short_at_due):>7}"
+            f"{name:<20} {r.due:<10} {r.effort_hours:>6.0f} {plus_minus(r.hours_in_run):>11} "
+            f"{100 * r.on_time.mean:>6.0f}% {late:>11} {plus_minus(r.short_at_due):>7}"
         )
     lines.append(
         f"{'reserved' if report.rule == 'reserved' else 'idle'} hours at work "
-        f"{_pm(report.reserved_hours_per_week)} a week, costing "
-        f"{currency} {_pm(report.reserved_cost_per_week)} a week"
+        f"{plus_minus(report.reserved_hours_per_week)} a week, costing "
+        f"{currency} {plus_minus(report.reserved_cost_per_week)} a week"
     )
     if report.msp_hours.mean > 0:
         lines.append(
-            f"MSP project hours bought {_pm(report.msp_hours)}, costing "
-            f"{currency} {_pm(report.msp_cost)}"
+            f"MSP project hours bought {plus_minus(report.msp_hours)}, costing "
+            f"{currency} {plus_minus(report.msp_cost)}"
         )
     return "\n".join(
         part
@@ -200,41 +200,3 @@ def project_table(report: ProjectReport, currency: str = "EUR") -> str:
             else [line]
         )
     )
-
-
-def add_project_section(
-    report: Report,
-    projects: ProjectReport,
-    currency: str = "EUR",
-    notes: Sequence[str] = (),
-) -> Report:
-    """The project KPIs as a table in an HTML report, with the plan's notes (if any)."""
-    rows = [
-        {
-            "project": r.name,
-            "due": r.due,
-            "effort (h)": f"{r.effort_hours:,.0f}",
-            "delivered in the run (h)": _pm(r.hours_in_run),
-            "on time": f"{100 * r.on_time.mean:.0f}%",
-            "days late": "never" if r.never else _pm(r.days_late, 1),
-            "hours short at due": _pm(r.short_at_due),
-        }
-        for r in projects.rows
-    ]
-    given = (
-        f"{projects.reserved_share:.0%} of every in-house specialist's hours is reserved for "
-        "projects and taken out of ticket work"
-        if projects.rule == "reserved"
-        else "tickets keep every hour; projects get the specialists' idle share of their "
-        "hours at work"
-    )
-    intro = (
-        f"Rule {projects.rule}: {given}; projects are scheduled earliest due first on those "
-        "hours, per replication (mean ± 95% CI). Project hours at work: "
-        f"{_pm(projects.reserved_hours_per_week)} a week, costing {currency} "
-        f"{_pm(projects.reserved_cost_per_week)} a week."
-    )
-    report.add_table("Projects", rows, intro=intro)
-    if notes:
-        report.add_list("Projects: late work and what the plan does", notes)
-    return report

@@ -161,7 +161,7 @@ def plan_report(
         ],
     )
     if projects is not None:
-        from deskmix.projects.kpis import add_project_section
+        from deskmix.reports.projects import add_project_section
 
         add_project_section(report, projects.before, plan.currency, projects.lines())
     return report

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deskmix.projects.kpis import ProjectReport, add_project_section
+from deskmix.projects.kpis import ProjectReport
 from deskmix.reports.charts.simulation import agent_utilisation, backlog_over_time, sla_comparison
 from deskmix.reports.document import Report
+from deskmix.reports.projects import add_project_section
 from deskmix.sim.runner import SimulationResult
 from deskmix.sim.table import format_cell, kpi_rows, thin_notes
 from deskmix.sim.whatif import Setup

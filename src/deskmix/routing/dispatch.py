@@ -19,7 +19,7 @@ simulator's reference loop (``sim/desk.py``) and the live desk's state machine
 When an agent becomes free (work done or escalated, a shift begins) is the desk's business;
 what it does then is ``pull``. The Numba kernel (``sim/kernel.py``) is the one compiled twin
 of these rules, held to the Python loop bit for bit by ``tests/sim/test_compiled_loop.py``;
-``routing/check.py`` holds the live desk to the simulator on a scripted day.
+``policycheck/check.py`` holds the live desk to the simulator on a scripted day.
 
 The functions are small on purpose: the simulator calls them for every ticket, so they do no
 more than the rule needs (one method call per step, no allocation).

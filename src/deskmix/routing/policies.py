@@ -1,7 +1,7 @@
 """The built-in routing policies. Each is small on purpose: the reason it gives is the rule.
 
 Write your own by subclassing ``Policy`` (see docs/routing.md) and registering it in
-``POLICIES``; the simulator and the API pick it up by name. ``routing/check.py``'s
+``POLICIES``; the simulator and the API pick it up by name. ``policycheck/check.py``'s
 ``check_policy`` tells whether it behaves alike everywhere.
 
 Over 400 lines because each policy's ``decide`` and its route table (``routes``) sit side by

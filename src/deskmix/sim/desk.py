@@ -3,7 +3,7 @@
 ``SimDesk`` is the simulator's side of the dispatch rules (``routing/dispatch.py``: it is a
 ``DispatchDesk``), and ``SimState`` the ``RoutingState`` its policy decides against. The event
 loop (``engine._simulate``) only pops events and hands each to the desk, so the same desk can
-be driven by a script instead (``routing/check.py`` does, to hold the live desk to it).
+be driven by a script instead (``policycheck/check.py`` does, to hold the live desk to it).
 
 Written for speed as much as for reading: the loop calls these methods for every ticket and
 event, so state is kept in plain lists indexed by agent.

@@ -15,10 +15,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from deskmix.data.shipped import SAMPLE_SOURCE, sample_files
 from deskmix.domain.taxonomy import DEFAULT_DOMAINS
 from deskmix.errors import ConfigError
 from deskmix.importers import read_source
-from deskmix.sample import SAMPLE_SOURCE, sample_files
 from deskmix.triage.labels import TRAINING_COLUMNS, training_frame
 from deskmix.triage.targets import DOMAIN, IMPACT, TIER, URGENCY
 from deskmix.triage.text import clean_text

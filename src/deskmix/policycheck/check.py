@@ -339,7 +339,7 @@ the refusal, the work limit)."""
 def check_scripted_day(policy: Policy) -> int:
     """Part (b): the same scripted day through the simulator's desk and the live desk's
     state machine; returns the number of placements compared."""
-    from deskmix.routing.check_desks import LiveSide, SimSide  # the desks, on first use
+    from deskmix.policycheck.desks import LiveSide, SimSide  # the desks, on first use
 
     compared = 0
     for team_name in ("mixed", "no first line"):

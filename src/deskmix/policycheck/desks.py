@@ -18,8 +18,8 @@ from deskmix.live.batch import Batch
 from deskmix.live.record import Record
 from deskmix.live.results import NewTicket
 from deskmix.live.team import LiveTeam
+from deskmix.policycheck.check import ARRIVE, ESCALATE, FINISH, Log, Step, day_time
 from deskmix.routing.base import AgentView, Policy, QueueSpec
-from deskmix.routing.check import ARRIVE, ESCALATE, FINISH, Log, Step, day_time
 from deskmix.sim.desk import SimDesk, SimTicket
 from deskmix.sim.model import TIERS
 
