@@ -51,8 +51,9 @@ from deskmix.store import open_store  # noqa: E402
 console = Console(width=None if sys.stdout.isatty() else 120)
 
 
-class HangError(Exception):
-    """A case ran past the time limit."""
+class HangError(BaseException):
+    """A case ran past the time limit (a BaseException, so the importer's own ``except
+    Exception`` in ``run_case`` cannot count it as a traceback)."""
 
 
 def _alarm(_signum: int, _frame: FrameType | None) -> None:
