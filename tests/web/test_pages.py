@@ -70,7 +70,9 @@ def test_a_pasted_team_that_is_not_a_team_says_where(server: LiveServer) -> None
 
 
 def test_the_downloaded_report_holds_the_numbers_shown_on_the_page(server: LiveServer) -> None:
-    shown = WEB.post(f"{server.base_url}/simulate", data=QUICK_RUN, headers=HTMX, timeout=120)
+    started = WEB.post(f"{server.base_url}/simulate", data=QUICK_RUN, headers=HTMX, timeout=120)
+    assert started.status_code == 200
+    shown = WEB.until_done(server.base_url, started)
     assert shown.status_code == 200
     cells = Page(shown.text).cells
     report = WEB.post(f"{server.base_url}/simulate/report", data=QUICK_RUN, timeout=120)

@@ -20,8 +20,14 @@ from typing import Any
 from deskmix.calibrate.io import parse_workload
 from deskmix.errors import DeskmixError
 from deskmix.jobs.heartbeat import Heartbeat
-from deskmix.jobs.params import PlanParams, PlanYearParams, SimulateParams
+from deskmix.jobs.params import (
+    DashboardSimulateParams,
+    PlanParams,
+    PlanYearParams,
+    SimulateParams,
+)
 from deskmix.plan.inputs import parse_costs, parse_offers, with_named_offers
+from deskmix.sim.kpis import json_number
 from deskmix.sim.runner import SimulationResult
 from deskmix.sim.whatif import compare
 from deskmix.store import Store, open_store
@@ -92,6 +98,11 @@ def _simulation(name: str, result: SimulationResult) -> dict[str, Any]:
     }
 
 
+def _curve(result: SimulationResult) -> list[float | None]:
+    """The mean backlog by hour, two decimals (as the page's chart draws it), NaN as null."""
+    return [json_number(round(float(v), 2)) for v in result.backlog]
+
+
 def run_simulation(
     params: SimulateParams, workers: int | None, progress: Progress
 ) -> dict[str, Any]:
@@ -104,6 +115,29 @@ def run_simulation(
         progress=progress,
     )
     return {"scenarios": [_simulation(name, r) for name, r in results]}
+
+
+def run_dashboard_simulation(params: DashboardSimulateParams, progress: Progress) -> dict[str, Any]:
+    """The simulate job's result plus what the dashboard's page draws and no API client needs:
+    each scenario's backlog curve, the page's title and run line. One process: the page's
+    runs are small, and a pool of simulator processes would take longer to start than to run."""
+    from deskmix.reports.simulation import run_description
+
+    setup = params.setup()
+    results = compare(
+        setup,
+        list(params.scenarios),
+        reps=params.reps,
+        seed=params.seed,
+        workers=1,
+        progress=progress,
+    )
+    baseline = results[0][1]
+    return {
+        "title": f"{setup.team.name} under {baseline.policy}",
+        "run": run_description(setup, baseline),
+        "scenarios": [{**_simulation(name, r), "backlog": _curve(r)} for name, r in results],
+    }
 
 
 def run_plan(
@@ -170,6 +204,10 @@ def _work(
     try:
         if kind == "simulate":
             result = run_simulation(SimulateParams.model_validate(params), workers, progress)
+        elif kind == "dashboard-simulate":
+            result = run_dashboard_simulation(
+                DashboardSimulateParams.model_validate(params), progress
+            )
         elif kind == "plan-year":
             result = run_plan_year(PlanYearParams.model_validate(params), workers, progress, dask)
         else:
