@@ -197,7 +197,8 @@ def simulate_job_status(request: Request, job_id: str) -> HTMLResponse:
     try:
         job = simulate_job.job_of(request, job_id)
     except NotFoundError as exc:
-        return user_error(request, str(exc), "simulate.html", "simulate", _form_context(DEFAULTS))
+        context = _form_context(dict(DEFAULTS))
+        return user_error(request, str(exc), "simulate.html", "simulate", context)
     values = {**DEFAULTS, **job.params.get("form", {})}
     return _job_answer(request, job, values)
 

@@ -29,6 +29,7 @@ from deskmix.sim.runner import SimulationResult
 from deskmix.sim.use_case import SimulateRequest
 from deskmix.teamfiles import SLA_PRESETS_DIR
 from deskmix.web.desk import Dashboard
+from deskmix.yamlfiles import validate
 
 JOB_KIND = "dashboard-simulate"
 OPEN = ("queued", "running")
@@ -56,19 +57,22 @@ def job_params(run: SimulateRequest, values: dict[str, Any], desk: Dashboard) ->
     like a ``POST /api/jobs/simulate`` body, so the row says exactly what ran."""
     workload = desk.remembered(("workload-yaml",), lambda: dump_workload(desk.workload()))
     team = sample_team_text() if values["team"] == "sample" else values["team_yaml"]
-    params = DashboardSimulateParams(
-        team=team,
-        workload=workload,
-        sla=_sla_text(values["sla"]),
-        policy=run.policy,
-        reps=run.reps,
-        weeks=run.weeks,
-        warmup_weeks=run.warmup_weeks,
-        seed=run.seed,
-        scenarios=list(run.scenarios),
-        sla_name=run.sla_name,
-        form=values,
-    )
+    fields = {
+        "team": team,
+        "workload": workload,
+        "sla": _sla_text(values["sla"]),
+        "policy": run.policy,
+        "reps": run.reps,
+        "weeks": run.weeks,
+        "warmup_weeks": run.warmup_weeks,
+        "seed": run.seed,
+        "scenarios": list(run.scenarios),
+        "sla_name": run.sla_name,
+        "form": values,
+    }
+    # Checked like the API's body: should a limit of the job's ever be stricter than the
+    # form's, the user reads which field, not a server error.
+    params = validate(DashboardSimulateParams, fields, "simulate form", "simulation")
     return params.model_dump(mode="json")
 
 
