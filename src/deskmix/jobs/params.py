@@ -66,6 +66,13 @@ class DashboardSimulateParams(SimulateParams):
 PlanParams = PlanRequest  # the plan job takes the one input model of every plan
 
 
+class DashboardPlanParams(PlanRequest):
+    """A plan the dashboard's plan page submitted: the plan job's inputs plus the form as the
+    page read it, to fill the form in again and offer the downloads for the same inputs."""
+
+    form: dict[str, Any] = Field(default_factory=dict, description="The page's form, as read")
+
+
 class PlanYearParams(_Strict):
     """A 12-month plan, as 'deskmix plan-year' with a stated growth rate: files as YAML text."""
 

@@ -21,6 +21,7 @@ from deskmix.calibrate.io import parse_workload
 from deskmix.errors import DeskmixError
 from deskmix.jobs.heartbeat import Heartbeat
 from deskmix.jobs.params import (
+    DashboardPlanParams,
     DashboardSimulateParams,
     PlanParams,
     PlanYearParams,
@@ -150,6 +151,17 @@ def run_plan(
     return plan_json(plan_desk(params.inputs(), workers=workers, dask=dask, progress=progress))
 
 
+def run_dashboard_plan(params: DashboardPlanParams, progress: Progress) -> dict[str, Any]:
+    """The plan job's result plus what the dashboard's plan page draws (``plan_page``). One
+    process, as the page always ran it: its searches are small."""
+    from deskmix.jobs.plan_page import plan_page
+    from deskmix.plan.output import plan_json
+    from deskmix.plan.use_case import plan_desk
+
+    outcome = plan_desk(params.inputs(), workers=1, progress=progress)
+    return {**plan_json(outcome), "page": plan_page(outcome)}
+
+
 def _set(store: Store, job_id: str, **values: Any) -> bool:
     """Write to the job's row while this worker still holds it; False once it does not."""
     return update_held_job(store, job_id, runner_id(), **values)
@@ -208,6 +220,8 @@ def _work(
             result = run_dashboard_simulation(
                 DashboardSimulateParams.model_validate(params), progress
             )
+        elif kind == "dashboard-plan":
+            result = run_dashboard_plan(DashboardPlanParams.model_validate(params), progress)
         elif kind == "plan-year":
             result = run_plan_year(PlanYearParams.model_validate(params), workers, progress, dask)
         else:

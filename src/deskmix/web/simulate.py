@@ -33,7 +33,7 @@ from deskmix.sim.use_case import (
     simulate_desk,
 )
 from deskmix.teamfiles import SLA_CHOICES, sla_preset
-from deskmix.web import forms, simulate_job
+from deskmix.web import forms, page_jobs, simulate_job
 from deskmix.web.desk import (
     TEAM_CHOICES,
     Dashboard,
@@ -187,7 +187,7 @@ async def simulate_submit(request: Request) -> HTMLResponse:
     except DeskmixError as exc:
         return user_error(request, str(exc), "simulate.html", "simulate", _form_context(values))
     if not is_htmx(request):
-        job = await simulate_job.wait_for(request, job)
+        job = await page_jobs.wait_for(request, job)
     return _job_answer(request, job, values)
 
 

@@ -1,48 +1,32 @@
 """The simulate page's run as a background job: what the page submits, and what it reads back.
 
-The run goes to the server's ``JobRunner``, the one behind ``/api/jobs``: it is a job row like
-any other (``GET /api/jobs`` lists it), it runs in a worker process rather than the request's
-thread, and its result outlives the request. The page draws only what the job stored: each
-scenario's KPIs (full precision, null where undefined), backlog curve and first routing
-decisions come back as ``SimulationResult``s, so the table and the charts are drawn by the
-same code as the report.
+The run goes to the server's ``JobRunner`` (``page_jobs``). The page draws only what the job
+stored: each scenario's KPIs (full precision, null where undefined), backlog curve and first
+routing decisions come back as ``SimulationResult``s, so the table and the charts are drawn by
+the same code as the report.
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
-import time
 from typing import Any
 
 import numpy as np
 from fastapi import Request
-from starlette.concurrency import run_in_threadpool
 
 from deskmix.calibrate.io import dump_workload
-from deskmix.errors import NotFoundError
 from deskmix.jobs.params import DashboardSimulateParams, check_scenarios
-from deskmix.jobs.runner import JobInfo, JobRunner
+from deskmix.jobs.runner import JobInfo
 from deskmix.sample import sample_team_text
 from deskmix.sim.kpis import Estimate
 from deskmix.sim.runner import SimulationResult
 from deskmix.sim.use_case import SimulateRequest
 from deskmix.teamfiles import SLA_PRESETS_DIR
+from deskmix.web import page_jobs
 from deskmix.web.desk import Dashboard
 from deskmix.yamlfiles import validate
 
 JOB_KIND = "dashboard-simulate"
-OPEN = ("queued", "running")
-WAIT_SECONDS = 600.0
-"""How long a form posted without JavaScript (nothing on the page can poll) waits for its
-job before the page is answered with the job still running."""
-POLL_SECONDS = 0.25
-
-
-def runner_of(request: Request) -> JobRunner:
-    """The server's job runner (made by ``api.app.create_app``, shared with the API)."""
-    runner: JobRunner = request.app.state.job_runner
-    return runner
 
 
 def _sla_text(choice: str) -> str | None:
@@ -82,28 +66,12 @@ def submit(
     """Check the what-ifs now (an unknown agent is the user's message, not a failed job),
     then hand the run to the job runner."""
     check_scenarios(run.setup(), list(run.scenarios))
-    return runner_of(request).submit(JOB_KIND, job_params(run, values, desk))
+    return page_jobs.runner_of(request).submit(JOB_KIND, job_params(run, values, desk))
 
 
 def job_of(request: Request, job_id: str) -> JobInfo:
-    """The page's job by id; any other kind of job is not the page's to show."""
-    missing = f"no simulation '{job_id}' of this dashboard; run one again"
-    try:
-        job = runner_of(request).get(job_id)
-    except NotFoundError:
-        raise NotFoundError(missing) from None
-    if job.kind != JOB_KIND:
-        raise NotFoundError(missing)
-    return job
-
-
-async def wait_for(request: Request, job: JobInfo) -> JobInfo:
-    """The job once it has ended, or as it stands after ``WAIT_SECONDS``."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while job.status in OPEN and time.monotonic() < deadline:
-        await asyncio.sleep(POLL_SECONDS)
-        job = await run_in_threadpool(runner_of(request).get, job.id)
-    return job
+    """The page's simulation job by id."""
+    return page_jobs.job_of(request, job_id, JOB_KIND, "simulation")
 
 
 def total_replications(job: JobInfo) -> int:

@@ -28,7 +28,7 @@ JobId = Annotated[str, Path(min_length=1, max_length=36, description="The id POS
 
 class JobOut(BaseModel):
     id: str
-    kind: str = Field(description="simulate, plan, plan-year or dashboard-simulate")
+    kind: str = Field(description="simulate, plan, plan-year, dashboard-simulate or dashboard-plan")
     status: str = Field(description="queued, running, done or failed")
     progress: int = Field(description="Replications simulated so far")
     created_at: datetime

@@ -1,11 +1,13 @@
-"""The simulate page's run is a background job: a row in the store the API lists, polled by
-the page until it shows the result the job stored."""
+"""The simulate and plan pages' runs are background jobs: rows in the store the API lists,
+polled by the page until it shows the result the job stored."""
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,6 +29,29 @@ def private(sample_db: Path) -> Iterator[tuple[LiveServer, str]]:
     token = create_token(app.state.store, "simulate job test", ["read"])[0]
     with serve_in_thread(app) as live:
         yield live, token
+
+
+def _finished(http: httpx.Client, started: httpx.Response) -> tuple[str, httpx.Response]:
+    """The job's id and the fragment the page ends with, polled as htmx does."""
+    url = polled_url(started.text)
+    assert url is not None and "/jobs/" in url, started.text
+    shown = started
+    for _ in range(600):
+        shown = http.get(url, headers={"HX-Request": "true"})
+        if polled_url(shown.text) is None:
+            break
+        time.sleep(0.5)
+    assert polled_url(shown.text) is None, "the job did not end"
+    return url.rsplit("/", 1)[1], shown
+
+
+def _job(http: httpx.Client, token: str, job_id: str) -> dict[str, Any]:
+    """The job as ``GET /api/jobs`` lists it, read with the read token."""
+    jobs = http.get("/api/jobs", headers={"Authorization": f"Bearer {token}"})
+    assert jobs.status_code == 200
+    (job,) = [j for j in jobs.json() if j["id"] == job_id]
+    assert isinstance(job, dict)
+    return job
 
 
 def _signed_in(http: httpx.Client, token: str) -> str:
@@ -85,3 +110,28 @@ def test_a_job_that_is_not_the_pages_is_not_shown(private: tuple[LiveServer, str
         assert answer.status_code == 422
         assert "no simulation &#39;no-such-job&#39;" in answer.text
         assert 'role="alert"' in answer.text
+
+
+def test_the_plan_page_runs_its_plan_as_a_job_and_shows_what_the_job_stored(
+    private: tuple[LiveServer, str],
+) -> None:
+    server, token = private
+    form = {"reps": "3", "weeks": "2", "max_designs": "4", "projects": ""}
+    with httpx.Client(base_url=server.base_url, timeout=300) as http:
+        htmx = {"HX-Request": "true", "X-CSRF-Token": _signed_in(http, token)}
+        started = http.post("/plan", data=form, headers=htmx)
+        assert started.status_code == 200, started.text
+        assert "planning" in started.text and 'id="designs-table"' not in started.text
+        job_id, shown = _finished(http, started)
+        assert shown.status_code == 200, shown.text
+        job = _job(http, token, job_id)
+    assert job["kind"] == "dashboard-plan" and job["status"] == "done"
+    stored = job["result"]["page"]
+    assert job["result"]["recommended"]  # the plan job's own result, beside the page's
+    assert f"<h2>Recommended: {html.escape(stored['labels']['recommended'])}</h2>" in shown.text
+    cells = Page(shown.text).cells
+    for row in stored["rows"]:
+        for name in stored["names"]:
+            assert str(row[name]) in cells, (row["KPI"], name)
+    assert set(stored["figures"]) == {"path", "sla", "cost", "frontier"}
+    assert shown.text.count('class="chart"') == 3  # no budget: no frontier
