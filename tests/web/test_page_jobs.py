@@ -135,3 +135,26 @@ def test_the_plan_page_runs_its_plan_as_a_job_and_shows_what_the_job_stored(
             assert str(row[name]) in cells, (row["KPI"], name)
     assert set(stored["figures"]) == {"path", "sla", "cost", "frontier"}
     assert shown.text.count('class="chart"') == 3  # no budget: no frontier
+
+
+def test_the_year_page_runs_its_plan_as_a_job_and_shows_what_the_job_stored(
+    private: tuple[LiveServer, str],
+) -> None:
+    server, token = private
+    form = {"growth": "0.4", "quarters": "2", "reps": "3", "weeks": "2", "max_designs": "4"}
+    with httpx.Client(base_url=server.base_url, timeout=300) as http:
+        htmx = {"HX-Request": "true", "X-CSRF-Token": _signed_in(http, token)}
+        started = http.post("/year", data=form, headers=htmx)
+        assert started.status_code == 200, started.text
+        assert "planning the year" in started.text and 'id="year-table"' not in started.text
+        job_id, shown = _finished(http, started)
+        assert shown.status_code == 200, shown.text
+        job = _job(http, token, job_id)
+    assert job["kind"] == "dashboard-plan-year" and job["status"] == "done"
+    plan = job["result"]
+    assert len(plan["quarters"]) == 2
+    heading = f"<h2>2 quarters: {plan['total_cost']:,.0f} {plan['currency']} in all</h2>"
+    assert heading in shown.text
+    cells = Page(shown.text).cells
+    for quarter in plan["quarters"]:
+        assert f"{quarter['cost_per_week']:,.0f}" in cells

@@ -177,7 +177,8 @@ def test_the_validate_page_back_tests_the_sample_desk(server: LiveServer) -> Non
 def test_the_year_page_plans_each_quarter_on_top_of_todays_team(server: LiveServer) -> None:
     assert WEB.get(f"{server.base_url}/year").status_code == 200
     form = {"growth": "0.4", "quarters": "2", "reps": "3", "weeks": "2", "max_designs": "4"}
-    fragment = WEB.post(f"{server.base_url}/year", data=form, headers=HTMX, timeout=300)
+    started = WEB.post(f"{server.base_url}/year", data=form, headers=HTMX, timeout=300)
+    fragment = WEB.until_done(server.base_url, started, timeout=300)
     assert fragment.status_code == 200, fragment.text
     assert "<html" not in fragment.text
     assert (

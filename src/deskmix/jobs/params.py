@@ -98,6 +98,13 @@ class PlanYearParams(_Strict):
     max_designs: int = Field(default=40, ge=1, le=300)
 
 
+class DashboardYearParams(PlanYearParams):
+    """A 12-month plan the dashboard's year page submitted: the plan-year job's inputs plus
+    the form as the page read it, to fill the form in again."""
+
+    form: dict[str, Any] = Field(default_factory=dict, description="The page's form, as read")
+
+
 def check_simulate(params: SimulateParams) -> None:
     """Fail at submission (422) rather than in the job on input that cannot run."""
     check_scenarios(params.setup(), params.scenarios)

@@ -23,6 +23,7 @@ from deskmix.jobs.heartbeat import Heartbeat
 from deskmix.jobs.params import (
     DashboardPlanParams,
     DashboardSimulateParams,
+    DashboardYearParams,
     PlanParams,
     PlanYearParams,
     SimulateParams,
@@ -222,6 +223,10 @@ def _work(
             )
         elif kind == "dashboard-plan":
             result = run_dashboard_plan(DashboardPlanParams.model_validate(params), progress)
+        elif kind == "dashboard-plan-year":
+            # One process, as the year page always ran it: its quarters are small searches.
+            year = DashboardYearParams.model_validate(params)
+            result = run_plan_year(year, 1, progress)
         elif kind == "plan-year":
             result = run_plan_year(PlanYearParams.model_validate(params), workers, progress, dask)
         else:

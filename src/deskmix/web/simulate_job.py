@@ -21,19 +21,11 @@ from deskmix.sample import sample_team_text
 from deskmix.sim.kpis import Estimate
 from deskmix.sim.runner import SimulationResult
 from deskmix.sim.use_case import SimulateRequest
-from deskmix.teamfiles import SLA_PRESETS_DIR
 from deskmix.web import page_jobs
-from deskmix.web.desk import Dashboard
+from deskmix.web.desk import Dashboard, sla_text
 from deskmix.yamlfiles import validate
 
 JOB_KIND = "dashboard-simulate"
-
-
-def _sla_text(choice: str) -> str | None:
-    """An SLA preset as the text of its file; None for deskmix's default targets."""
-    if choice == "default":
-        return None
-    return (SLA_PRESETS_DIR / f"{choice}.yaml").read_text(encoding="utf-8")
 
 
 def job_params(run: SimulateRequest, values: dict[str, Any], desk: Dashboard) -> dict[str, Any]:
@@ -44,7 +36,7 @@ def job_params(run: SimulateRequest, values: dict[str, Any], desk: Dashboard) ->
     fields = {
         "team": team,
         "workload": workload,
-        "sla": _sla_text(values["sla"]),
+        "sla": sla_text(values["sla"]),
         "policy": run.policy,
         "reps": run.reps,
         "weeks": run.weeks,
