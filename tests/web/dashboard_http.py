@@ -4,12 +4,20 @@ page's CSRF token (a hidden ``csrf`` field for plain forms, the header htmx send
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 CSRF_INPUT = re.compile(r'<input type="hidden" name="csrf" value="([0-9a-f]+)">')
+POLLING = re.compile(r'hx-get="([^"]+)" hx-trigger="every 1s"')
+
+
+def polled_url(html: str) -> str | None:
+    """The address a fragment polls (a job still running), or None when it does not."""
+    found = POLLING.search(html)
+    return found.group(1) if found else None
 
 
 def csrf_of(html: str) -> str:
@@ -48,3 +56,15 @@ class DashboardHttp:
         else:
             kwargs["data"] = {**(kwargs.get("data") or {}), "csrf": token}
         return self.client.post(url, headers=headers, **kwargs)
+
+    def until_done(
+        self, base_url: str, answer: httpx.Response, timeout: float = 120
+    ) -> httpx.Response:
+        """What htmx ends up showing after ``answer``: its polling followed, once a second as
+        the page does, until a fragment no longer polls (a job's result or its error)."""
+        deadline = time.monotonic() + timeout
+        while (url := polled_url(answer.text)) is not None:
+            assert time.monotonic() < deadline, f"still polling {url} after {timeout} s"
+            time.sleep(0.5)
+            answer = self.get(base_url + url, headers={"HX-Request": "true"})
+        return answer

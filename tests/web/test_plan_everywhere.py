@@ -35,7 +35,9 @@ def _desk(server: LiveServer) -> Dashboard:
 
 
 def test_cli_api_and_dashboard_recommend_the_same_team(server: LiveServer, tmp_path: Path) -> None:
-    page = DashboardHttp().post(f"{server.base_url}/plan", data=SMALL, headers=HTMX, timeout=600)
+    web = DashboardHttp()
+    started = web.post(f"{server.base_url}/plan", data=SMALL, headers=HTMX, timeout=600)
+    page = web.until_done(server.base_url, started, timeout=600)
     assert page.status_code == 200, page.text
     found = re.search(r"<h2>Recommended: (.*?)</h2>", page.text)
     assert found is not None

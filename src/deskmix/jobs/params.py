@@ -8,6 +8,7 @@ stored by one server version is read back with the same fields by its worker.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,7 +54,23 @@ class SimulateParams(_Strict):
         )
 
 
+class DashboardSimulateParams(SimulateParams):
+    """A simulation the dashboard's simulate page submitted: the simulate job's inputs plus
+    the form as the page read it, so the finished job's page can fill the form in again and
+    offer the report download for the same inputs."""
+
+    sla_name: str = Field(default="default", max_length=200, description="The SLA preset's name")
+    form: dict[str, Any] = Field(default_factory=dict, description="The page's form, as read")
+
+
 PlanParams = PlanRequest  # the plan job takes the one input model of every plan
+
+
+class DashboardPlanParams(PlanRequest):
+    """A plan the dashboard's plan page submitted: the plan job's inputs plus the form as the
+    page read it, to fill the form in again and offer the downloads for the same inputs."""
+
+    form: dict[str, Any] = Field(default_factory=dict, description="The page's form, as read")
 
 
 class PlanYearParams(_Strict):
@@ -81,14 +98,26 @@ class PlanYearParams(_Strict):
     max_designs: int = Field(default=40, ge=1, le=300)
 
 
+class DashboardYearParams(PlanYearParams):
+    """A 12-month plan the dashboard's year page submitted: the plan-year job's inputs plus
+    the form as the page read it, to fill the form in again."""
+
+    form: dict[str, Any] = Field(default_factory=dict, description="The page's form, as read")
+
+
 def check_simulate(params: SimulateParams) -> None:
     """Fail at submission (422) rather than in the job on input that cannot run."""
+    check_scenarios(params.setup(), params.scenarios)
+
+
+def check_scenarios(base: Setup, scenarios: list[Scenario]) -> None:
+    """The baseline's policy and every what-if can be built (a named agent exists, a policy
+    is known): a caller that already holds the parsed ``Setup`` checks without parsing again."""
     from deskmix.routing.policies import make_policy
     from deskmix.sim.whatif import apply_scenario
 
-    base = params.setup()
-    make_policy(params.policy)
-    for scenario in params.scenarios:
+    make_policy(base.policy)
+    for scenario in scenarios:
         apply_scenario(base, scenario)
         if scenario.policy:
             make_policy(scenario.policy, **scenario.policy_settings)

@@ -20,8 +20,16 @@ from typing import Any
 from deskmix.calibrate.io import parse_workload
 from deskmix.errors import DeskmixError
 from deskmix.jobs.heartbeat import Heartbeat
-from deskmix.jobs.params import PlanParams, PlanYearParams, SimulateParams
+from deskmix.jobs.params import (
+    DashboardPlanParams,
+    DashboardSimulateParams,
+    DashboardYearParams,
+    PlanParams,
+    PlanYearParams,
+    SimulateParams,
+)
 from deskmix.plan.inputs import parse_costs, parse_offers, with_named_offers
+from deskmix.sim.kpis import json_number
 from deskmix.sim.runner import SimulationResult
 from deskmix.sim.whatif import compare
 from deskmix.store import Store, open_store
@@ -92,6 +100,11 @@ def _simulation(name: str, result: SimulationResult) -> dict[str, Any]:
     }
 
 
+def _curve(result: SimulationResult) -> list[float | None]:
+    """The mean backlog by hour, two decimals (as the page's chart draws it), NaN as null."""
+    return [json_number(round(float(v), 2)) for v in result.backlog]
+
+
 def run_simulation(
     params: SimulateParams, workers: int | None, progress: Progress
 ) -> dict[str, Any]:
@@ -106,6 +119,29 @@ def run_simulation(
     return {"scenarios": [_simulation(name, r) for name, r in results]}
 
 
+def run_dashboard_simulation(params: DashboardSimulateParams, progress: Progress) -> dict[str, Any]:
+    """The simulate job's result plus what the dashboard's page draws and no API client needs:
+    each scenario's backlog curve, the page's title and run line. One process: the page's
+    runs are small, and a pool of simulator processes would take longer to start than to run."""
+    from deskmix.reports.simulation import run_description
+
+    setup = params.setup()
+    results = compare(
+        setup,
+        list(params.scenarios),
+        reps=params.reps,
+        seed=params.seed,
+        workers=1,
+        progress=progress,
+    )
+    baseline = results[0][1]
+    return {
+        "title": f"{setup.team.name} under {baseline.policy}",
+        "run": run_description(setup, baseline),
+        "scenarios": [{**_simulation(name, r), "backlog": _curve(r)} for name, r in results],
+    }
+
+
 def run_plan(
     params: PlanParams, workers: int | None, progress: Progress, dask: str | None = None
 ) -> dict[str, Any]:
@@ -114,6 +150,17 @@ def run_plan(
     from deskmix.plan.use_case import plan_desk
 
     return plan_json(plan_desk(params.inputs(), workers=workers, dask=dask, progress=progress))
+
+
+def run_dashboard_plan(params: DashboardPlanParams, progress: Progress) -> dict[str, Any]:
+    """The plan job's result plus what the dashboard's plan page draws (``plan_page``). One
+    process, as the page always ran it: its searches are small."""
+    from deskmix.jobs.plan_page import plan_page
+    from deskmix.plan.output import plan_json
+    from deskmix.plan.use_case import plan_desk
+
+    outcome = plan_desk(params.inputs(), workers=1, progress=progress)
+    return {**plan_json(outcome), "page": plan_page(outcome)}
 
 
 def _set(store: Store, job_id: str, **values: Any) -> bool:
@@ -170,6 +217,16 @@ def _work(
     try:
         if kind == "simulate":
             result = run_simulation(SimulateParams.model_validate(params), workers, progress)
+        elif kind == "dashboard-simulate":
+            result = run_dashboard_simulation(
+                DashboardSimulateParams.model_validate(params), progress
+            )
+        elif kind == "dashboard-plan":
+            result = run_dashboard_plan(DashboardPlanParams.model_validate(params), progress)
+        elif kind == "dashboard-plan-year":
+            # One process, as the year page always ran it: its quarters are small searches.
+            year = DashboardYearParams.model_validate(params)
+            result = run_plan_year(year, 1, progress)
         elif kind == "plan-year":
             result = run_plan_year(PlanYearParams.model_validate(params), workers, progress, dask)
         else:

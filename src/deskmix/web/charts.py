@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import plotly.graph_objects as go
 
 from deskmix.calibrate.history import DeskHistory
 from deskmix.domain.workload import DAYS
-from deskmix.plan.evaluate import Evaluation
 from deskmix.reports.charts.basic import heatmap, heatmap_axes
 
 COMPACT = {"t": 30, "l": 50, "r": 20, "b": 50}
@@ -97,27 +94,5 @@ def mix_bars(history: DeskHistory) -> go.Figure:
         legend={"orientation": "h", "y": -0.2},
         height=max(300, 40 + 28 * len(mix.index)),
         margin={**COMPACT, "l": 150},
-    )
-    return figure
-
-
-def design_costs(named: list[tuple[str, Evaluation]]) -> go.Figure:
-    """Cost per week of each design with its 95% interval; green where every SLA is met."""
-    figure = go.Figure(
-        go.Bar(
-            x=[name for name, _ in named],
-            y=[e.cost.mean for _, e in named],
-            error_y={
-                "type": "data",
-                "array": [
-                    0.0 if math.isnan(e.cost.half_width) else e.cost.half_width for _, e in named
-                ],
-            },
-            marker_color=["#3a7d44" if e.feasible else "#c0392b" for _, e in named],
-            hovertemplate="%{x}: %{y:,.0f} a week<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        yaxis={"title": "cost per week", "rangemode": "tozero"}, height=360, margin=COMPACT
     )
     return figure

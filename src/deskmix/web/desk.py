@@ -21,7 +21,7 @@ from deskmix.domain.workload import Workload
 from deskmix.errors import InputError
 from deskmix.sample import sample_team_text
 from deskmix.store import Store
-from deskmix.teamfiles import parse_team
+from deskmix.teamfiles import SLA_PRESETS_DIR, parse_team
 from deskmix.triage.model import ModelHolder, TriageModel
 
 RESULTS_KEPT = 8  # recent runs kept, so "download report" does not run the same inputs again
@@ -49,6 +49,14 @@ def team_from(choice: str, yaml_text: str) -> Team:
             )
         return parse_team(yaml_text, "pasted team")
     raise InputError("unknown team", field="team", value=choice, expected=", ".join(TEAM_CHOICES))
+
+
+def sla_text(choice: str) -> str | None:
+    """An SLA preset (``teamfiles.SLA_CHOICES``) as the text of its file, as a job takes it;
+    None for deskmix's default targets."""
+    if choice == "default":
+        return None
+    return (SLA_PRESETS_DIR / f"{choice}.yaml").read_text(encoding="utf-8")
 
 
 @dataclass

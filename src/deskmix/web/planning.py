@@ -5,8 +5,10 @@ The form carries every input the CLI takes, as text areas a user may edit or fil
 and the run's size, within the CLI's limits (``deskmix.plan.request``). It opens with the
 demo's inputs and today's sample team to compare against, so on the sample desk the page and
 ``deskmix demo`` recommend the same team. The workload is the stored history's, unless a
-workload file is given. The planner is seeded, so the report download runs the same search
-again and gets the same plan.
+workload file is given. The plan runs as a background job (kind ``dashboard-plan``,
+``page_jobs``) that htmx polls every second; the page draws what the job stored
+(``deskmix.jobs.plan_page``). The planner is seeded, so the downloads run the same search
+again and get the same plan.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import plotly.graph_objects as go
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from deskmix.calibrate.io import dump_workload
-from deskmix.errors import DeskmixError, InputError
-from deskmix.plan.analysis import compared_notes
-from deskmix.plan.evaluate import Evaluation
+from deskmix.errors import DeskmixError, InputError, NotFoundError
+from deskmix.jobs.params import DashboardPlanParams
+from deskmix.jobs.runner import JobInfo
 from deskmix.plan.output import team_yaml
 from deskmix.plan.request import (
     MAX_BUDGET,
@@ -35,20 +39,19 @@ from deskmix.plan.request import (
     team_text,
 )
 from deskmix.plan.use_case import PlanOutcome, plan_desk
-from deskmix.reports.charts.plan import frontier_chart, search_path_chart
-from deskmix.reports.charts.simulation import sla_comparison
-from deskmix.reports.plan import comparison_notes, comparison_rows, plan_report
+from deskmix.reports.plan import plan_report
 from deskmix.routing.policies import POLICIES
 from deskmix.sample.demo import COSTS, DEMO_MAX_DESIGNS, DEMO_RUN, OFFERS, PORTFOLIO, SLA
 from deskmix.sim.use_case import MAX_WORKLOAD_CHARS
 from deskmix.teamfiles import SLA_CHOICES
-from deskmix.web import charts, forms
+from deskmix.web import forms, page_jobs
 from deskmix.web.desk import Dashboard, dashboard_of, frozen_values, sample_team
 from deskmix.web.rendering import figure_div, fragment, is_htmx, page, user_error
 from deskmix.yamlfiles import validate
 
 router = APIRouter()
 
+JOB_KIND = "dashboard-plan"
 TODAY = "today's team (sample desk)"
 FORM_SLA = "form"  # the SLA text area, not a preset
 SLA_OPTIONS = {FORM_SLA: "as written below (the demo's weekday targets)", **SLA_CHOICES}
@@ -81,6 +84,7 @@ def defaults() -> dict[str, Any]:
 @dataclass(frozen=True)
 class PagePlan:
     desk: Dashboard
+    request: PlanRequest
     inputs: PlanInputs
     values: dict[str, Any]
 
@@ -146,7 +150,7 @@ async def read_inputs(form: forms.Form, desk: Dashboard) -> PagePlan:
         "plan form",
         "plan",
     )
-    return PagePlan(desk, request.inputs(), values)
+    return PagePlan(desk, request, request.inputs(), values)
 
 
 def run_plan(inputs: PagePlan) -> PlanOutcome:
@@ -156,13 +160,6 @@ def run_plan(inputs: PagePlan) -> PlanOutcome:
     )
 
 
-def _named(outcome: PlanOutcome) -> list[tuple[str, Evaluation]]:
-    plan = outcome.plan
-    named = [("recommended", plan.evaluation)]
-    named += [(f"runner-up {i + 1}", e) for i, (_, e) in enumerate(plan.runners_up[:2])]
-    return named + outcome.compared
-
-
 def _form_context(values: dict[str, Any]) -> dict[str, Any]:
     return {
         "values": values,
@@ -170,44 +167,26 @@ def _form_context(values: dict[str, Any]) -> dict[str, Any]:
         "policies": list(POLICIES),
         "limits": {"reps": MAX_REPS, "weeks": MAX_WEEKS, "designs": MAX_DESIGNS},
         "result": None,
+        "job": None,
         "error": None,
     }
 
 
-def _result_context(outcome: PlanOutcome) -> dict[str, Any]:
-    plan = outcome.plan
-    named = _named(outcome)
-    labels = {"recommended": plan.recommended.label()}
-    labels.update({f"runner-up {i + 1}": d.label() for i, (d, _) in enumerate(plan.runners_up[:2])})
-    for name, evaluation in outcome.compared:
-        msp = " + MSP contract" if evaluation.team.msp else ""
-        labels[name] = f"{len(evaluation.team.agents)} people{msp}"
-    sla_name = outcome.inputs.sla_name
+def _chart(stored: dict[str, Any] | None) -> Any:
+    return None if stored is None else figure_div(go.Figure(stored))
+
+
+def _result_context(job: JobInfo) -> dict[str, Any]:
+    """The finished job's page data (``jobs.plan_page``), its figures drawn."""
+    assert job.result is not None
+    stored = job.result["page"]
+    figures = stored["figures"]
     return {
-        "sla_name": sla_name,
-        "policy": plan.run.policy,
-        "path_chart": figure_div(search_path_chart(plan, sla_name)),
-        "names": [n for n, _ in named],
-        "labels": labels,
-        "people": [len(e.team.agents) for _, e in named],
-        "feasible": [e.feasible for _, e in named],
-        "rows": comparison_rows(named),
-        "notes": comparison_notes(named),
-        "reasons": plan.reasons + compared_notes(plan, outcome.compared),
-        "verified": plan.verified,
-        "simulated": len(plan.log),
-        "run": plan.run,
-        "sla_chart": figure_div(sla_comparison([(n, e.result) for n, e in named])),
-        "cost_chart": figure_div(charts.design_costs(named)),
-        "budget": plan.budget_per_year,
-        "projects": outcome.projects.lines() if outcome.projects is not None else None,
-        "frontier_chart": (
-            figure_div(
-                frontier_chart(plan.frontier, plan.recommended, plan.budget_per_week, plan.currency)
-            )
-            if plan.budget_per_week is not None
-            else None
-        ),
+        **stored,
+        "path_chart": _chart(figures["path"]),
+        "sla_chart": _chart(figures["sla"]),
+        "cost_chart": _chart(figures["cost"]),
+        "frontier_chart": _chart(figures["frontier"]),
     }
 
 
@@ -216,20 +195,51 @@ def plan_page(request: Request) -> HTMLResponse:
     return page(request, "plan.html", "plan", _form_context(defaults()))
 
 
+def _job_answer(request: Request, job: JobInfo, values: dict[str, Any]) -> HTMLResponse:
+    """The job as it stands: its progress (polled again), its failure, or its result."""
+    if job.status == "failed":
+        message = job.error or "the plan failed"
+        return user_error(request, message, "plan.html", "plan", _form_context(values))
+    if job.status == "done":
+        context = {**_form_context(values), "result": _result_context(job)}
+        name = "_plan_result.html"
+    else:
+        progress = {"id": job.id, "status": job.status, "progress": job.progress}
+        context = {**_form_context(values), "job": progress}
+        name = "_plan_job.html"
+    if is_htmx(request):
+        return fragment(request, name, context)
+    return page(request, "plan.html", "plan", context)
+
+
 @router.post("/plan", response_class=HTMLResponse)
 async def plan_submit(request: Request) -> HTMLResponse:
+    """Start the plan as a job: htmx gets the polling fragment, a plain form post the page
+    once the job has ended."""
     form = await request.form(max_part_size=MAX_TEXT)
     values = defaults()
     try:
         inputs = await read_inputs(form, dashboard_of(request))
         values = inputs.values
-        outcome = run_plan(inputs)
+        params = DashboardPlanParams(**inputs.request.model_dump(), form=values)
+        runner = page_jobs.runner_of(request)
+        job = await run_in_threadpool(runner.submit, JOB_KIND, params.model_dump(mode="json"))
     except DeskmixError as exc:
         return user_error(request, str(exc), "plan.html", "plan", _form_context(values))
-    context = {**_form_context(values), "result": _result_context(outcome)}
-    if is_htmx(request):
-        return fragment(request, "_plan_result.html", context)
-    return page(request, "plan.html", "plan", context)
+    if not is_htmx(request):
+        job = await page_jobs.wait_for(request, job)
+    return _job_answer(request, job, values)
+
+
+@router.get("/plan/jobs/{job_id}", response_class=HTMLResponse)
+def plan_job_status(request: Request, job_id: str) -> HTMLResponse:
+    """A page's plan job: what htmx polls until the result replaces it."""
+    try:
+        job = page_jobs.job_of(request, job_id, JOB_KIND, "plan")
+    except NotFoundError as exc:
+        return user_error(request, str(exc), "plan.html", "plan", _form_context(defaults()))
+    values = {**defaults(), **job.params.get("form", {})}
+    return _job_answer(request, job, values)
 
 
 async def _download(request: Request, write: Callable[[PlanOutcome], Response]) -> Response:

@@ -1,9 +1,12 @@
 """The simulate page: a team and what-ifs run on the stored workload, KPIs with intervals.
 
 The form's fields become exactly what ``deskmix simulate`` builds from its flags (a
-``SimulateRequest`` for ``deskmix.sim.use_case.simulate_desk``). Runs are kept small (the use
-case's ``QUICK`` size, one process) so a page answers in a second or two; the same seed gives
-the same numbers, which is why the report download simply runs them again.
+``SimulateRequest`` for ``deskmix.sim.use_case.simulate_desk``). The page's run is a
+background job (``simulate_job``): htmx polls ``/simulate/jobs/{id}`` every second for its
+progress and then its result, drawn from what the job stored; a form posted without
+JavaScript waits for the job instead. Runs are kept small (the use case's ``QUICK`` size, one
+process) so a page answers in a second or two; the same seed gives the same numbers, which is
+why the report download simply runs them again.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
-from deskmix.errors import DeskmixError
+from deskmix.errors import DeskmixError, NotFoundError
+from deskmix.jobs.runner import JobInfo
 from deskmix.reports.charts.simulation import backlog_over_time, sla_comparison
-from deskmix.reports.simulation import run_description, simulation_report
+from deskmix.reports.simulation import simulation_report
 from deskmix.routing.policies import POLICIES
-from deskmix.sim.runner import SimulationResult
 from deskmix.sim.table import format_cell, kpi_rows, thin_notes
 from deskmix.sim.use_case import (
     DEFAULT_POLICY,
@@ -29,7 +33,7 @@ from deskmix.sim.use_case import (
     simulate_desk,
 )
 from deskmix.teamfiles import SLA_CHOICES, sla_preset
-from deskmix.web import forms
+from deskmix.web import forms, page_jobs, simulate_job
 from deskmix.web.desk import (
     TEAM_CHOICES,
     Dashboard,
@@ -121,13 +125,16 @@ def _form_context(values: dict[str, Any]) -> dict[str, Any]:
         "max_reps": MAX_REPS,
         "max_weeks": MAX_WEEKS,
         "result": None,
+        "job": None,
         "error": None,
     }
 
 
-def _result_context(outcome: SimulateResult) -> dict[str, Any]:
-    results: list[tuple[str, SimulationResult]] = outcome.runs
-    baseline = outcome.baseline
+def _result_context(job: JobInfo) -> dict[str, Any]:
+    """The finished job's result as the page draws it."""
+    assert job.result is not None
+    results = simulate_job.stored_results(job)
+    baseline = results[0][1]
     return {
         "names": [name for name, _ in results],
         "rows": [
@@ -135,8 +142,8 @@ def _result_context(outcome: SimulateResult) -> dict[str, Any]:
             for label, kpi, fmt in kpi_rows(results)
         ],
         "notes": thin_notes(results, [kpi for _, kpi, _ in kpi_rows(results)]),
-        "title": f"{outcome.setup.team.name} under {baseline.policy}",
-        "run": run_description(outcome.setup, baseline),
+        "title": job.result["title"],
+        "run": job.result["run"],
         "sla_chart": figure_div(sla_comparison(results)),
         "backlog_chart": figure_div(backlog_over_time(results)),
         "decisions": baseline.decisions[:8],
@@ -148,21 +155,52 @@ def simulate_page(request: Request) -> HTMLResponse:
     return page(request, "simulate.html", "simulate", _form_context(dict(DEFAULTS)))
 
 
+def _job_answer(request: Request, job: JobInfo, values: dict[str, Any]) -> HTMLResponse:
+    """The job as it stands: its progress (polled again), its failure, or its result."""
+    if job.status == "failed":
+        message = job.error or "the simulation failed"
+        return user_error(request, message, "simulate.html", "simulate", _form_context(values))
+    if job.status == "done":
+        context = {**_form_context(values), "result": _result_context(job)}
+        name = "_simulate_result.html"
+    else:
+        progress = {"id": job.id, "status": job.status, "progress": job.progress}
+        total = simulate_job.total_replications(job)
+        context = {**_form_context(values), "job": {**progress, "total": total}}
+        name = "_simulate_job.html"
+    if is_htmx(request):
+        return fragment(request, name, context)
+    return page(request, "simulate.html", "simulate", context)
+
+
 @router.post("/simulate", response_class=HTMLResponse)
 async def simulate_submit(request: Request) -> HTMLResponse:
+    """Start the run as a job: htmx gets the polling fragment, a plain form post the page
+    once the job has ended."""
     form = await request.form()
     values = dict(DEFAULTS)
     try:
         desk = dashboard_of(request)
-        run = read_run(form, desk)
+        run = await run_in_threadpool(read_run, form, desk)
         values = run.values
-        outcome = run_simulation(run, desk)
+        job = await run_in_threadpool(simulate_job.submit, request, run.request, values, desk)
     except DeskmixError as exc:
         return user_error(request, str(exc), "simulate.html", "simulate", _form_context(values))
-    context = {**_form_context(values), "result": _result_context(outcome)}
-    if is_htmx(request):
-        return fragment(request, "_simulate_result.html", context)
-    return page(request, "simulate.html", "simulate", context)
+    if not is_htmx(request):
+        job = await page_jobs.wait_for(request, job)
+    return _job_answer(request, job, values)
+
+
+@router.get("/simulate/jobs/{job_id}", response_class=HTMLResponse)
+def simulate_job_status(request: Request, job_id: str) -> HTMLResponse:
+    """A page's simulation job: what htmx polls until the result replaces it."""
+    try:
+        job = simulate_job.job_of(request, job_id)
+    except NotFoundError as exc:
+        context = _form_context(dict(DEFAULTS))
+        return user_error(request, str(exc), "simulate.html", "simulate", context)
+    values = {**DEFAULTS, **job.params.get("form", {})}
+    return _job_answer(request, job, values)
 
 
 @router.post("/simulate/report", response_class=HTMLResponse)

@@ -28,7 +28,10 @@ JobId = Annotated[str, Path(min_length=1, max_length=36, description="The id POS
 
 class JobOut(BaseModel):
     id: str
-    kind: str = Field(description="simulate, plan or plan-year")
+    kind: str = Field(
+        description="simulate, plan or plan-year; the dashboard's pages' runs: "
+        "dashboard-simulate, dashboard-plan or dashboard-plan-year"
+    )
     status: str = Field(description="queued, running, done or failed")
     progress: int = Field(description="Replications simulated so far")
     created_at: datetime
