@@ -19,6 +19,7 @@ def models() -> dict[str, type[BaseModel]]:
     """File name -> the model of a command's ``--json`` output."""
     from deskmix.calibrate.output import CalibrationOutput
     from deskmix.compare import ComparisonOutput
+    from deskmix.people.assessment_output import AssessmentOutput
     from deskmix.people.output import SkillsOutput
     from deskmix.plan.horizon import YearPlan
     from deskmix.plan.output import PlanOutput
@@ -33,6 +34,7 @@ def models() -> dict[str, type[BaseModel]]:
         "plan": PlanOutput,
         "year-plan": YearPlan,
         "skills": SkillsOutput,
+        "assessment": AssessmentOutput,
         "comparison": ComparisonOutput,
         "triage-answer": TriageAnswer,
         "triage-scores": TriageScores,
