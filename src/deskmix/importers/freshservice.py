@@ -44,7 +44,6 @@ from deskmix.importers.jsondocs import (
     pages_of,
     records_of,
     refuse_repeats,
-    require_values,
     scalar_text,
     table_of,
 )
@@ -52,7 +51,7 @@ from deskmix.importers.jsonfiles import read_json
 from deskmix.importers.mapping import SourceMapping, load_mapping
 from deskmix.importers.readers import ROW
 from deskmix.importers.servicenow_read import looks_like_json
-from deskmix.importers.tabular import build_tickets
+from deskmix.importers.tabular import record_tickets, resolver_defaults_to_assignee
 from deskmix.importers.textfiles import file_hash
 from deskmix.importers.vendor import absent_note, read_labelled_csv, sideloaded_names
 
@@ -331,18 +330,15 @@ def import_freshservice(
     frame["topic"] = topic.mask(topic == "")
     labels = dict(zip(frame[ROW].tolist(), frame["id"].astype("string").tolist(), strict=True))
     with naming_records(labels, "ticket", fields):
-        require_values(
+        tickets, unmapped = record_tickets(
             frame,
-            mapping.columns.get("opened_at"),
+            mapping,
+            source=SOURCE,
             path=path,
-            message="no creation time",
-            expected="created_at such as 2024-03-04T08:00:00Z",
+            no_opening="no creation time",
+            opening_expected="created_at such as 2024-03-04T08:00:00Z",
         )
-        tickets, unmapped = build_tickets(
-            frame, mapping, source=SOURCE, path=path, required=("id", "opened_at")
-        )
-    resolved = tickets["resolved_at"].notna()
-    tickets["resolver"] = tickets["resolver"].fillna(tickets["assignee"].where(resolved))
+    resolver_defaults_to_assignee(tickets)
     if tickets["worked_hours"].isna().all():  # a mapping may name an hours column instead
         field = fields.get("time_tracked", "time_entries.time_spent")
         with naming_records(labels, "ticket"):

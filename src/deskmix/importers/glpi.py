@@ -33,7 +33,6 @@ from deskmix.importers.base import ImportBatch
 from deskmix.importers.jsondocs import (
     naming_records,
     refuse_repeats,
-    require_values,
     scalar_text,
     table_of,
 )
@@ -42,7 +41,7 @@ from deskmix.importers.limits import INT_MAX
 from deskmix.importers.mapping import SourceMapping, load_mapping
 from deskmix.importers.readers import ROW
 from deskmix.importers.servicenow_read import looks_like_json
-from deskmix.importers.tabular import build_tickets
+from deskmix.importers.tabular import record_tickets, resolver_defaults_to_assignee
 from deskmix.importers.textfiles import file_hash
 from deskmix.importers.vendor import absent_note, read_labelled_csv
 
@@ -331,18 +330,15 @@ def import_glpi(
     frame = mapping.decode(frame)
     labels = dict(zip(frame[ROW].tolist(), frame["id"].astype("string").tolist(), strict=True))
     with naming_records(labels, "ticket", fields):
-        require_values(
+        tickets, unmapped = record_tickets(
             frame,
-            mapping.columns.get("opened_at"),
+            mapping,
+            source=SOURCE,
             path=path,
-            message="no opening date",
-            expected="date such as 2024-03-04 08:00:00",
+            no_opening="no opening date",
+            opening_expected="date such as 2024-03-04 08:00:00",
         )
-        tickets, unmapped = build_tickets(
-            frame, mapping, source=SOURCE, path=path, required=("id", "opened_at")
-        )
-    resolved = tickets["resolved_at"].notna()
-    tickets["resolver"] = tickets["resolver"].fillna(tickets["assignee"].where(resolved))
+    resolver_defaults_to_assignee(tickets)
     if tickets["worked_hours"].isna().all():  # a mapping may name an hours column instead
         seconds = pd.to_numeric(frame["worked_seconds"], errors="coerce")  # checked: _seconds
         tickets["worked_hours"] = (seconds / 3600.0).astype("Float64").to_numpy()

@@ -36,13 +36,12 @@ from deskmix.importers.jsondocs import (
     keep_latest,
     naming_records,
     refuse_repeats,
-    require_values,
 )
 from deskmix.importers.jsonfiles import read_json
 from deskmix.importers.mapping import SourceMapping, load_mapping
 from deskmix.importers.parsing import parse_datetime
 from deskmix.importers.readers import ROW
-from deskmix.importers.tabular import build_tickets
+from deskmix.importers.tabular import record_tickets, resolver_defaults_to_assignee
 from deskmix.importers.textfiles import file_hash
 
 SOURCE = "jira"
@@ -194,22 +193,19 @@ def import_jira(
         issues, repeated = keep_latest(export.issues, key="key", updated="updated")
         if repeated:
             notes.append(f"{repeated} repeated issues (overlapping pages) kept once, newest copy")
-        require_values(
+        tickets, unmapped = record_tickets(
             issues,
-            mapping.columns.get("opened_at"),
+            mapping,
+            source=SOURCE,
             path=path,
-            message="no creation time",
-            expected="the time the issue was created, such as 2024-01-12T09:15:00.000+0000",
-        )
-        tickets, unmapped = build_tickets(
-            issues, mapping, source=SOURCE, path=path, required=("id", "opened_at")
+            no_opening="no creation time",
+            opening_expected="the time the issue was created, such as 2024-01-12T09:15:00.000+0000",
         )
         if export.changes is not None:
             events = _event_table(export.changes, issues, tickets, path)
     if len(events):
         tickets = _with_events(tickets, issues, events, mapping, unmapped)
-    resolved = tickets["resolved_at"].notna()
-    tickets["resolver"] = tickets["resolver"].fillna(tickets["assignee"].where(resolved))
+    resolver_defaults_to_assignee(tickets)
     if export.changes is not None:
         lacking = int((~issues["_changelog"].astype(bool)).sum())
         if lacking:

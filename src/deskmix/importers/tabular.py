@@ -14,6 +14,7 @@ import pandas as pd
 from deskmix.domain.priority import PriorityMatrix
 from deskmix.domain.ticket import TICKET_FIELDS, Tier
 from deskmix.errors import ConfigError, InputError
+from deskmix.importers.jsondocs import require_values
 from deskmix.importers.limits import check_text, ticket_length
 from deskmix.importers.mapping import LabelRule, SourceMapping
 from deskmix.importers.parsing import (
@@ -222,3 +223,33 @@ def build_tickets(
         out["domain"] = pd.NA
     out["tier"], unmapped["tier"] = apply_tier(mapping.tier, out, raw)
     return out[list(TICKET_FIELDS)], {k: v for k, v in unmapped.items() if v}
+
+
+def record_tickets(
+    frame: pd.DataFrame,
+    mapping: SourceMapping,
+    *,
+    source: str,
+    path: Path,
+    no_opening: str,
+    opening_expected: str,
+) -> tuple[pd.DataFrame, dict[str, dict[str, int]]]:
+    """Tickets from a record-per-ticket export (Jira, Zendesk, Freshservice, GLPI: JSON or a
+    UI's CSV), inside the caller's ``naming_records``: a record without its opening time is
+    refused in one line naming it (``no_opening``, ``opening_expected``), then every field is
+    validated as for any table, with id and opening time required."""
+    require_values(
+        frame,
+        mapping.columns.get("opened_at"),
+        path=path,
+        message=no_opening,
+        expected=opening_expected,
+    )
+    return build_tickets(frame, mapping, source=source, path=path, required=("id", "opened_at"))
+
+
+def resolver_defaults_to_assignee(tickets: pd.DataFrame) -> None:
+    """Where an export names no resolver, a resolved ticket's assignee resolved it: these tools
+    keep the assignee at resolution and record no separate resolver. In place."""
+    resolved = tickets["resolved_at"].notna()
+    tickets["resolver"] = tickets["resolver"].fillna(tickets["assignee"].where(resolved))

@@ -31,7 +31,6 @@ from deskmix.importers.jsondocs import (
     pages_of,
     records_of,
     refuse_repeats,
-    require_values,
     scalar_text,
     table_of,
     text_of,
@@ -40,7 +39,7 @@ from deskmix.importers.jsonfiles import read_json
 from deskmix.importers.mapping import load_mapping
 from deskmix.importers.parsing import parse_int
 from deskmix.importers.readers import ROW
-from deskmix.importers.tabular import build_tickets
+from deskmix.importers.tabular import record_tickets, resolver_defaults_to_assignee
 from deskmix.importers.textfiles import file_hash
 
 SOURCE = "zendesk"
@@ -264,19 +263,16 @@ def import_zendesk(
             "no resolution times, reopens or reassignments"
         )
     with naming_records(labels, "ticket"):
-        require_values(
-            frame,
-            mapping.columns.get("opened_at"),
-            path=path,
-            message="no creation time",
-            expected="created_at such as 2024-01-12T09:15:00Z",
-        )
         frame["reassignments"] = _reassignments(frame, path)
-        tickets, unmapped = build_tickets(
-            frame, mapping, source=SOURCE, path=path, required=("id", "opened_at")
+        tickets, unmapped = record_tickets(
+            frame,
+            mapping,
+            source=SOURCE,
+            path=path,
+            no_opening="no creation time",
+            opening_expected="created_at such as 2024-01-12T09:15:00Z",
         )
-    resolved = tickets["resolved_at"].notna()
-    tickets["resolver"] = tickets["resolver"].fillna(tickets["assignee"].where(resolved))
+    resolver_defaults_to_assignee(tickets)
     return ImportBatch(
         source=mapping.source_system or SOURCE,
         path=path,
