@@ -227,3 +227,28 @@ def test_people_review_and_self_assessment(laptop: Watched, tmp_path: Path) -> N
     expect(page.locator("#roles-table tbody tr")).to_have_count(len(expected.fits))
     expect(page.locator("#assessment-result .js-plotly-plot")).to_have_count(1)
     laptop.clean()
+
+
+def test_people_window_weeks_or_since(laptop: Watched) -> None:
+    """A shorter window typed into the review form drops who was active only earlier (MSP
+    Engineer 2 last resolved on 2025-03-31); weeks and since together are a message."""
+    page = laptop.page
+    page.goto(laptop.base_url + "/people")
+    window = page.locator("#window")
+    expect(window).to_contain_text("the default: the last 8 weeks")
+    expect(page.locator("#gone")).to_have_count(0)
+    page.fill("#weeks", "1")
+    page.locator("#weeks").press("Tab")  # a number input reports its change when left
+    expect(window).to_contain_text("from 2025-04-04 to 2025-04-11 (the last 1 week of")
+    expect(page.locator("#gone")).to_contain_text("MSP Engineer 2: last resolved 2025-03-31")
+    laptop.clean()
+    page.fill("#since", "2025-04-01")
+    page.locator("#since").press("Tab")
+    expect(page.locator("#people-review [role=alert]")).to_contain_text(
+        "weeks and since given together"
+    )
+    page.fill("#weeks", "")
+    page.locator("#weeks").press("Tab")
+    expect(window).to_contain_text("from 2025-04-01 to 2025-04-11 (from the date given)")
+    assert all("status of 422" in error for error in laptop.console_errors)  # the message's
+    assert laptop.foreign_requests == []

@@ -8,6 +8,7 @@ what was expected, which the page shows where the result would have been: a pers
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from deskmix.errors import InputError
@@ -53,6 +54,39 @@ def decimal(form: Form, name: str, default: float, low: float, high: float) -> f
     value = float(_number(form, name, default, float))
     _bounded(name, value, low, high)
     return value
+
+
+def optional_decimal(form: Form, name: str, low: float, high: float) -> float | None:
+    """A number the person may leave empty (None), for a field whose default is decided
+    elsewhere (e.g. by another field)."""
+    if not text(form, name):
+        return None
+    return decimal(form, name, 0.0, low, high)
+
+
+def day(form: Form, name: str) -> datetime | None:
+    """A date as an HTML date input sends it (YYYY-MM-DD), or None when left empty. Naive:
+    the use case decides the zone, as for the CLI's ``--since``."""
+    raw = text(form, name)
+    if not raw:
+        return None
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d")
+    except ValueError:
+        raise InputError(
+            "not a date", field=name, value=raw, expected="a date as YYYY-MM-DD, e.g. 2025-04-01"
+        ) from None
+
+
+def at_most_one(form: Form, *names: str) -> None:
+    """Fields that say the same thing two ways (a window as weeks or as a start date): giving
+    more than one is refused rather than silently letting one win."""
+    given = [name for name in names if text(form, name)]
+    if len(given) > 1:
+        raise InputError(
+            f"{' and '.join(given)} given together",
+            expected=f"at most one of {', '.join(names)}, the rest left empty",
+        )
 
 
 def choice(form: Form, name: str, options: Mapping[str, object] | list[str], default: str) -> str:

@@ -3,16 +3,19 @@ self-assessment form.
 
 Both only translate: query and form fields become ``deskmix.people`` settings and answers, and
 the results are shown with the charts and rows of ``deskmix.reports.people``, so the page and
-the downloadable report say the same thing.
+the downloadable report say the same thing. The review's recent window ("who is here now") is
+the CLI's: ``weeks`` or ``since``, at most one, else the default ``WINDOW_WEEKS``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -25,6 +28,7 @@ from deskmix.people.review import SkillsReview
 from deskmix.people.use_case import (
     COVER_LEVEL,
     MIN_PEOPLE,
+    WINDOW_WEEKS,
     AssessRequest,
     SkillsRequest,
     assess_person,
@@ -57,6 +61,9 @@ REVIEW_DEFAULTS: dict[str, Any] = {
     "declared": "sample",
 }
 MAX_MIN_PEOPLE = 10  # the form's choice; a desk needing more per area asks the API
+MIN_WEEKS = 0.5  # the CLI's --weeks minimum: a shorter window is empty on most desks
+MAX_WEEKS = 520.0  # the API's limit (ten years): longer overflows the date arithmetic
+WINDOW_FIELDS = ("weeks", "since")
 
 
 @contextmanager
@@ -69,20 +76,57 @@ def _declared_file(choice: str) -> Iterator[Path | None]:
         yield path
 
 
+def _window_words(weeks: float | None, since: datetime | None) -> str:
+    """Which input set the window, so a reader knows whether they chose it."""
+    if since is not None:
+        return "from the date given"
+    if weeks is not None:
+        return f"the last {weeks:g} week{'' if weeks == 1 else 's'} of the history"
+    return f"the default: the last {WINDOW_WEEKS:g} weeks of the history"
+
+
 def _review(request: Request) -> tuple[SkillsReview, dict[str, Any]]:
     query = request.query_params
     level = forms.integer(query, "level", COVER_LEVEL, 1, 5)
     min_people = forms.integer(query, "min_people", MIN_PEOPLE, 1, MAX_MIN_PEOPLE)
     choice = forms.choice(query, "declared", DECLARED_CHOICES, "sample")
+    forms.at_most_one(query, *WINDOW_FIELDS)
+    weeks = forms.optional_decimal(query, "weeks", MIN_WEEKS, MAX_WEEKS)
+    since = forms.day(query, "since")
     with _declared_file(choice) as declared:
-        wanted = SkillsRequest(level=level, min_people=min_people, declared_file=declared)
+        wanted = SkillsRequest(
+            level=level,
+            min_people=min_people,
+            declared_file=declared,
+            weeks=WINDOW_WEEKS if weeks is None else weeks,
+            since=since,
+        )
         review = review_desk_skills(wanted, dashboard_of(request).store)
-    return review, {"level": level, "min_people": min_people, "declared": choice}
+    values: dict[str, Any] = {
+        "level": level,
+        "min_people": min_people,
+        "declared": choice,
+        **_typed_window(request),
+        "window_words": _window_words(weeks, since),
+    }
+    return review, values
 
 
-def _review_context(review: SkillsReview) -> dict[str, Any]:
+def _typed_window(request: Request) -> dict[str, str]:
+    """The window fields as typed, to show them again (also after a mistake in them)."""
+    return {name: forms.text(request.query_params, name) for name in WINDOW_FIELDS}
+
+
+def report_query(values: dict[str, Any]) -> str:
+    """The review's settings as the report link's query, so the download is what is shown."""
+    keys = ("declared", "level", "min_people", *WINDOW_FIELDS)
+    return urlencode({k: values[k] for k in keys if values.get(k) not in (None, "")})
+
+
+def _review_context(review: SkillsReview, values: dict[str, Any]) -> dict[str, Any]:
     return {
         "review": review,
+        "report_query": report_query(values),
         "people_count": len(review.matrix.people),
         "heatmap": figure_div(matrix_heatmap(review)) if review.matrix.people else None,
         "bus_chart": figure_div(bus_factor_bars(review)) if review.areas else None,
@@ -162,7 +206,9 @@ def _page_context(request: Request) -> tuple[dict[str, Any], str | None]:
     context: dict[str, Any] = {
         **_form_context(),
         "declared_choices": DECLARED_CHOICES,
-        "values": dict(REVIEW_DEFAULTS),
+        "default_weeks": f"{WINDOW_WEEKS:g}",
+        "weeks_range": (f"{MIN_WEEKS:g}", f"{MAX_WEEKS:g}"),
+        "values": {**REVIEW_DEFAULTS, **_typed_window(request)},
         "review": None,
         "review_error": None,
         "assessment": None,
@@ -173,7 +219,7 @@ def _page_context(request: Request) -> tuple[dict[str, Any], str | None]:
     except DeskmixError as exc:
         context["review_error"] = str(exc)
         return context, str(exc)
-    context.update(_review_context(review))
+    context.update(_review_context(review, context["values"]))
     return context, None
 
 
